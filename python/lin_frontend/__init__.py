@@ -1,0 +1,32 @@
+"""lin_frontend: get trained models and data into lin.
+
+* :func:`export_torch` / :func:`export_onnx` turn PyTorch modules and ONNX
+  files into linalg-on-tensors MLIR text that Debian's LLVM 22 ``mlir-opt``
+  (and therefore lin's tools) parses.
+* :mod:`lin_frontend.data` loads Fashion-MNIST, scikit-learn's bundled data
+  sets and Titanic with fixed-seed train/calibration/test splits.
+* :func:`lin_frontend.iree_run.run_iree` executes exported IR with IREE as an
+  independent numerical check.
+
+Command line: ``PYTHONPATH=python .venv/bin/python -m lin_frontend --help``.
+"""
+
+from .export import (  # noqa: F401
+    MlirVerifyError,
+    check_with_mlir_opt,
+    export_onnx,
+    export_torch,
+    find_mlir_opt,
+    inline_dense_resources,
+    write_text,
+)
+
+__all__ = [
+    "MlirVerifyError",
+    "check_with_mlir_opt",
+    "export_onnx",
+    "export_torch",
+    "find_mlir_opt",
+    "inline_dense_resources",
+    "write_text",
+]
