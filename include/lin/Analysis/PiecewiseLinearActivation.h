@@ -1,0 +1,99 @@
+//===- PiecewiseLinearActivation.h - Recognise PWL activations --*- C++ -*-===//
+//
+// Part of the lin project: linearity-based compression of neural networks.
+//
+//===----------------------------------------------------------------------===//
+//
+// Recognises elementwise piecewise-linear activations in linalg IR, whatever
+// encoding a frontend chose (maximumf against zero, cmpf + select, a multiply
+// for the leaky slope, minimumf of maximumf for clamps, linalg.max against a
+// zero tensor). The scalar body is evaluated symbolically into a piecewise
+// linear function of the pre-activation, so every equivalent encoding yields
+// the same description.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIN_ANALYSIS_PIECEWISELINEARACTIVATION_H
+#define LIN_ANALYSIS_PIECEWISELINEARACTIVATION_H
+
+#include "lin/Dialect/Lin/IR/LinAttributes.h"
+
+#include "mlir/IR/Operation.h"
+#include "mlir/IR/Value.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <string>
+
+namespace lin {
+
+/// One linear piece of an activation: `a = slope * z + offset`.
+struct LinearPiece {
+  double slope = 0.0;
+  double offset = 0.0;
+  bool isConstant() const { return slope == 0.0; }
+};
+
+/// A scalar function of one variable that is linear between sorted
+/// breakpoints: piece `i` covers `(breakpoints[i-1], breakpoints[i]]`, piece 0
+/// extends to -inf and the last piece to +inf.
+struct PiecewiseLinearFunction {
+  llvm::SmallVector<double> breakpoints;
+  llvm::SmallVector<LinearPiece> pieces;
+
+  static PiecewiseLinearFunction constant(double value);
+  static PiecewiseLinearFunction identity();
+  double evaluate(double z) const;
+  /// Merges adjacent pieces that are the same line.
+  void simplify();
+};
+
+/// A recognised piecewise-linear activation op.
+class PiecewiseLinearActivation {
+public:
+  /// The op computing the activation (carries the lin.profile attribute).
+  mlir::Operation *getOperation() const { return op; }
+  /// The pre-activation tensor the activation is applied to.
+  mlir::Value getInput() const { return input; }
+  /// The activation's result.
+  mlir::Value getResult() const { return op->getResult(0); }
+  ActivationKind getKind() const { return kind; }
+  unsigned getNumPieces() const { return function.pieces.size(); }
+  const LinearPiece &getPiece(unsigned piece) const {
+    return function.pieces[piece];
+  }
+  /// Breakpoints between pieces (1 for ReLU/leaky ReLU: 0; 2 for clamp).
+  llvm::ArrayRef<double> getBreakpoints() const {
+    return function.breakpoints;
+  }
+  /// Piece of a pre-activation value, with the lin.profile conventions:
+  /// ReLU / leaky ReLU: 0 for z <= 0, 1 otherwise; clamp: 0 for z < lo,
+  /// 2 for z > hi, 1 otherwise.
+  unsigned classify(float z) const {
+    if (kind == ActivationKind::Clamp)
+      return z < lower ? 0u : (z > upper ? 2u : 1u);
+    return z <= 0.0f ? 0u : 1u;
+  }
+  /// Leaky ReLU's negative slope (0 for ReLU).
+  double getNegativeSlope() const { return function.pieces[0].slope; }
+  /// Clamp bounds (only for ActivationKind::Clamp).
+  float getLower() const { return lower; }
+  float getUpper() const { return upper; }
+
+  /// Recognises `op` as a piecewise-linear activation. On failure, when
+  /// `whyNot` is given, it receives a human-readable reason (empty when the
+  /// op is plainly not an elementwise activation at all).
+  static mlir::FailureOr<PiecewiseLinearActivation>
+  match(mlir::Operation *op, std::string *whyNot = nullptr);
+
+private:
+  mlir::Operation *op = nullptr;
+  mlir::Value input;
+  ActivationKind kind = ActivationKind::ReLU;
+  PiecewiseLinearFunction function;
+  float lower = 0.0f, upper = 0.0f;
+};
+
+} // namespace lin
+
+#endif // LIN_ANALYSIS_PIECEWISELINEARACTIVATION_H

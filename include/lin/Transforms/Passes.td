@@ -1,0 +1,125 @@
+//===- Passes.td - lin transformation passes ---------------*- tablegen -*-===//
+//
+// Part of the lin project: linearity-based compression of neural networks.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIN_TRANSFORMS_PASSES_TD
+#define LIN_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def LinearityProfile : Pass<"linearity-profile", "::mlir::ModuleOp"> {
+  let summary = "Profile piecewise-linear activations on calibration data";
+  let description = [{
+    Runs one function of the module on calibration data with lin's
+    interpreter (matmuls on OpenBLAS) and attaches a `#lin.profile` to every
+    piecewise-linear activation it recognises: ReLU (linalg.generic with
+    arith.maximumf / arith.maxnumf against zero, or cmpf + select; linalg.max
+    with a zero tensor), leaky ReLU (cmpf + select with a multiply, or
+    maximumf(x, k * x)) and clamp / ReLU6 / hardtanh (minimumf of maximumf).
+    For every neuron the profile records how many samples fell in each linear
+    piece and the smallest and largest pre-activation.
+
+    Data come as NumPy `.npy` files, one per function argument (float32,
+    float64, uint8 or int64, C order); the leading dimension is the sample
+    dimension. A dynamic batch dimension takes `batch` samples at a time; a
+    static one is fed in chunks of its size.
+
+    A run over an already profiled function merges its counts into the
+    existing profiles, so shards of calibration data can be profiled
+    separately.
+
+    Example:
+
+    ```
+    lin-opt model.mlir --linearity-profile="data=calib.npy batch=512"
+    ```
+  }];
+  let options = [
+    ListOption<"dataFiles", "data", "std::string",
+               "Calibration .npy files, one per function argument">,
+    Option<"functionName", "function", "std::string", /*default=*/"\"\"",
+           "Function to profile (default: the only public function)">,
+    Option<"batchSize", "batch", "int64_t", /*default=*/"512",
+           "Samples per batch for a dynamic batch dimension">,
+    Option<"maxSamples", "max-samples", "int64_t", /*default=*/"-1",
+           "Profile at most this many samples (-1: all)">,
+    Option<"quiet", "quiet", "bool", /*default=*/"false",
+           "Do not print progress on stderr">
+  ];
+  let statistics = [
+    Statistic<"numActivations", "activations",
+              "Number of activations profiled">,
+    Statistic<"numNeurons", "neurons", "Number of neurons profiled">,
+    Statistic<"numSamples", "samples", "Number of samples run">
+  ];
+  let dependentDialects = ["::lin::LinDialect"];
+}
+
+def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
+  let summary = "Merge linear neurons into skip matmuls and drop constant ones";
+  let description = [{
+    Uses the `#lin.profile` of every activation to rewrite
+    `affine layer -> activation -> affine layer` chains. A neuron whose
+    pre-activation stays in one linear piece on a share of samples of at least
+    the threshold is taken out of the non-linear path:
+
+    * in a piece with non-zero slope (ReLU / leaky active, clamp middle, leaky
+      negative): merged into a skip matmul from the layer's inputs to each
+      consumer; its bias contribution goes into the consumer's bias;
+    * in a constant piece (ReLU inactive, clamp saturated): removed, its
+      constant contribution added to the consumer's bias.
+
+    The remaining neurons keep their matmul -> activation -> matmul path with
+    shrunk matrices. Chains compose: a skip out of a folded layer reaches back
+    to that layer's inputs. Merged matrices are computed at compile time with
+    BLAS and emitted as constants. `policy` decides which layers fold:
+    `cost` minimises total parameters exactly over the chain of layers,
+    `paper` applies the reference implementation's per-layer rule
+    `(n + m + 1) k > n m`, `all` folds every qualifying neuron.
+
+    The output is plain upstream IR (no lin attributes unless
+    `keep-profiles`). Activations that cannot be folded (non-constant weights,
+    unsupported producers or consumers) stay untouched, with a remark saying
+    why.
+  }];
+  let options = [
+    Option<"threshold", "threshold", "double", /*default=*/"1.0",
+           "Minimum share of samples in one piece for a neuron to fold">,
+    Option<"mergeThreshold", "merge-threshold", "double", /*default=*/"-1.0",
+           "Threshold for identity pieces (default: threshold)">,
+    Option<"removeThreshold", "remove-threshold", "double", /*default=*/"-1.0",
+           "Threshold for constant and sloped pieces (default: threshold)">,
+    Option<"policy", "policy", "std::string", /*default=*/"\"cost\"",
+           "Which layers to fold: cost, paper or all">,
+    Option<"targetSize", "target-size", "double", /*default=*/"-1.0",
+           "Lower the thresholds along the neurons' rates until parameters "
+           "are at most this fraction of the original (-1: off)">,
+    Option<"reportFile", "report", "std::string", /*default=*/"\"\"",
+           "Write a JSON report of the fold to this file">,
+    Option<"keepProfiles", "keep-profiles", "bool", /*default=*/"false",
+           "Keep lin.profile attributes on the remaining activations">,
+    Option<"verbose", "verbose", "bool", /*default=*/"false",
+           "Print the per-layer report table on stderr">
+  ];
+  let statistics = [
+    Statistic<"numLayersFolded", "layers-folded",
+              "Number of activations with neurons folded">,
+    Statistic<"numNeuronsMerged", "neurons-merged",
+              "Number of neurons merged into skip matmuls">,
+    Statistic<"numNeuronsRemoved", "neurons-removed",
+              "Number of neurons replaced by constants">,
+    Statistic<"numParamsBefore", "params-before",
+              "Parameters of the affine layers before folding">,
+    Statistic<"numParamsAfter", "params-after",
+              "Parameters of the affine layers after folding">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+#endif // LIN_TRANSFORMS_PASSES_TD

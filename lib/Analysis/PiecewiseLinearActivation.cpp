@@ -1,0 +1,457 @@
+//===- PiecewiseLinearActivation.cpp - Recognise PWL activations ----------===//
+//
+// Part of the lin project: linearity-based compression of neural networks.
+//
+//===----------------------------------------------------------------------===//
+//
+// The scalar body of an elementwise linalg op is evaluated symbolically: every
+// SSA value of the body becomes a piecewise-linear function of the
+// pre-activation z. Binary operations split the real line at the union of
+// their operands' breakpoints plus the points where the operands cross, and
+// pick the resulting line on each segment by evaluating the operation at a
+// point inside the segment. The final function is then classified as ReLU,
+// leaky ReLU or clamp.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lin/Analysis/PiecewiseLinearActivation.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+using namespace mlir;
+using namespace lin;
+
+//===----------------------------------------------------------------------===//
+// PiecewiseLinearFunction
+//===----------------------------------------------------------------------===//
+
+PiecewiseLinearFunction PiecewiseLinearFunction::constant(double value) {
+  PiecewiseLinearFunction f;
+  f.pieces.push_back({0.0, value});
+  return f;
+}
+
+PiecewiseLinearFunction PiecewiseLinearFunction::identity() {
+  PiecewiseLinearFunction f;
+  f.pieces.push_back({1.0, 0.0});
+  return f;
+}
+
+static double evaluatePiece(const LinearPiece &piece, double z) {
+  return piece.slope * z + piece.offset;
+}
+
+/// Index of the piece covering z: piece i covers (bp[i-1], bp[i]].
+static unsigned pieceIndex(ArrayRef<double> breakpoints, double z) {
+  return std::lower_bound(breakpoints.begin(), breakpoints.end(), z) -
+         breakpoints.begin();
+}
+
+double PiecewiseLinearFunction::evaluate(double z) const {
+  return evaluatePiece(pieces[pieceIndex(breakpoints, z)], z);
+}
+
+void PiecewiseLinearFunction::simplify() {
+  SmallVector<double> newBreakpoints;
+  SmallVector<LinearPiece> newPieces{pieces.front()};
+  for (auto [breakpoint, piece] :
+       llvm::zip_equal(breakpoints, ArrayRef(pieces).drop_front())) {
+    const LinearPiece &last = newPieces.back();
+    if (last.slope == piece.slope && last.offset == piece.offset)
+      continue;
+    newBreakpoints.push_back(breakpoint);
+    newPieces.push_back(piece);
+  }
+  breakpoints = std::move(newBreakpoints);
+  pieces = std::move(newPieces);
+}
+
+namespace {
+/// Chooses the line of a combined function on one segment, given the
+/// operands' lines there and a point strictly inside the segment.
+using SegmentRule = llvm::function_ref<LinearPiece(
+    ArrayRef<LinearPiece> operands, double sample)>;
+} // namespace
+
+/// Combines functions pointwise. `crossings` are the operand pairs whose
+/// intersection points must become breakpoints (for max/min/compare).
+static PiecewiseLinearFunction
+combine(ArrayRef<const PiecewiseLinearFunction *> operands,
+        ArrayRef<std::pair<unsigned, unsigned>> crossings, SegmentRule rule) {
+  SmallVector<double> cuts;
+  for (const PiecewiseLinearFunction *f : operands)
+    llvm::append_range(cuts, f->breakpoints);
+  llvm::sort(cuts);
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+
+  // Add the points where crossing pairs intersect inside a segment.
+  SmallVector<double> extra;
+  for (size_t seg = 0; seg <= cuts.size(); ++seg) {
+    double lo = seg == 0 ? -INFINITY : cuts[seg - 1];
+    double hi = seg == cuts.size() ? INFINITY : cuts[seg];
+    double sample = std::isinf(lo) ? (std::isinf(hi) ? 0.0 : hi - 1.0)
+                                   : (std::isinf(hi) ? lo + 1.0
+                                                     : 0.5 * (lo + hi));
+    for (auto [i, j] : crossings) {
+      const LinearPiece &a =
+          operands[i]->pieces[pieceIndex(operands[i]->breakpoints, sample)];
+      const LinearPiece &b =
+          operands[j]->pieces[pieceIndex(operands[j]->breakpoints, sample)];
+      double slope = a.slope - b.slope;
+      if (slope == 0.0)
+        continue;
+      double root = (b.offset - a.offset) / slope;
+      if (root > lo && root < hi)
+        extra.push_back(root);
+    }
+  }
+  llvm::append_range(cuts, extra);
+  llvm::sort(cuts);
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+
+  PiecewiseLinearFunction result;
+  result.breakpoints = cuts;
+  SmallVector<LinearPiece> lines(operands.size());
+  for (size_t seg = 0; seg <= cuts.size(); ++seg) {
+    double lo = seg == 0 ? -INFINITY : cuts[seg - 1];
+    double hi = seg == cuts.size() ? INFINITY : cuts[seg];
+    double sample = std::isinf(lo) ? (std::isinf(hi) ? 0.0 : hi - 1.0)
+                                   : (std::isinf(hi) ? lo + 1.0
+                                                     : 0.5 * (lo + hi));
+    for (auto [k, f] : llvm::enumerate(operands))
+      lines[k] = f->pieces[pieceIndex(f->breakpoints, sample)];
+    result.pieces.push_back(rule(lines, sample));
+  }
+  result.simplify();
+  return result;
+}
+
+static bool evaluatePredicate(arith::CmpFPredicate predicate, double lhs,
+                              double rhs) {
+  using P = arith::CmpFPredicate;
+  switch (predicate) {
+  case P::OEQ:
+  case P::UEQ:
+    return lhs == rhs;
+  case P::ONE:
+  case P::UNE:
+    return lhs != rhs;
+  case P::OGT:
+  case P::UGT:
+    return lhs > rhs;
+  case P::OGE:
+  case P::UGE:
+    return lhs >= rhs;
+  case P::OLT:
+  case P::ULT:
+    return lhs < rhs;
+  case P::OLE:
+  case P::ULE:
+    return lhs <= rhs;
+  case P::AlwaysTrue:
+  case P::ORD:
+    return true;
+  case P::AlwaysFalse:
+  case P::UNO:
+    return false;
+  }
+  llvm_unreachable("unknown predicate");
+}
+
+//===----------------------------------------------------------------------===//
+// Symbolic evaluation of a linalg body
+//===----------------------------------------------------------------------===//
+
+namespace {
+class BodyEvaluator {
+public:
+  explicit BodyEvaluator(std::string *whyNot) : whyNot(whyNot) {}
+
+  void bind(Value value, PiecewiseLinearFunction f) {
+    values[value] = std::move(f);
+  }
+
+  /// Evaluates the block up to its terminator; returns the yielded function.
+  FailureOr<PiecewiseLinearFunction> run(Block &body) {
+    for (Operation &op : body.without_terminator())
+      if (failed(visit(op)))
+        return failure();
+    Operation *terminator = body.getTerminator();
+    if (terminator->getNumOperands() != 1)
+      return fail("the body yields more than one value");
+    const PiecewiseLinearFunction *result = lookup(terminator->getOperand(0));
+    if (!result)
+      return failure();
+    return *result;
+  }
+
+private:
+  LogicalResult fail(const Twine &reason) {
+    if (whyNot)
+      *whyNot = reason.str();
+    return failure();
+  }
+
+  /// The function of a body value; scalar constants from anywhere resolve.
+  const PiecewiseLinearFunction *lookup(Value value) {
+    auto it = values.find(value);
+    if (it != values.end())
+      return &it->second;
+    FloatAttr constant;
+    if (matchPattern(value, m_Constant(&constant))) {
+      values[value] = PiecewiseLinearFunction::constant(
+          constant.getValue().convertToDouble());
+      return &values[value];
+    }
+    (void)fail("the body uses a value that is neither the input nor a "
+               "floating-point constant");
+    return nullptr;
+  }
+
+  LogicalResult visit(Operation &op) {
+    if (op.getNumResults() != 1)
+      return fail("the body has an op with " + Twine(op.getNumResults()) +
+                  " results");
+    // Comparisons are consumed by the select that uses them.
+    if (isa<arith::CmpFOp>(op))
+      return success();
+    if (isa<arith::ConstantOp>(op)) {
+      if (!lookup(op.getResult(0)))
+        return failure();
+      return success();
+    }
+
+    SmallVector<const PiecewiseLinearFunction *> operands;
+    auto getOperands = [&](ValueRange range) -> LogicalResult {
+      operands.clear();
+      for (Value v : range) {
+        const PiecewiseLinearFunction *f = lookup(v);
+        if (!f)
+          return failure();
+        operands.push_back(f);
+      }
+      return success();
+    };
+    auto isConstant = [](const PiecewiseLinearFunction *f) {
+      return f->pieces.size() == 1 && f->pieces[0].isConstant();
+    };
+
+    Value result = op.getResult(0);
+    auto pointwise = [&](auto function) {
+      return [function](ArrayRef<LinearPiece> lines, double) {
+        return function(lines[0], lines[1]);
+      };
+    };
+    auto extremum = [&](bool takeMax) -> LogicalResult {
+      if (failed(getOperands(op.getOperands())))
+        return failure();
+      values[result] = combine(
+          operands, {{0, 1}}, [takeMax](ArrayRef<LinearPiece> lines, double s) {
+            double a = evaluatePiece(lines[0], s), b = evaluatePiece(lines[1], s);
+            return (a >= b) == takeMax ? lines[0] : lines[1];
+          });
+      return success();
+    };
+
+    return llvm::TypeSwitch<Operation *, LogicalResult>(&op)
+        .Case<arith::MaximumFOp, arith::MaxNumFOp>(
+            [&](Operation *) { return extremum(/*takeMax=*/true); })
+        .Case<arith::MinimumFOp, arith::MinNumFOp>(
+            [&](Operation *) { return extremum(/*takeMax=*/false); })
+        .Case<arith::AddFOp, arith::SubFOp>([&](Operation *) -> LogicalResult {
+          if (failed(getOperands(op.getOperands())))
+            return failure();
+          double sign = isa<arith::SubFOp>(op) ? -1.0 : 1.0;
+          values[result] =
+              combine(operands, {}, pointwise([sign](LinearPiece a,
+                                                     LinearPiece b) {
+                        return LinearPiece{a.slope + sign * b.slope,
+                                           a.offset + sign * b.offset};
+                      }));
+          return success();
+        })
+        .Case<arith::MulFOp>([&](Operation *) -> LogicalResult {
+          if (failed(getOperands(op.getOperands())))
+            return failure();
+          if (!isConstant(operands[0]) && !isConstant(operands[1]))
+            return fail("the body multiplies two non-constant values");
+          values[result] = combine(
+              operands, {}, pointwise([](LinearPiece a, LinearPiece b) {
+                // One factor is constant: (a z + b) * c or c * (a z + b).
+                if (a.isConstant())
+                  return LinearPiece{a.offset * b.slope, a.offset * b.offset};
+                return LinearPiece{b.offset * a.slope, b.offset * a.offset};
+              }));
+          return success();
+        })
+        .Case<arith::DivFOp>([&](Operation *) -> LogicalResult {
+          if (failed(getOperands(op.getOperands())))
+            return failure();
+          if (!isConstant(operands[1]) || operands[1]->pieces[0].offset == 0.0)
+            return fail("the body divides by a non-constant or zero value");
+          double divisor = operands[1]->pieces[0].offset;
+          values[result] = combine(
+              operands, {}, pointwise([divisor](LinearPiece a, LinearPiece) {
+                return LinearPiece{a.slope / divisor, a.offset / divisor};
+              }));
+          return success();
+        })
+        .Case<arith::NegFOp>([&](Operation *) -> LogicalResult {
+          if (failed(getOperands(op.getOperands())))
+            return failure();
+          PiecewiseLinearFunction negated = *operands[0];
+          for (LinearPiece &piece : negated.pieces)
+            piece = {-piece.slope, -piece.offset};
+          values[result] = std::move(negated);
+          return success();
+        })
+        .Case<arith::SelectOp>([&](arith::SelectOp select) -> LogicalResult {
+          auto compare = select.getCondition().getDefiningOp<arith::CmpFOp>();
+          if (!compare || compare->getBlock() != op.getBlock())
+            return fail("the body selects on something other than a "
+                        "floating-point comparison");
+          if (failed(getOperands({compare.getLhs(), compare.getRhs(),
+                                  select.getTrueValue(),
+                                  select.getFalseValue()})))
+            return failure();
+          arith::CmpFPredicate predicate = compare.getPredicate();
+          values[result] = combine(
+              operands, {{0, 1}},
+              [predicate](ArrayRef<LinearPiece> lines, double s) {
+                bool taken = evaluatePredicate(predicate,
+                                               evaluatePiece(lines[0], s),
+                                               evaluatePiece(lines[1], s));
+                return taken ? lines[2] : lines[3];
+              });
+          return success();
+        })
+        .Default([&](Operation *other) {
+          return fail("the body contains '" + other->getName().getStringRef() +
+                      "', which is not piecewise linear");
+        });
+  }
+
+  DenseMap<Value, PiecewiseLinearFunction> values;
+  std::string *whyNot;
+};
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Matching
+//===----------------------------------------------------------------------===//
+
+/// The scalar value of a tensor operand that is the same for every element:
+/// a splat constant, a fill with a constant, or a 0-d constant broadcast by
+/// its indexing map.
+static std::optional<double> getUniformValue(Value tensor) {
+  DenseElementsAttr dense;
+  if (matchPattern(tensor, m_Constant(&dense)) && dense.isSplat() &&
+      isa<FloatType>(dense.getElementType()))
+    return dense.getSplatValue<APFloat>().convertToDouble();
+  if (auto fill = tensor.getDefiningOp<linalg::FillOp>()) {
+    FloatAttr value;
+    if (matchPattern(fill.getInputs()[0], m_Constant(&value)))
+      return value.getValue().convertToDouble();
+  }
+  return std::nullopt;
+}
+
+/// Names the family of a piecewise-linear function: ReLU is (0, 0) then
+/// (1, 0) with a break at 0; leaky ReLU is (k, 0) then (1, 0); clamp is the
+/// constant lo, the identity on [lo, hi], then the constant hi.
+static FailureOr<ActivationKind> classifyFamily(const PiecewiseLinearFunction &f,
+                                          float &lower, float &upper) {
+  auto isIdentity = [](const LinearPiece &p) {
+    return p.slope == 1.0 && p.offset == 0.0;
+  };
+  if (f.pieces.size() == 2 && f.breakpoints[0] == 0.0 &&
+      isIdentity(f.pieces[1]) && f.pieces[0].offset == 0.0)
+    return f.pieces[0].slope == 0.0 ? ActivationKind::ReLU
+                                    : ActivationKind::LeakyReLU;
+  if (f.pieces.size() == 3 && isIdentity(f.pieces[1]) &&
+      f.pieces[0].isConstant() && f.pieces[2].isConstant() &&
+      f.pieces[0].offset == f.breakpoints[0] &&
+      f.pieces[2].offset == f.breakpoints[1]) {
+    lower = static_cast<float>(f.breakpoints[0]);
+    upper = static_cast<float>(f.breakpoints[1]);
+    return ActivationKind::Clamp;
+  }
+  return failure();
+}
+
+FailureOr<PiecewiseLinearActivation>
+PiecewiseLinearActivation::match(Operation *op, std::string *whyNot) {
+  auto fail = [&](const Twine &reason) {
+    if (whyNot)
+      *whyNot = reason.str();
+    return failure();
+  };
+  if (whyNot)
+    whyNot->clear();
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || !linalgOp.hasPureTensorSemantics() ||
+      op->getNumResults() != 1 || linalgOp.getNumDpsInits() != 1 ||
+      linalgOp.getNumReductionLoops() != 0 || !linalgOp.getBlock())
+    return failure();
+  auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!resultType || !isa<FloatType>(resultType.getElementType()))
+    return failure();
+
+  OpOperand *init = linalgOp.getDpsInitOperand(0);
+  AffineMap initMap = linalgOp.getMatchingIndexingMap(init);
+  Block *body = linalgOp.getBlock();
+  if (!body->getArgument(init->getOperandNumber()).use_empty())
+    return fail("the body reads its output operand");
+
+  BodyEvaluator evaluator(whyNot);
+  Value input;
+  for (OpOperand *operand : linalgOp.getDpsInputOperands()) {
+    BlockArgument arg = linalgOp.getMatchingBlockArgument(operand);
+    if (std::optional<double> uniform = getUniformValue(operand->get())) {
+      evaluator.bind(arg, PiecewiseLinearFunction::constant(*uniform));
+      continue;
+    }
+    if (input)
+      return fail("more than one non-constant input");
+    if (linalgOp.getMatchingIndexingMap(operand) != initMap ||
+        operand->get().getType() != resultType)
+      return fail("the input is not elementwise with the result");
+    input = operand->get();
+    evaluator.bind(arg, PiecewiseLinearFunction::identity());
+  }
+  if (!input)
+    return failure();
+
+  FailureOr<PiecewiseLinearFunction> function = evaluator.run(*body);
+  if (failed(function))
+    return failure();
+
+  PiecewiseLinearActivation activation;
+  activation.op = op;
+  activation.input = input;
+  activation.function = std::move(*function);
+  FailureOr<ActivationKind> kind =
+      classifyFamily(activation.function, activation.lower, activation.upper);
+  if (failed(kind)) {
+    // Affine bodies (one piece) are not activations; say nothing then.
+    if (activation.function.pieces.size() > 1)
+      return fail(llvm::formatv("piecewise-linear body with {0} pieces is not "
+                                "a ReLU, leaky ReLU or clamp",
+                                activation.function.pieces.size())
+                      .str());
+    return failure();
+  }
+  activation.kind = *kind;
+  return activation;
+}

@@ -1,0 +1,3 @@
+// Temporary placeholder, replaced by the real pipeline registration.
+#include "lin/Transforms/Passes.h"
+void lin::registerLinPipelines() {}

@@ -1,0 +1,115 @@
+// RUN: lin-opt %s -split-input-file -verify-diagnostics
+
+func.func @wrong_neuron_count(%z: tensor<4x3xf32>, %e: tensor<4x3xf32>) -> tensor<4x3xf32> {
+  // expected-error @+1 {{profile describes 2 neurons but the op's feature dimension is 3}}
+  %r = linalg.max {lin.profile = #lin.profile<relu, observed, samples = 1,
+                   counts = [1, 0, 0, 1],
+                   minimum = [-1.0, 1.0], maximum = [-1.0, 1.0]>}
+      ins(%z, %e : tensor<4x3xf32>, tensor<4x3xf32>) outs(%e : tensor<4x3xf32>) -> tensor<4x3xf32>
+  return %r : tensor<4x3xf32>
+}
+
+// -----
+
+func.func @counts_do_not_sum(%z: tensor<4x2xf32>, %e: tensor<4x2xf32>) -> tensor<4x2xf32> {
+  // expected-error @+1 {{counts of neuron 1 sum to 3 but the profile has 4 samples}}
+  %r = linalg.max {lin.profile = #lin.profile<relu, observed, samples = 4,
+                   counts = [1, 2, 3, 1],
+                   minimum = [-1.0, -1.0], maximum = [1.0, 1.0]>}
+      ins(%z, %e : tensor<4x2xf32>, tensor<4x2xf32>) outs(%e : tensor<4x2xf32>) -> tensor<4x2xf32>
+  return %r : tensor<4x2xf32>
+}
+
+// -----
+
+func.func @negative_count(%z: tensor<4x1xf32>, %e: tensor<4x1xf32>) -> tensor<4x1xf32> {
+  // expected-error @+1 {{neuron 0 has negative count -1 in piece 0}}
+  %r = linalg.max {lin.profile = #lin.profile<relu, observed, samples = 4,
+                   counts = [-1, 5],
+                   minimum = [-1.0], maximum = [1.0]>}
+      ins(%z, %e : tensor<4x1xf32>, tensor<4x1xf32>) outs(%e : tensor<4x1xf32>) -> tensor<4x1xf32>
+  return %r : tensor<4x1xf32>
+}
+
+// -----
+
+func.func @negative_samples(%z: tensor<4x1xf32>, %e: tensor<4x1xf32>) -> tensor<4x1xf32> {
+  // expected-error @+1 {{sample count must be non-negative, got -2}}
+  %r = linalg.max {lin.profile = #lin.profile<relu, observed, samples = -2,
+                   counts = [0, 0],
+                   minimum = [-1.0], maximum = [1.0]>}
+      ins(%z, %e : tensor<4x1xf32>, tensor<4x1xf32>) outs(%e : tensor<4x1xf32>) -> tensor<4x1xf32>
+  return %r : tensor<4x1xf32>
+}
+
+// -----
+
+func.func @min_above_max(%z: tensor<4x2xf32>, %e: tensor<4x2xf32>) -> tensor<4x2xf32> {
+  // expected-error @+1 {{neuron 1 has minimum 3.000000e+00 greater than maximum 2.000000e+00}}
+  %r = linalg.max {lin.profile = #lin.profile<relu, observed, samples = 1,
+                   counts = [0, 0, 1, 1],
+                   minimum = [1.0, 3.0], maximum = [1.0, 2.0]>}
+      ins(%z, %e : tensor<4x2xf32>, tensor<4x2xf32>) outs(%e : tensor<4x2xf32>) -> tensor<4x2xf32>
+  return %r : tensor<4x2xf32>
+}
+
+// -----
+
+func.func @pieces_do_not_fit_kind(%z: tensor<4x2xf32>, %e: tensor<4x2xf32>) -> tensor<4x2xf32> {
+  // expected-error @+1 {{'clamp' has 3 pieces, so 2 neurons need 6 counts, got 4}}
+  %r = linalg.max {lin.profile = #lin.profile<clamp, observed, samples = 1,
+                   counts = [1, 0, 0, 1],
+                   minimum = [1.0, 1.0], maximum = [1.0, 2.0]>}
+      ins(%z, %e : tensor<4x2xf32>, tensor<4x2xf32>) outs(%e : tensor<4x2xf32>) -> tensor<4x2xf32>
+  return %r : tensor<4x2xf32>
+}
+
+// -----
+
+func.func @extrema_sizes_differ(%z: tensor<4x2xf32>, %e: tensor<4x2xf32>) -> tensor<4x2xf32> {
+  // expected-error @+1 {{minimum has 2 entries but maximum has 1}}
+  %r = linalg.max {lin.profile = #lin.profile<relu, observed, samples = 1,
+                   counts = [1, 0, 0, 1],
+                   minimum = [1.0, 1.0], maximum = [1.0]>}
+      ins(%z, %e : tensor<4x2xf32>, tensor<4x2xf32>) outs(%e : tensor<4x2xf32>) -> tensor<4x2xf32>
+  return %r : tensor<4x2xf32>
+}
+
+// -----
+
+func.func @not_a_profile(%z: tensor<4x2xf32>, %e: tensor<4x2xf32>) -> tensor<4x2xf32> {
+  // expected-error @+1 {{'lin.profile' must be a #lin.profile attribute}}
+  %r = linalg.max {lin.profile = 3 : i64}
+      ins(%z, %e : tensor<4x2xf32>, tensor<4x2xf32>) outs(%e : tensor<4x2xf32>) -> tensor<4x2xf32>
+  return %r : tensor<4x2xf32>
+}
+
+// -----
+
+func.func @dynamic_features(%z: tensor<4x?xf32>, %e: tensor<4x?xf32>) -> tensor<4x?xf32> {
+  // expected-error @+1 {{'lin.profile' needs a static feature (last) dimension}}
+  %r = linalg.max {lin.profile = #lin.profile<relu, observed, samples = 0,
+                   counts = [0, 0],
+                   minimum = [1.0], maximum = [1.0]>}
+      ins(%z, %e : tensor<4x?xf32>, tensor<4x?xf32>) outs(%e : tensor<4x?xf32>) -> tensor<4x?xf32>
+  return %r : tensor<4x?xf32>
+}
+
+// -----
+
+func.func @unknown_lin_attribute(%z: tensor<4x2xf32>, %e: tensor<4x2xf32>) -> tensor<4x2xf32> {
+  // expected-error @+1 {{unknown lin attribute 'lin.bogus'}}
+  %r = linalg.max {lin.bogus = 1 : i64}
+      ins(%z, %e : tensor<4x2xf32>, tensor<4x2xf32>) outs(%e : tensor<4x2xf32>) -> tensor<4x2xf32>
+  return %r : tensor<4x2xf32>
+}
+
+// -----
+
+func.func @unknown_kind(%z: tensor<4x1xf32>, %e: tensor<4x1xf32>) -> tensor<4x1xf32> {
+  // expected-error @+2 {{expected ::lin::ActivationKind to be one of: relu, leaky_relu, clamp}}
+  // expected-error @+1 {{failed to parse Lin_ProfileAttr parameter 'kind'}}
+  %r = linalg.max {lin.profile = #lin.profile<sigmoid, observed, samples = 0, counts = [0, 0], minimum = [1.0], maximum = [1.0]>}
+      ins(%z, %e : tensor<4x1xf32>, tensor<4x1xf32>) outs(%e : tensor<4x1xf32>) -> tensor<4x1xf32>
+  return %r : tensor<4x1xf32>
+}
