@@ -1,0 +1,65 @@
+#map = affine_map<(d0, d1) -> (d0, d1)>
+#map1 = affine_map<(d0, d1) -> (d1)>
+#map2 = affine_map<(d0, d1) -> ()>
+module {
+  func.func @main(%arg0: tensor<?x8xf32>) -> tensor<?x4xf32> {
+    %c0 = arith.constant 0 : index
+    %cst = arith.constant 0.000000e+00 : f32
+    %cst_0 = arith.constant dense<"0x1987AABEE9108EBD32E42DBEBC1FC1BD87E99FBE4548113E4544A2BEAA8EB8BCBBB2FB3DB311F4BD336D4D3E8AA6363D5403473E2F49683E23D21FBEA892033ED5A21CBE4AF8E23D36293DBEC677273E0696923D6CAE0DBE129431BE0456BB3D22E5A83EE6BD2D3E01D70BBDFF948CBC58C74D3E9F9E7BBEFBB7F03D04EDEFBDF977513E8A2501BE22378F3CE981F43DBACD783ECCDA54BD7724A53E942699BEDD2881BD1382B4BE1FEEEF3C947ACD3D428E12BEF35C163E49C26ABDB84D9DBE7AF98A3E42385F3EAF0C373E6C64903EFD20053E0A7E403E4337963E97E391BD902D8DBE3F0C32BEAE5041BD03221FBDD9091DBB63794F3E0A47E83D1ED885BE4884D9BDC456AABD77575C3E0F5703BEAD7817BEBED568BD2F2FB8BD9147B2BDE41DB1BE3249A13E78AF403ED54F2BBE45E361BECE85493CB8474E3E2EE881BE1EBC08BE996E173E2F8569BE8A4021BD9D8188BE15E6A73E4827433E1952A7BEF4E247BE1556003E7BBB9E3C21E3BF3D901694BEA0D941BE4145243E12078ABE5FE197BD4D351F3E78E73B3EAF15B43C4CE7D13DA50C213E1D2E29BD2AD7C5BD9A3C8A3E2076B03E63B2273E80421EBE65759DBE42ABB2BE1D4A203B3CE80ABEAB35B6BD20A54BBD3831AB3E7F95AB3E946507BD2B6DD9BDBED12F3ED51DE7BCE13DACBE9506EC3DB64CAD3E377D8FBEB6619CBDFA069D3DDD6793BE4CFB9ABE"> : tensor<16x8xf32>
+    %cst_1 = arith.constant dense<[3.000000e+00, 3.000000e+00, -5.000000e+00, -5.000000e+00, 1.000000e+01, 1.000000e+01, -0.0755095779, 0.233221859, 0.162161887, -0.102221236, 0.0434937328, 0.270686895, -0.309782535, 0.227104366, -0.106256969, -0.0719254091]> : tensor<16xf32>
+    %cst_2 = arith.constant dense<"0xE8A3733D98ACD4BD00B29ABCAAA3F43DD045383D5C523DBD700CDFBC52E3C93D0470413D1C89AD3DFAD9A4BD789C133D600CB73CA87FB23C92B5ED3DDAB68D3D2676B03D68D0603D802F573DE01DB2BC0AF1E1BD3840D8BD80719FBDD4BEA5BDE006713D507F1E3DE0FD11BDA802C3BDE205FC3D305FC03D787F733DD265FD3DE24B88BD70C991BDFCD895BD004EC6BB2AFBE1BD04A9CA3D80BC523B3CF97E3D7A968CBD20FD52BC10AF863C1C230CBD6EA3F13D70EB69BD60F91E3DBEB2ADBD706872BC58D507BD08E85C3DAED3B23D680BF93CC0F239BC741B03BD24B6C83DA0F5F1BC8ACFB83D2CCE63BDA2FCD23DA0F9FE3D107CAF3DDAD3923D2C913E3DC4BFFBBD008A433B404CB03D00C985BDE891373DE2EE153E40316DBE040369BE5A2E19BE90D3F93C78CE3DBDF0A95C3D388273BD5A9627BED8F4073DAE622D3E2EB619BE4667603E20057C3DA86C7C3E86A56ABEC80B75BE04B4AD3DEAD16EBE84CA51BEFA2B023E448AF83DC44569BE4C36383EF01C47BD320F3E3E903B16BE326C73BED0B429BEA0BF1EBD68AC7FBE008A8BBCE087FFBD88566EBD002015B820E3653C266A7ABE2AAE033ED4E61CBE5A031C3E26946A3E5CBFAABDF0DAE53C48270D3E9041A2BCB23356BE44FEE53D9C94F33D8A400CBE5C5E2CBE28B432BD28C5483D3C7701BE40EAC4BB3840DDBD6877C7BDC0230CBD2825C3BD22A5443EA488863D5E1A653E2625673E585D273D5001D5BD46AC1B3EC08A0EBC28833D3E30A75ABDB262623E5843073D488363BDFC0227BED0753D3E0832053D641BB13D6CF4CE3D408653BC78B300BE94D098BD805836BCD4F61E3ED0AF95BCBCCC81BD882A0BBDE81D283D7E534C3E4030413E20916FBC68BC073D702A683EC0F0E03D7019D8BC74C2173E7835E93D748189BDE41ECF3DC053A23CB416BEBD70A0A0BCE0F2703ED4CB993DEE5A53BE7824233E90055C3DCCDCFB3D00B1893AA8A1CB3D1C0B993DA2C5603E081A073E2410E0BD0628063E20F072BCB044293E48A7B3BD884696BDFABB6C3E786D343DF8910F3D4005D23C5080853C605A2C3C08755EBE"> : tensor<12x16xf32>
+    %cst_3 = arith.constant dense<[3.000000e+00, 3.000000e+00, -5.000000e+00, 1.000000e+01, 0.206650198, 0.0484109223, 0.107535452, 0.186197162, 0.106120288, -0.0451886654, -0.207823485, -0.117899865]> : tensor<12xf32>
+    %cst_4 = arith.constant dense<[[-0.171865389, 0.00583943212, -0.204399705, 0.183306471, 0.0568615757, -1.250350e-01, -1.672780e-01, 0.094562985, -0.0691029876, 0.0551529825, 0.0271223113, 0.0359075442], [-0.0399491861, -0.0565694794, -0.0676895455, 0.111313328, -0.186108112, 0.00676516956, -0.117301352, -0.274335772, 0.0812321081, 0.0889490246, 0.256877631, 0.18967241], [0.282543182, -0.226845592, -0.251275331, 0.0897854268, 1.414750e-01, 0.127177402, -0.190095112, 0.225909531, -0.250921398, 0.0769241452, -0.110526688, -0.103887603], [0.228114247, 0.249685377, 0.112088442, 0.12937738, 0.0112727936, -0.17698735, 0.0752686486, 0.248271495, 0.120958537, -0.258932918, -0.0607735142, 0.0920850262]]> : tensor<4x12xf32>
+    %cst_5 = arith.constant dense<[-0.0532379113, -0.0897963717, -0.253093243, 0.0295566358]> : tensor<4xf32>
+    %cst_6 = arith.constant dense<0.000000e+00> : tensor<f32>
+    %cst_7 = arith.constant dense<6.000000e+00> : tensor<f32>
+    %0 = tensor.empty() : tensor<8x16xf32>
+    %transposed = linalg.transpose ins(%cst_0 : tensor<16x8xf32>) outs(%0 : tensor<8x16xf32>) permutation = [1, 0] 
+    %dim = tensor.dim %arg0, %c0 : tensor<?x8xf32>
+    %1 = tensor.empty(%dim) : tensor<?x16xf32>
+    %2 = linalg.fill ins(%cst : f32) outs(%1 : tensor<?x16xf32>) -> tensor<?x16xf32>
+    %3 = linalg.matmul ins(%arg0, %transposed : tensor<?x8xf32>, tensor<8x16xf32>) outs(%2 : tensor<?x16xf32>) -> tensor<?x16xf32>
+    %4 = linalg.generic {indexing_maps = [#map, #map1, #map], iterator_types = ["parallel", "parallel"]} ins(%3, %cst_1 : tensor<?x16xf32>, tensor<16xf32>) outs(%1 : tensor<?x16xf32>) {
+    ^bb0(%in: f32, %in_10: f32, %out: f32):
+      %17 = arith.addf %in, %in_10 : f32
+      linalg.yield %17 : f32
+    } -> tensor<?x16xf32>
+    %5 = linalg.generic {indexing_maps = [#map, #map2, #map2, #map], iterator_types = ["parallel", "parallel"]} ins(%4, %cst_6, %cst_7 : tensor<?x16xf32>, tensor<f32>, tensor<f32>) outs(%1 : tensor<?x16xf32>) {
+    ^bb0(%in: f32, %in_10: f32, %in_11: f32, %out: f32):
+      %17 = arith.cmpf ult, %in, %in_10 : f32
+      %18 = arith.select %17, %in_10, %in : f32
+      %19 = arith.cmpf ugt, %18, %in_11 : f32
+      %20 = arith.select %19, %in_11, %18 : f32
+      linalg.yield %20 : f32
+    } -> tensor<?x16xf32>
+    %6 = tensor.empty() : tensor<16x12xf32>
+    %transposed_8 = linalg.transpose ins(%cst_2 : tensor<12x16xf32>) outs(%6 : tensor<16x12xf32>) permutation = [1, 0] 
+    %7 = tensor.empty(%dim) : tensor<?x12xf32>
+    %8 = linalg.fill ins(%cst : f32) outs(%7 : tensor<?x12xf32>) -> tensor<?x12xf32>
+    %9 = linalg.matmul ins(%5, %transposed_8 : tensor<?x16xf32>, tensor<16x12xf32>) outs(%8 : tensor<?x12xf32>) -> tensor<?x12xf32>
+    %10 = linalg.generic {indexing_maps = [#map, #map1, #map], iterator_types = ["parallel", "parallel"]} ins(%9, %cst_3 : tensor<?x12xf32>, tensor<12xf32>) outs(%7 : tensor<?x12xf32>) {
+    ^bb0(%in: f32, %in_10: f32, %out: f32):
+      %17 = arith.addf %in, %in_10 : f32
+      linalg.yield %17 : f32
+    } -> tensor<?x12xf32>
+    %11 = linalg.generic {indexing_maps = [#map, #map2, #map2, #map], iterator_types = ["parallel", "parallel"]} ins(%10, %cst_6, %cst_7 : tensor<?x12xf32>, tensor<f32>, tensor<f32>) outs(%7 : tensor<?x12xf32>) {
+    ^bb0(%in: f32, %in_10: f32, %in_11: f32, %out: f32):
+      %17 = arith.cmpf ult, %in, %in_10 : f32
+      %18 = arith.select %17, %in_10, %in : f32
+      %19 = arith.cmpf ugt, %18, %in_11 : f32
+      %20 = arith.select %19, %in_11, %18 : f32
+      linalg.yield %20 : f32
+    } -> tensor<?x12xf32>
+    %12 = tensor.empty() : tensor<12x4xf32>
+    %transposed_9 = linalg.transpose ins(%cst_4 : tensor<4x12xf32>) outs(%12 : tensor<12x4xf32>) permutation = [1, 0] 
+    %13 = tensor.empty(%dim) : tensor<?x4xf32>
+    %14 = linalg.fill ins(%cst : f32) outs(%13 : tensor<?x4xf32>) -> tensor<?x4xf32>
+    %15 = linalg.matmul ins(%11, %transposed_9 : tensor<?x12xf32>, tensor<12x4xf32>) outs(%14 : tensor<?x4xf32>) -> tensor<?x4xf32>
+    %16 = linalg.generic {indexing_maps = [#map, #map1, #map], iterator_types = ["parallel", "parallel"]} ins(%15, %cst_5 : tensor<?x4xf32>, tensor<4xf32>) outs(%13 : tensor<?x4xf32>) {
+    ^bb0(%in: f32, %in_10: f32, %out: f32):
+      %17 = arith.addf %in, %in_10 : f32
+      linalg.yield %17 : f32
+    } -> tensor<?x4xf32>
+    return %16 : tensor<?x4xf32>
+  }
+}
