@@ -184,7 +184,10 @@ def export_torch(
         them as ``dense<"0x...">`` hex literals.
       verify: re-parse the result with LLVM 22's mlir-opt (recommended).
       backend_legal_ops: torch ops torch-mlir should keep instead of
-        decomposing (e.g. ``["aten.leaky_relu"]``); None = torch-mlir default.
+        decomposing; None = torch-mlir default. Only useful for ops that have a
+        direct linalg lowering: with torch-mlir 20261001, keeping
+        ``aten.leaky_relu``, ``aten.hardtanh`` or ``aten.relu6`` makes the
+        linalg pipeline fail.
 
     Returns:
       The MLIR module as text.
