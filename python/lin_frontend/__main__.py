@@ -1,6 +1,6 @@
 """Command line for lin_frontend.
 
-  python -m lin_frontend torch MODEL.pt2|MODEL.pt [--input-shape 1,784] [--static-batch N] -o out.mlir
+  python -m lin_frontend torch MODEL.pt2|MODEL.pt [--input-shape 784] [--static-batch N] -o out.mlir
   python -m lin_frontend onnx MODEL.onnx -o out.mlir
   python -m lin_frontend data NAME --out DIR [--seed S]
   python -m lin_frontend check FILE.mlir
