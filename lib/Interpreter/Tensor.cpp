@@ -6,7 +6,11 @@
 
 #include "lin/Interpreter/Tensor.h"
 
+#include "llvm/Support/ErrorHandling.h"
+
 #include <cassert>
+#include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <numeric>
 
@@ -17,11 +21,34 @@ static int64_t product(llvm::ArrayRef<int64_t> shape) {
                          std::multiplies<int64_t>());
 }
 
-Tensor::Tensor(llvm::ArrayRef<int64_t> shape)
-    : shape(shape.begin(), shape.end()),
-      storage(std::make_shared<std::vector<float>>(product(shape), 0.0f)) {}
+/// Cache-line aligned storage: elementwise loops and BLAS prefer aligned rows.
+static std::shared_ptr<float> allocateStorage(int64_t numElements) {
+  constexpr size_t alignment = 64;
+  size_t bytes = std::max<int64_t>(numElements, 1) * sizeof(float);
+  bytes = (bytes + alignment - 1) / alignment * alignment;
+  void *memory = std::aligned_alloc(alignment, bytes);
+  if (!memory)
+    llvm::report_bad_alloc_error("lin::Tensor: out of memory");
+  return std::shared_ptr<float>(static_cast<float *>(memory),
+                                [](float *p) { std::free(p); });
+}
 
-int64_t Tensor::getNumElements() const { return product(shape); }
+Tensor::Tensor(llvm::ArrayRef<int64_t> shape) : Tensor(uninitialized(shape)) {
+  std::memset(data(), 0, numElements * sizeof(float));
+}
+
+Tensor Tensor::uninitialized(llvm::ArrayRef<int64_t> shape) {
+  Tensor result = shapeOnly(shape);
+  result.storage = allocateStorage(result.numElements);
+  return result;
+}
+
+Tensor Tensor::shapeOnly(llvm::ArrayRef<int64_t> shape) {
+  Tensor result;
+  result.shape.assign(shape.begin(), shape.end());
+  result.numElements = product(shape);
+  return result;
+}
 
 Tensor Tensor::reshaped(llvm::ArrayRef<int64_t> newShape) const {
   assert(product(newShape) == getNumElements() && "reshape changes size");
@@ -31,6 +58,13 @@ Tensor Tensor::reshaped(llvm::ArrayRef<int64_t> newShape) const {
 }
 
 void Tensor::makeUnique() {
-  if (storage && storage.use_count() > 1)
-    storage = std::make_shared<std::vector<float>>(*storage);
+  if (!storage) {
+    *this = Tensor(shape);
+    return;
+  }
+  if (storage.use_count() == 1)
+    return;
+  std::shared_ptr<float> copy = allocateStorage(numElements);
+  std::memcpy(copy.get(), storage.get(), numElements * sizeof(float));
+  storage = std::move(copy);
 }

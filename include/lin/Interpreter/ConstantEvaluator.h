@@ -15,10 +15,14 @@
 #ifndef LIN_INTERPRETER_CONSTANTEVALUATOR_H
 #define LIN_INTERPRETER_CONSTANTEVALUATOR_H
 
+#include "lin/Interpreter/RuntimeValue.h"
 #include "lin/Interpreter/Tensor.h"
 
 #include "mlir/IR/Value.h"
 #include "mlir/Support/LLVM.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <string>
 
 namespace lin {
 
@@ -27,10 +31,43 @@ namespace lin {
 bool isConstantComputable(mlir::Value value);
 
 /// Evaluates a constant-computable value to an f32 host tensor (f16, bf16 and
-/// f64 constants are converted). Fails without emitting diagnostics when the
-/// value is not constant-computable or uses an op the interpreter does not
-/// support; the caller decides how to report it.
+/// f64 constants are converted; a scalar becomes a 0-d tensor). Fails without
+/// emitting diagnostics when the value is not constant-computable or uses an
+/// op the interpreter does not support; the caller decides how to report it.
 mlir::FailureOr<Tensor> evaluateConstant(mlir::Value value);
+
+/// The evaluator behind evaluateConstant, for clients that evaluate many
+/// values of one function: every value it computes is memoised, so shared
+/// subexpressions (a weight read by several consumers, its transpose) are
+/// computed once. The interpreter uses it for the constant part of the
+/// function it runs, once for all batches.
+class ConstantEvaluator {
+public:
+  /// With `emitErrors`, failures are reported as located errors on the
+  /// failing op; without, they are silent and getLastError() describes them.
+  explicit ConstantEvaluator(bool emitErrors = false);
+
+  bool isConstantComputable(mlir::Value value);
+
+  /// Evaluates `value` (and memoises it and everything it depends on).
+  mlir::FailureOr<RuntimeValue> evaluate(mlir::Value value);
+  /// evaluate(), with a scalar returned as a 0-d tensor.
+  mlir::FailureOr<Tensor> evaluateTensor(mlir::Value value);
+
+  /// Why the last evaluation failed (silent mode).
+  llvm::StringRef getLastError() const { return lastError; }
+
+  /// Forgets every memoised value (e.g. after the IR changed).
+  void clear();
+
+private:
+  mlir::LogicalResult fail(mlir::Operation *op, const llvm::Twine &reason);
+
+  bool emitErrors;
+  std::string lastError;
+  llvm::DenseMap<mlir::Value, RuntimeValue> values;
+  llvm::DenseMap<mlir::Value, bool> computable;
+};
 
 } // namespace lin
 

@@ -9,6 +9,11 @@
 // constants reused across batches cost no copy; writers call
 // `makeUnique()` first.
 //
+// The interpreter also uses tensors without storage ("shape-only"): the value
+// of a tensor.empty, or of a fill nobody reads, carries a shape but no data
+// until a kernel materialises it. Tensors returned by the public APIs
+// (evaluateConstant, Interpreter::run) always have storage.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef LIN_INTERPRETER_TENSOR_H
@@ -19,7 +24,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <vector>
 
 namespace lin {
 
@@ -29,25 +33,40 @@ public:
   /// A zero-filled tensor of the given shape.
   explicit Tensor(llvm::ArrayRef<int64_t> shape);
 
+  /// A tensor whose elements are left uninitialised: for kernels that
+  /// overwrite every element (saves a pass over memory on big buffers).
+  static Tensor uninitialized(llvm::ArrayRef<int64_t> shape);
+  /// A tensor with a shape and no storage (see the file comment).
+  static Tensor shapeOnly(llvm::ArrayRef<int64_t> shape);
+
   llvm::ArrayRef<int64_t> getShape() const { return shape; }
   int64_t getRank() const { return shape.size(); }
-  int64_t getNumElements() const;
+  int64_t getNumElements() const { return numElements; }
   int64_t getDimSize(unsigned dim) const { return shape[dim]; }
 
-  const float *data() const { return storage ? storage->data() : nullptr; }
-  float *data() { return storage ? storage->data() : nullptr; }
-  llvm::ArrayRef<float> values() const { return {data(), size_t(size())}; }
-  llvm::MutableArrayRef<float> values() { return {data(), size_t(size())}; }
+  bool hasStorage() const { return storage != nullptr; }
+  const float *data() const { return storage.get(); }
+  float *data() { return storage.get(); }
+  llvm::ArrayRef<float> values() const {
+    return {data(), size_t(hasStorage() ? numElements : 0)};
+  }
+  llvm::MutableArrayRef<float> values() {
+    return {data(), size_t(hasStorage() ? numElements : 0)};
+  }
 
   /// Same storage, another shape with the same number of elements.
   Tensor reshaped(llvm::ArrayRef<int64_t> newShape) const;
-  /// Gives this tensor storage of its own (copying if shared).
+  /// Gives this tensor storage of its own (copying if shared). A shape-only
+  /// tensor gets zero-filled storage.
   void makeUnique();
+  /// True when no other tensor shares this tensor's storage, so that a kernel
+  /// may overwrite it in place.
+  bool isUniquelyOwned() const { return storage && storage.use_count() == 1; }
 
 private:
-  int64_t size() const { return storage ? int64_t(storage->size()) : 0; }
   llvm::SmallVector<int64_t, 4> shape;
-  std::shared_ptr<std::vector<float>> storage;
+  int64_t numElements = 0;
+  std::shared_ptr<float> storage;
 };
 
 } // namespace lin

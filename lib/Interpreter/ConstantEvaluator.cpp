@@ -1,0 +1,142 @@
+//===- ConstantEvaluator.cpp - Evaluate constant subgraphs ----------------===//
+//
+// Part of the lin project: linearity-based compression of neural networks.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lin/Interpreter/ConstantEvaluator.h"
+#include "Kernel.h"
+
+#include "mlir/IR/Operation.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/SetVector.h"
+
+using namespace mlir;
+using namespace lin;
+
+/// The values `op` reads: its operands and the values its regions capture
+/// (in the order kernels receive them).
+static SmallVector<Value> getInputsOf(Operation *op) {
+  SmallVector<Value> inputs(op->getOperands());
+  llvm::SetVector<Value> captured;
+  getUsedValuesDefinedAbove(op->getRegions(), captured);
+  llvm::append_range(inputs, captured);
+  return inputs;
+}
+
+ConstantEvaluator::ConstantEvaluator(bool emitErrors)
+    : emitErrors(emitErrors) {}
+
+void ConstantEvaluator::clear() {
+  values.clear();
+  computable.clear();
+}
+
+LogicalResult ConstantEvaluator::fail(Operation *op, const Twine &reason) {
+  if (emitErrors) {
+    op->emitError() << "lin interpreter: " << reason;
+  } else {
+    lastError = ("'" + op->getName().getStringRef() + "': " + reason).str();
+  }
+  return failure();
+}
+
+bool ConstantEvaluator::isConstantComputable(Value value) {
+  auto known = computable.find(value);
+  if (known != computable.end())
+    return known->second;
+  Operation *op = value.getDefiningOp();
+  bool result = op && isMemoryEffectFree(op);
+  // Mark first: IR without cycles never comes back here, and a cycle through
+  // a graph region must not recurse forever.
+  computable[value] = result;
+  if (result)
+    for (Value input : getInputsOf(op))
+      if (!isConstantComputable(input)) {
+        result = false;
+        break;
+      }
+  computable[value] = result;
+  return result;
+}
+
+FailureOr<RuntimeValue> ConstantEvaluator::evaluate(Value value) {
+  lastError.clear();
+  auto cached = values.find(value);
+  if (cached != values.end())
+    return cached->second;
+  if (!isConstantComputable(value)) {
+    lastError = "the value depends on a function argument or on an op with "
+                "side effects";
+    return failure();
+  }
+
+  // Ops to run, dependencies first (iterative post-order).
+  SmallVector<Operation *> order;
+  llvm::DenseSet<Operation *> visited;
+  SmallVector<std::pair<Operation *, bool>> stack{{value.getDefiningOp(),
+                                                   false}};
+  while (!stack.empty()) {
+    auto [op, inputsDone] = stack.pop_back_val();
+    if (inputsDone) {
+      order.push_back(op);
+      continue;
+    }
+    if (!visited.insert(op).second)
+      continue;
+    stack.push_back({op, true});
+    for (Value input : getInputsOf(op))
+      if (!values.count(input))
+        stack.push_back({input.getDefiningOp(), false});
+  }
+
+  for (Operation *op : order) {
+    KernelDiagnoser diagnoser(emitErrors);
+    FailureOr<std::unique_ptr<Kernel>> kernel = buildKernel(op, diagnoser);
+    if (failed(kernel)) {
+      if (!emitErrors)
+        lastError = diagnoser.getFirstError().str();
+      return failure();
+    }
+    SmallVector<RuntimeValue> inputs;
+    for (auto [index, input] : llvm::enumerate((*kernel)->getInputs())) {
+      inputs.push_back(values.lookup(input));
+      // Contents of tensor.empty are undefined: zeros are as good as any.
+      if ((*kernel)->getInputUse(index) == InputUse::Data &&
+          inputs.back().isTensor() && !inputs.back().getTensor().hasStorage())
+        inputs.back().getTensor().makeUnique();
+    }
+    SmallVector<RuntimeValue> results(op->getNumResults());
+    if (llvm::Error error = (*kernel)->run(inputs, results)) {
+      (void)fail(op, llvm::toString(std::move(error)));
+      return failure();
+    }
+    for (auto [result, runtimeValue] : llvm::zip(op->getResults(), results))
+      values[result] = std::move(runtimeValue);
+  }
+
+  RuntimeValue &result = values[value];
+  if (result.isTensor() && !result.getTensor().hasStorage())
+    result.getTensor().makeUnique();
+  return result;
+}
+
+FailureOr<Tensor> ConstantEvaluator::evaluateTensor(Value value) {
+  FailureOr<RuntimeValue> result = evaluate(value);
+  if (failed(result))
+    return failure();
+  if (result->isTensor())
+    return result->getTensor();
+  Tensor scalar = Tensor::uninitialized({});
+  scalar.data()[0] = static_cast<float>(result->getScalar());
+  return scalar;
+}
+
+bool lin::isConstantComputable(Value value) {
+  return ConstantEvaluator().isConstantComputable(value);
+}
+
+FailureOr<Tensor> lin::evaluateConstant(Value value) {
+  return ConstantEvaluator().evaluateTensor(value);
+}
