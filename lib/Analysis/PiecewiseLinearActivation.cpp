@@ -21,6 +21,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -307,6 +309,13 @@ private:
               }));
           return success();
         })
+        .Case<arith::TruncFOp, arith::ExtFOp>(
+            [&](Operation *) -> LogicalResult {
+              if (failed(getOperands(op.getOperands())))
+                return failure();
+              values[result] = *operands[0];
+              return success();
+            })
         .Case<arith::NegFOp>([&](Operation *) -> LogicalResult {
           if (failed(getOperands(op.getOperands())))
             return failure();
@@ -390,15 +399,39 @@ static FailureOr<ActivationKind> classifyFamily(const PiecewiseLinearFunction &f
   return failure();
 }
 
-FailureOr<PiecewiseLinearActivation>
-PiecewiseLinearActivation::match(Operation *op, std::string *whyNot) {
-  auto fail = [&](const Twine &reason) {
+namespace {
+/// A piecewise-linear function of one root value, computed by a set of
+/// elementwise ops.
+struct Composite {
+  PiecewiseLinearFunction function;
+  Value root;
+  SmallVector<Operation *> ops;
+};
+} // namespace
+
+static FailureOr<Composite> evaluateComposite(Operation *op,
+                                              std::string *whyNot);
+
+/// The function of an elementwise op's variable input: the input itself, or,
+/// when it is computed by another elementwise piecewise-linear op, that op's
+/// composite (frontends split one activation over several linalg ops, e.g.
+/// leaky ReLU as max(0, z) + k * min(0, z) in four generics).
+static Composite evaluateInput(Value input) {
+  if (Operation *producer = input.getDefiningOp()) {
+    FailureOr<Composite> inner = evaluateComposite(producer, nullptr);
+    if (succeeded(inner))
+      return *inner;
+  }
+  return Composite{PiecewiseLinearFunction::identity(), input, {}};
+}
+
+static FailureOr<Composite> evaluateComposite(Operation *op,
+                                              std::string *whyNot) {
+  auto fail = [&](const Twine &reason) -> FailureOr<Composite> {
     if (whyNot)
       *whyNot = reason.str();
     return failure();
   };
-  if (whyNot)
-    whyNot->clear();
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
   if (!linalgOp || !linalgOp.hasPureTensorSemantics() ||
       op->getNumResults() != 1 || linalgOp.getNumDpsInits() != 1 ||
@@ -415,32 +448,62 @@ PiecewiseLinearActivation::match(Operation *op, std::string *whyNot) {
     return fail("the body reads its output operand");
 
   BodyEvaluator evaluator(whyNot);
-  Value input;
+  Composite composite;
   for (OpOperand *operand : linalgOp.getDpsInputOperands()) {
     BlockArgument arg = linalgOp.getMatchingBlockArgument(operand);
     if (std::optional<double> uniform = getUniformValue(operand->get())) {
       evaluator.bind(arg, PiecewiseLinearFunction::constant(*uniform));
       continue;
     }
-    if (input)
-      return fail("more than one non-constant input");
     if (linalgOp.getMatchingIndexingMap(operand) != initMap ||
         operand->get().getType() != resultType)
       return fail("the input is not elementwise with the result");
-    input = operand->get();
-    evaluator.bind(arg, PiecewiseLinearFunction::identity());
+    Composite input = evaluateInput(operand->get());
+    if (composite.root && input.root != composite.root)
+      return fail("more than one non-constant input");
+    composite.root = input.root;
+    llvm::append_range(composite.ops, input.ops);
+    evaluator.bind(arg, std::move(input.function));
   }
-  if (!input)
+  if (!composite.root)
     return failure();
 
   FailureOr<PiecewiseLinearFunction> function = evaluator.run(*body);
   if (failed(function))
     return failure();
+  composite.function = std::move(*function);
+  composite.ops.push_back(op);
+  return composite;
+}
+
+FailureOr<PiecewiseLinearActivation>
+PiecewiseLinearActivation::match(Operation *op, std::string *whyNot) {
+  auto fail = [&](const Twine &reason) {
+    if (whyNot)
+      *whyNot = reason.str();
+    return failure();
+  };
+  if (whyNot)
+    whyNot->clear();
+  FailureOr<Composite> composite = evaluateComposite(op, whyNot);
+  if (failed(composite))
+    return failure();
+
+  // Ops folded into the composite must not be read from outside it.
+  SmallPtrSet<Operation *, 8> members(composite->ops.begin(),
+                                      composite->ops.end());
+  for (Operation *member : composite->ops)
+    if (member != op)
+      for (Operation *user : member->getUsers())
+        if (!members.contains(user))
+          return fail("an intermediate result of the activation has other "
+                      "users");
 
   PiecewiseLinearActivation activation;
   activation.op = op;
-  activation.input = input;
-  activation.function = std::move(*function);
+  activation.input = composite->root;
+  activation.ops.assign(composite->ops.begin(), composite->ops.end());
+  activation.function = std::move(composite->function);
   FailureOr<ActivationKind> kind =
       classifyFamily(activation.function, activation.lower, activation.upper);
   if (failed(kind)) {
@@ -454,4 +517,27 @@ PiecewiseLinearActivation::match(Operation *op, std::string *whyNot) {
   }
   activation.kind = *kind;
   return activation;
+}
+
+SmallVector<PiecewiseLinearActivation>
+lin::findPiecewiseLinearActivations(Operation *root) {
+  // Walk backwards so that the last op of a composite claims the ops before
+  // it; an op already claimed is not an activation of its own.
+  SmallVector<Operation *> candidates;
+  root->walk([&](linalg::LinalgOp op) { candidates.push_back(op); });
+  DenseSet<Operation *> claimed;
+  SmallVector<PiecewiseLinearActivation> found;
+  for (Operation *op : llvm::reverse(candidates)) {
+    if (claimed.contains(op))
+      continue;
+    FailureOr<PiecewiseLinearActivation> activation =
+        PiecewiseLinearActivation::match(op);
+    if (failed(activation))
+      continue;
+    claimed.insert(activation->getOperations().begin(),
+                   activation->getOperations().end());
+    found.push_back(std::move(*activation));
+  }
+  std::reverse(found.begin(), found.end());
+  return found;
 }

@@ -7,9 +7,9 @@
 // Recognises elementwise piecewise-linear activations in linalg IR, whatever
 // encoding a frontend chose (maximumf against zero, cmpf + select, a multiply
 // for the leaky slope, minimumf of maximumf for clamps, linalg.max against a
-// zero tensor). The scalar body is evaluated symbolically into a piecewise
-// linear function of the pre-activation, so every equivalent encoding yields
-// the same description.
+// zero tensor, one activation split over several elementwise ops). The scalar
+// bodies are evaluated symbolically into a piecewise-linear function of the
+// pre-activation, so every equivalent encoding yields the same description.
 //
 //===----------------------------------------------------------------------===//
 
@@ -53,6 +53,10 @@ class PiecewiseLinearActivation {
 public:
   /// The op computing the activation (carries the lin.profile attribute).
   mlir::Operation *getOperation() const { return op; }
+  /// All ops computing the activation from its input, the last being
+  /// getOperation(): frontends may split one activation over several
+  /// elementwise ops (torch-mlir's leaky ReLU takes four).
+  llvm::ArrayRef<mlir::Operation *> getOperations() const { return ops; }
   /// The pre-activation tensor the activation is applied to.
   mlir::Value getInput() const { return input; }
   /// The activation's result.
@@ -88,11 +92,17 @@ public:
 
 private:
   mlir::Operation *op = nullptr;
+  llvm::SmallVector<mlir::Operation *, 1> ops;
   mlir::Value input;
   ActivationKind kind = ActivationKind::ReLU;
   PiecewiseLinearFunction function;
   float lower = 0.0f, upper = 0.0f;
 };
+
+/// All activations under `root`, in program order, each as large as it gets:
+/// an op that is part of a larger activation is not reported alone.
+llvm::SmallVector<PiecewiseLinearActivation>
+findPiecewiseLinearActivations(mlir::Operation *root);
 
 } // namespace lin
 

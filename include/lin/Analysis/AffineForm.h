@@ -1,0 +1,76 @@
+//===- AffineForm.h - Values as affine functions of roots -------*- C++ -*-===//
+//
+// Part of the lin project: linearity-based compression of neural networks.
+//
+//===----------------------------------------------------------------------===//
+//
+// Decomposes a batch-major 2-D tensor value `v : tensor<B x m>` into
+//
+//     v = sum_k root_k @ W_k + b
+//
+// where the roots are the non-affine values it is computed from (function
+// arguments, activation outputs, results of ops lin does not look through),
+// W_k are constant matrices and b a constant bias vector. It looks through
+// every form frontends use for dense layers: linalg.matmul (plain or with a
+// transposed right operand) into a zero fill or an accumulator, weights
+// computed from constants (transposes, dense_resource blobs), elementwise
+// linalg ops whose body is linear in their inputs (bias adds with a
+// broadcast bias, linalg.add / linalg.sub, scaling by constants, batch norm in
+// inference form) and residual sums.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIN_ANALYSIS_AFFINEFORM_H
+#define LIN_ANALYSIS_AFFINEFORM_H
+
+#include "lin/Interpreter/Tensor.h"
+
+#include "mlir/IR/Operation.h"
+#include "mlir/IR/Value.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <string>
+
+namespace lin {
+
+/// One contribution `root @ weight`; `weight` is [root features x features],
+/// or empty (rank 0) for the identity.
+struct AffineTerm {
+  mlir::Value root;
+  Tensor weight;
+  bool isIdentity() const { return weight.getRank() == 0; }
+  int64_t getNumParameters() const {
+    return isIdentity() ? 0 : weight.getNumElements();
+  }
+};
+
+/// `value = sum(terms) + bias`, over a [batch x features] tensor.
+struct AffineForm {
+  mlir::Value value;
+  int64_t numFeatures = 0;
+  llvm::SmallVector<AffineTerm> terms;
+  /// [features], or empty (rank 0) without a bias.
+  Tensor bias;
+  /// The ops between the roots and `value` (value's defining op included).
+  llvm::SetVector<mlir::Operation *> ops;
+
+  bool hasBias() const { return bias.getRank() != 0; }
+  /// Elements of the weight matrices and bias vector.
+  int64_t getNumParameters() const;
+  /// The term of `root`, or nullptr.
+  AffineTerm *findTerm(mlir::Value root);
+};
+
+/// Decomposes `value` (a ranked [batch x features] f32 tensor). Fails when it
+/// is not a 2-D float tensor with static features or when a look-through op
+/// has a form that cannot be represented (e.g. a non-constant weight); the
+/// reason goes to `whyNot`. A value that no rule looks through is its own
+/// single root with the identity weight.
+mlir::FailureOr<AffineForm> decomposeAffine(mlir::Value value,
+                                            std::string *whyNot = nullptr);
+
+} // namespace lin
+
+#endif // LIN_ANALYSIS_AFFINEFORM_H

@@ -1,0 +1,78 @@
+//===- LayerGraph.h - The affine layer graph of a function ------*- C++ -*-===//
+//
+// Part of the lin project: linearity-based compression of neural networks.
+//
+//===----------------------------------------------------------------------===//
+//
+// The affine layer graph of a function: every profiled piecewise-linear
+// activation is a layer whose pre-activation is an affine form of earlier
+// activations (and other roots), and every place the activations' values
+// leave the affine world (another activation's input, a function result, an
+// op lin does not look through) is a sink, also an affine form:
+//
+//     z(l) = sum_k a(k) @ M(l, k) + b(l)
+//
+// The fold works on this graph: folding neurons of layer l substitutes their
+// linear piece into every sink that reads a(l).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIN_ANALYSIS_LAYERGRAPH_H
+#define LIN_ANALYSIS_LAYERGRAPH_H
+
+#include "lin/Analysis/AffineForm.h"
+#include "lin/Analysis/PiecewiseLinearActivation.h"
+#include "lin/Dialect/Lin/IR/LinAttributes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <optional>
+#include <string>
+
+namespace lin {
+
+/// A profiled activation and what the fold may do with it.
+struct Layer {
+  PiecewiseLinearActivation activation;
+  ProfileAttr profile;
+  /// Index of the sink computing this layer's pre-activation.
+  unsigned preActivationSink = 0;
+  /// Number of neurons (features).
+  int64_t width = 0;
+  /// Empty when the layer can be folded; otherwise why not.
+  std::string whyNotFoldable;
+  bool isFoldable() const { return whyNotFoldable.empty(); }
+};
+
+/// A value computed as an affine form of roots that is rewritten as a whole.
+struct Sink {
+  AffineForm form;
+  /// The layer whose pre-activation this is, if any.
+  std::optional<unsigned> layer;
+};
+
+class LayerGraph {
+public:
+  /// Builds the graph of `func`: every op carrying a lin.profile that is a
+  /// recognised activation becomes a layer (others get a remark).
+  static LayerGraph build(mlir::func::FuncOp func);
+
+  llvm::SmallVector<Layer> layers;
+  llvm::SmallVector<Sink> sinks;
+
+  /// Layer index of an activation result, or nullopt.
+  std::optional<unsigned> getLayerOf(mlir::Value value) const {
+    auto it = layerOfResult.find(value);
+    if (it == layerOfResult.end())
+      return std::nullopt;
+    return it->second;
+  }
+
+private:
+  llvm::DenseMap<mlir::Value, unsigned> layerOfResult;
+};
+
+} // namespace lin
+
+#endif // LIN_ANALYSIS_LAYERGRAPH_H

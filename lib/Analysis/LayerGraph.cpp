@@ -1,0 +1,141 @@
+//===- LayerGraph.cpp - The affine layer graph of a function --------------===//
+//
+// Part of the lin project: linearity-based compression of neural networks.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lin/Analysis/LayerGraph.h"
+#include "lin/Dialect/Lin/IR/LinDialect.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SetVector.h"
+
+using namespace mlir;
+using namespace lin;
+
+/// Ops the affine decomposition may look through from an activation's value:
+/// matmuls and two-loop elementwise linalg ops. The decomposition decides in
+/// the end; this only steers the forward walk to candidate sinks.
+static bool mayLookThrough(Operation *op) {
+  if (isa<linalg::MatmulOp>(op))
+    return true;
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  return linalgOp && op->getNumResults() == 1 &&
+         linalgOp.getNumReductionLoops() == 0 && linalgOp.getNumLoops() == 2 &&
+         !op->hasAttr(LinDialect::getProfileAttrName());
+}
+
+LayerGraph LayerGraph::build(func::FuncOp func) {
+  LayerGraph graph;
+  StringRef profileName = LinDialect::getProfileAttrName();
+
+  // Layers, in program order: recognised activations carrying a profile.
+  DenseSet<Operation *> recognised;
+  for (PiecewiseLinearActivation &activation :
+       findPiecewiseLinearActivations(func)) {
+    Operation *op = activation.getOperation();
+    recognised.insert(op);
+    auto profile = op->getAttrOfType<ProfileAttr>(profileName);
+    if (!profile)
+      continue;
+    if (activation.getKind() != profile.getKind()) {
+      op->emitRemark() << "not folded: the profile is for '"
+                       << stringifyActivationKind(profile.getKind())
+                       << "' but the op computes '"
+                       << stringifyActivationKind(activation.getKind())
+                       << "'";
+      continue;
+    }
+    Layer layer;
+    layer.activation = std::move(activation);
+    layer.profile = profile;
+    layer.width = profile.getNumNeurons();
+    graph.layerOfResult[layer.activation.getResult()] = graph.layers.size();
+    graph.layers.push_back(std::move(layer));
+  }
+  func.walk([&](Operation *op) {
+    if (!op->hasAttr(profileName) || recognised.contains(op))
+      return;
+    std::string why;
+    (void)PiecewiseLinearActivation::match(op, &why);
+    op->emitRemark() << "not folded: the profiled op is not a recognised "
+                        "piecewise-linear activation"
+                     << (why.empty() ? "" : ": ") << why;
+  });
+
+  // Sinks: pre-activations first, then the values where each activation's
+  // result leaves the affine ops that read it.
+  llvm::SetVector<Value> sinkValues;
+  for (Layer &layer : graph.layers)
+    sinkValues.insert(layer.activation.getInput());
+  DenseMap<Value, unsigned> preActivationOf;
+  for (auto [index, layer] : llvm::enumerate(graph.layers))
+    preActivationOf[layer.activation.getInput()] = index;
+  for (Layer &layer : graph.layers) {
+    SmallVector<Value> worklist{layer.activation.getResult()};
+    DenseSet<Value> seen;
+    while (!worklist.empty()) {
+      Value value = worklist.pop_back_val();
+      if (!seen.insert(value).second)
+        continue;
+      bool leaves = value.use_empty() || preActivationOf.count(value);
+      for (Operation *user : value.getUsers()) {
+        if (mayLookThrough(user))
+          worklist.push_back(user->getResult(0));
+        else
+          leaves = true;
+      }
+      if (leaves && value != layer.activation.getResult())
+        sinkValues.insert(value);
+    }
+  }
+
+  DenseMap<Value, std::string> failedSinks;
+  for (Value value : sinkValues) {
+    std::string why;
+    FailureOr<AffineForm> form = decomposeAffine(value, &why);
+    if (failed(form)) {
+      failedSinks[value] = why;
+      continue;
+    }
+    Sink sink;
+    sink.form = std::move(*form);
+    auto pre = preActivationOf.find(value);
+    if (pre != preActivationOf.end()) {
+      sink.layer = pre->second;
+      graph.layers[pre->second].preActivationSink = graph.sinks.size();
+    }
+    graph.sinks.push_back(std::move(sink));
+  }
+
+  // A layer folds only when its pre-activation is affine in its roots and
+  // every use of its value lies inside the sinks that the fold rewrites.
+  for (auto [index, layer] : llvm::enumerate(graph.layers)) {
+    Value input = layer.activation.getInput();
+    if (failedSinks.count(input)) {
+      layer.whyNotFoldable =
+          "its pre-activation is not an affine layer: " + failedSinks[input];
+      continue;
+    }
+    Value result = layer.activation.getResult();
+    DenseSet<Operation *> covered;
+    for (const Sink &sink : graph.sinks)
+      for (const AffineTerm &term : sink.form.terms)
+        if (term.root == result)
+          covered.insert(sink.form.ops.begin(), sink.form.ops.end());
+    for (Operation *user : result.getUsers()) {
+      if (covered.contains(user))
+        continue;
+      std::string name = user->getName().getStringRef().str();
+      layer.whyNotFoldable =
+          "its value is used by '" + name +
+          "', which is not part of an affine layer with constant weights";
+      for (auto &[value, why] : failedSinks)
+        if (value.getDefiningOp() == user || value == user->getResult(0))
+          layer.whyNotFoldable += " (" + why + ")";
+      break;
+    }
+  }
+  return graph;
+}

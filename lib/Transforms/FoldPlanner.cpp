@@ -1,0 +1,277 @@
+//===- FoldPlanner.cpp - Decide which neurons and layers fold -------------===//
+//
+// Part of the lin project: linearity-based compression of neural networks.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lin/Transforms/FoldPlanner.h"
+#include "lin/Dialect/Lin/IR/ActivationProfile.h"
+
+#include "llvm/Support/Debug.h"
+
+#include <algorithm>
+
+#define DEBUG_TYPE "linearity-fold"
+
+using namespace mlir;
+using namespace lin;
+
+/// The piece of an activation on which it is the identity.
+static std::optional<unsigned>
+getIdentityPiece(const PiecewiseLinearActivation &activation) {
+  for (unsigned p = 0, e = activation.getNumPieces(); p < e; ++p)
+    if (activation.getPiece(p).slope == 1.0 &&
+        activation.getPiece(p).offset == 0.0)
+      return p;
+  return std::nullopt;
+}
+
+/// Share of `neuron` in `piece`; proven profiles decide by their bounds.
+static double getShare(const Layer &layer, const ActivationProfile &profile,
+                       unsigned piece, int64_t neuron) {
+  if (profile.getSource() == ProfileSource::Proven) {
+    const PiecewiseLinearActivation &act = layer.activation;
+    unsigned low = act.classify(profile.getMinimum(neuron));
+    unsigned high = act.classify(profile.getMaximum(neuron));
+    if (low == high)
+      return low == piece ? 1.0 : 0.0;
+  }
+  return profile.getShare(piece, neuron);
+}
+
+SmallVector<LayerClassification>
+FoldPlanner::classify(const FoldThresholds &thresholds) const {
+  SmallVector<LayerClassification> classes(graph.layers.size());
+  for (auto [layer, cls] : llvm::zip_equal(graph.layers, classes)) {
+    if (!layer.isFoldable())
+      continue;
+    ActivationProfile profile = ActivationProfile::fromAttr(layer.profile);
+    std::optional<unsigned> identity = getIdentityPiece(layer.activation);
+    for (int64_t j = 0; j < layer.width; ++j) {
+      double bestShare = -1.0;
+      std::optional<unsigned> bestPiece;
+      for (unsigned p = 0; p < profile.getNumPieces(); ++p) {
+        double share = getShare(layer, profile, p, j);
+        double needed =
+            identity && p == *identity ? thresholds.merge : thresholds.remove;
+        if (share >= needed && share > 0.0 && share > bestShare) {
+          bestShare = share;
+          bestPiece = p;
+        }
+      }
+      if (!bestPiece)
+        continue;
+      if (layer.activation.getPiece(*bestPiece).isConstant()) {
+        cls.remove.push_back(j);
+        cls.removePiece.push_back(*bestPiece);
+      } else {
+        cls.merge.push_back(j);
+        cls.mergePiece.push_back(*bestPiece);
+      }
+    }
+  }
+  return classes;
+}
+
+namespace {
+/// Shape-only replay of the fold algebra.
+class Simulation {
+public:
+  explicit Simulation(const LayerGraph &graph) : graph(graph) {
+    for (const Sink &sink : graph.sinks) {
+      SimSink sim;
+      sim.cols = sink.form.numFeatures;
+      sim.bias = sink.form.hasBias();
+      for (const AffineTerm &term : sink.form.terms)
+        sim.terms.push_back(
+            {term.root,
+             term.isIdentity() ? sink.form.numFeatures
+                               : term.weight.getDimSize(0),
+             term.isIdentity()});
+      sinks.push_back(std::move(sim));
+    }
+  }
+
+  /// Folds layer `index`: its `merged` neurons into skips, `removed` away.
+  void apply(unsigned index, int64_t merged, int64_t removed) {
+    if (merged + removed == 0)
+      return;
+    const Layer &layer = graph.layers[index];
+    Value result = layer.activation.getResult();
+    int64_t kept = layer.width - merged - removed;
+    SimSink &pre = sinks[layer.preActivationSink];
+    for (auto [s, sink] : llvm::enumerate(sinks)) {
+      if (s == layer.preActivationSink)
+        continue;
+      auto it = llvm::find_if(sink.terms,
+                              [&](const SimTerm &t) { return t.root == result; });
+      if (it == sink.terms.end())
+        continue;
+      size_t at = it - sink.terms.begin();
+      if (merged > 0)
+        for (const SimTerm &source : pre.terms) {
+          auto same = llvm::find_if(sink.terms, [&](const SimTerm &t) {
+            return t.root == source.root;
+          });
+          if (same == sink.terms.end())
+            sink.terms.push_back({source.root, source.rows, false});
+          else
+            same->identity = false;
+        }
+      sink.bias = true;
+      sink.terms[at].rows = kept;
+      sink.terms[at].identity = false;
+      if (kept == 0)
+        sink.terms.erase(sink.terms.begin() + at);
+    }
+    pre.cols = kept;
+    for (SimTerm &term : pre.terms)
+      term.identity = term.identity && kept == layer.width;
+  }
+
+  int64_t getInputWidth(unsigned index) const {
+    int64_t total = 0;
+    for (const SimTerm &term : sinks[graph.layers[index].preActivationSink].terms)
+      total += term.rows;
+    return total;
+  }
+
+  int64_t getConsumerWidth(unsigned index) const {
+    Value result = graph.layers[index].activation.getResult();
+    int64_t total = 0;
+    for (const SimSink &sink : sinks)
+      for (const SimTerm &term : sink.terms)
+        if (term.root == result)
+          total += sink.cols;
+    return total;
+  }
+
+  int64_t cost() const {
+    int64_t total = 0;
+    for (const SimSink &sink : sinks) {
+      if (sink.cols == 0)
+        continue;
+      for (const SimTerm &term : sink.terms)
+        total += term.identity ? 0 : term.rows * sink.cols;
+      total += sink.bias ? sink.cols : 0;
+    }
+    return total;
+  }
+
+private:
+  struct SimTerm {
+    Value root;
+    int64_t rows;
+    bool identity;
+  };
+  struct SimSink {
+    SmallVector<SimTerm> terms;
+    int64_t cols = 0;
+    bool bias = false;
+  };
+  const LayerGraph &graph;
+  SmallVector<SimSink> sinks;
+};
+} // namespace
+
+int64_t FoldPlanner::simulate(ArrayRef<LayerClassification> classes,
+                              ArrayRef<bool> mergeLayers) const {
+  Simulation sim(graph);
+  for (auto [index, cls] : llvm::enumerate(classes))
+    sim.apply(index, mergeLayers[index] ? cls.merge.size() : 0,
+              cls.remove.size());
+  return sim.cost();
+}
+
+int64_t FoldPlanner::getOriginalParameters() const {
+  return Simulation(graph).cost();
+}
+
+SmallVector<bool> FoldPlanner::select(ArrayRef<LayerClassification> classes,
+                                      FoldPolicy policy) const {
+  size_t numLayers = classes.size();
+  SmallVector<bool> chosen(numLayers, false);
+  SmallVector<unsigned> candidates;
+  for (auto [index, cls] : llvm::enumerate(classes))
+    if (!cls.merge.empty())
+      candidates.push_back(index);
+
+  switch (policy) {
+  case FoldPolicy::All:
+    for (unsigned index : candidates)
+      chosen[index] = true;
+    return chosen;
+
+  case FoldPolicy::Paper: {
+    // The reference rule, layer by layer, on the graph as folded so far:
+    // merging k neurons pays when (n + m + 1) k > n m.
+    Simulation sim(graph);
+    for (auto [index, cls] : llvm::enumerate(classes)) {
+      int64_t k = cls.merge.size();
+      if (k > 0) {
+        int64_t n = sim.getInputWidth(index), m = sim.getConsumerWidth(index);
+        chosen[index] = (n + m + 1) * k > n * m;
+      }
+      sim.apply(index, chosen[index] ? k : 0, cls.remove.size());
+    }
+    return chosen;
+  }
+
+  case FoldPolicy::Cost: {
+    if (candidates.size() <= 16) {
+      // Exhaustive: folds interact along chains (skips reach across
+      // layers), so the minimum is over subsets, not per layer.
+      int64_t best = simulate(classes, chosen);
+      SmallVector<bool> trial(numLayers, false);
+      for (uint64_t mask = 1; mask < (uint64_t(1) << candidates.size());
+           ++mask) {
+        for (auto [bit, index] : llvm::enumerate(candidates))
+          trial[index] = (mask >> bit) & 1;
+        int64_t cost = simulate(classes, trial);
+        if (cost < best) {
+          best = cost;
+          chosen = trial;
+        }
+      }
+      return chosen;
+    }
+    // Many layers: add the most profitable layer while the cost drops.
+    int64_t best = simulate(classes, chosen);
+    while (true) {
+      std::optional<unsigned> bestIndex;
+      for (unsigned index : candidates) {
+        if (chosen[index])
+          continue;
+        chosen[index] = true;
+        int64_t cost = simulate(classes, chosen);
+        chosen[index] = false;
+        if (cost < best) {
+          best = cost;
+          bestIndex = index;
+        }
+      }
+      if (!bestIndex)
+        return chosen;
+      chosen[*bestIndex] = true;
+    }
+  }
+  }
+  llvm_unreachable("unknown policy");
+}
+
+SmallVector<double> FoldPlanner::getCandidateMergeThresholds() const {
+  SmallVector<double> shares;
+  for (const Layer &layer : graph.layers) {
+    if (!layer.isFoldable())
+      continue;
+    std::optional<unsigned> identity = getIdentityPiece(layer.activation);
+    if (!identity)
+      continue;
+    ActivationProfile profile = ActivationProfile::fromAttr(layer.profile);
+    for (int64_t j = 0; j < layer.width; ++j)
+      shares.push_back(getShare(layer, profile, *identity, j));
+  }
+  llvm::sort(shares, std::greater<double>());
+  shares.erase(std::unique(shares.begin(), shares.end()), shares.end());
+  return shares;
+}
