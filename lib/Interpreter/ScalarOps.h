@@ -22,6 +22,7 @@
 
 #include "mlir/IR/Operation.h"
 #include "mlir/Support/LLVM.h"
+#include "llvm/Support/Compiler.h"
 
 #include <cmath>
 #include <cstdint>
@@ -125,7 +126,8 @@ template <typename T> inline int64_t toInt(T value) {
 }
 
 /// arith.cmpf with the arith::CmpFPredicate value `predicate`.
-template <typename T> inline bool compareFloat(uint8_t predicate, T a, T b) {
+template <typename T>
+LLVM_ATTRIBUTE_ALWAYS_INLINE bool compareFloat(uint8_t predicate, T a, T b) {
   switch (predicate) {
   case 0: // false
     return false;
@@ -164,7 +166,8 @@ template <typename T> inline bool compareFloat(uint8_t predicate, T a, T b) {
 
 /// arith.cmpi with the arith::CmpIPredicate value `predicate`; unsigned
 /// predicates compare the two's complement bit patterns.
-template <typename T> inline bool compareInt(uint8_t predicate, T a, T b) {
+template <typename T>
+LLVM_ATTRIBUTE_ALWAYS_INLINE bool compareInt(uint8_t predicate, T a, T b) {
   int64_t x = toInt(a), y = toInt(b);
   uint64_t ux = static_cast<uint64_t>(x), uy = static_cast<uint64_t>(y);
   switch (predicate) {
@@ -192,8 +195,10 @@ template <typename T> inline bool compareInt(uint8_t predicate, T a, T b) {
 }
 
 /// One element of `opcode` applied to operands a, b, c (unused ones ignored).
+/// Always inlined: the bytecode's loops instantiate it with a constant
+/// opcode, and the switch must fold away for the loops to vectorise.
 template <typename T>
-inline T apply(ScalarOp op, T a, T b = T(), T c = T()) {
+LLVM_ATTRIBUTE_ALWAYS_INLINE T apply(ScalarOp op, T a, T b = T(), T c = T()) {
   switch (op.opcode) {
   case Opcode::Copy:
     return a;

@@ -57,6 +57,14 @@ Tensor Tensor::reshaped(llvm::ArrayRef<int64_t> newShape) const {
   return result;
 }
 
+Tensor Tensor::leadingRows(int64_t rows) const {
+  assert(getRank() > 0 && rows >= 0 && rows <= shape[0] && "bad row count");
+  Tensor result = *this;
+  result.shape[0] = rows;
+  result.numElements = product(result.shape);
+  return result;
+}
+
 void Tensor::makeUnique() {
   if (!storage) {
     *this = Tensor(shape);

@@ -56,6 +56,9 @@ public:
 
   /// Same storage, another shape with the same number of elements.
   Tensor reshaped(llvm::ArrayRef<int64_t> newShape) const;
+  /// The first `rows` slices along dimension 0, sharing storage (in row-major
+  /// order they are a prefix of the elements).
+  Tensor leadingRows(int64_t rows) const;
   /// Gives this tensor storage of its own (copying if shared). A shape-only
   /// tensor gets zero-filled storage.
   void makeUnique();

@@ -1,0 +1,95 @@
+//===- Interpreter.h - Run a function on host tensors -----------*- C++ -*-===//
+//
+// Part of the lin project: linearity-based compression of neural networks.
+//
+//===----------------------------------------------------------------------===//
+//
+// Executes a func.func of linalg-on-tensors IR on f32 host tensors, one batch
+// per call. Creating the interpreter compiles every op into a kernel (so an
+// unsupported op is reported, located, before anything runs) and evaluates
+// the part of the function that depends on constants only (weight
+// transposes, broadcasts of biases, ...) once for all batches.
+//
+// Per batch, the schedule skips work nobody reads (a matmul into a
+// zero-filled tensor runs sgemm with beta = 0, so the fill is never
+// executed) and releases every value after its last use, letting elementwise
+// ops update a dying input in place.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIN_INTERPRETER_INTERPRETER_H
+#define LIN_INTERPRETER_INTERPRETER_H
+
+#include "lin/Interpreter/RuntimeValue.h"
+#include "lin/Interpreter/Tensor.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <memory>
+#include <vector>
+
+namespace lin {
+
+/// Lets a client see the operands and results of ops as they run (the
+/// profiler reads the pre-activation of every activation op).
+class InterpreterObserver {
+public:
+  virtual ~InterpreterObserver();
+
+  /// Whether notify() wants `op`. Operands of observed ops are kept intact
+  /// until notify() returns (no in-place update of them).
+  virtual bool isObserved(mlir::Operation *op) = 0;
+
+  /// Called after `op` ran, with its operands (in operand order) and its
+  /// results. Operands the op does not read may be empty values. A failure
+  /// stops the run; the observer reports its own error.
+  virtual mlir::LogicalResult notify(mlir::Operation *op,
+                                     llvm::ArrayRef<RuntimeValue> operands,
+                                     llvm::ArrayRef<RuntimeValue> results) = 0;
+};
+
+class Interpreter {
+public:
+  /// Compiles `function` and evaluates its constant part. Emits a located
+  /// error for every op the interpreter cannot run (and for constants that
+  /// fail to evaluate), then fails.
+  static mlir::FailureOr<std::unique_ptr<Interpreter>>
+  create(mlir::func::FuncOp function);
+  ~Interpreter();
+
+  mlir::func::FuncOp getFunction() const { return function; }
+
+  /// Runs the function on one batch. Arguments must match the function's
+  /// argument types (dynamic dimensions take any size). Scalar results come
+  /// back as 0-d tensors. Errors (argument shapes, runtime shape mismatches
+  /// inside the function) are emitted as located errors.
+  mlir::FailureOr<llvm::SmallVector<Tensor>>
+  run(llvm::ArrayRef<Tensor> arguments,
+      InterpreterObserver *observer = nullptr);
+
+private:
+  struct Step;
+  struct InputSource;
+  explicit Interpreter(mlir::func::FuncOp function);
+  mlir::LogicalResult compile();
+
+  mlir::func::FuncOp function;
+  std::vector<Step> steps;
+  /// Values computed once: constant-computable values the steps read.
+  llvm::SmallVector<RuntimeValue> constants;
+  std::vector<InputSource> returned;
+  unsigned numSlots = 0;
+};
+
+/// The function to run: the one named `name`, or, when `name` is empty, the
+/// only public func.func with a body. Emits an error on the module when there
+/// is no such function (or several candidates).
+mlir::FailureOr<mlir::func::FuncOp> findEntryFunction(mlir::ModuleOp module,
+                                                      llvm::StringRef name);
+
+} // namespace lin
+
+#endif // LIN_INTERPRETER_INTERPRETER_H
