@@ -94,8 +94,11 @@ void accumulate(AffineForm &form, const AffineForm &other) {
   form.ops.insert(other.ops.begin(), other.ops.end());
 }
 
-void addBias(AffineForm &form, ArrayRef<float> bias) {
-  if (llvm::all_of(bias, [](float b) { return b == 0.0f; }))
+/// Adds a bias. A zero bias is dropped unless `explicitBias` says the IR
+/// has a bias operand (a zero bias vector still counts as parameters; a zero
+/// fill of a matmul accumulator does not).
+void addBias(AffineForm &form, ArrayRef<float> bias, bool explicitBias) {
+  if (!explicitBias && llvm::all_of(bias, [](float b) { return b == 0.0f; }))
     return;
   if (!form.hasBias())
     form.bias = zeroVector(form.numFeatures);
@@ -151,7 +154,7 @@ private:
       if (std::optional<std::vector<float>> uniform =
               getRowUniformConstant(value, AffineMap::getMultiDimIdentityMap(
                                                2, value.getContext()))) {
-        addBias(form, *uniform);
+        addBias(form, *uniform, /*explicitBias=*/false);
         form.ops.insert(op);
         return form;
       }
@@ -327,6 +330,7 @@ private:
     }
     if (variableInputs.empty())
       return failure();
+    bool hasConstantInput = variableInputs.size() != inputs.size();
     size_t numVars = variableInputs.size();
     DenseMap<Value, LinearValue> values;
     size_t slot = 0;
@@ -443,7 +447,7 @@ private:
       scaleColumns(scaled, yielded->coefficients[index]);
       accumulate(form, scaled);
     }
-    addBias(form, yielded->offset);
+    addBias(form, yielded->offset, hasConstantInput);
     form.ops.insert(op);
     return form;
   }
