@@ -14,7 +14,6 @@
 // RUN: FileCheck %s --check-prefix=TENTH < %t.tenth.json
 // RUN: lin-opt %s --linearity-fold="keep-profiles=1" | FileCheck %s --check-prefix=KEEP
 // RUN: lin-opt %s --linearity-fold="verbose=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TABLE
-// RUN: lin-opt %s --linearity-fold -mlir-pass-statistics -o /dev/null 2>&1 | FileCheck %s --check-prefix=STATS
 
 // Parameters before: 2*4 + 4 + 4*2 + 2 = 22. Default: merge n0 (a 2x2
 // skip), remove n2: (2*2 + 2) + (2*2 + 2*2 + 2) = 16.
@@ -61,11 +60,6 @@
 // TABLE-NEXT: relu_0 4 1 1 2 12 6
 // TABLE-NEXT: total parameters: 22 -> 16 (72.7%)
 
-// STATS: 1 layers-folded
-// STATS: 1 neurons-merged
-// STATS: 1 neurons-removed
-// STATS: 16 params-after
-// STATS: 22 params-before
 
 func.func @shares(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
   %zero = arith.constant 0.0 : f32
