@@ -1,15 +1,121 @@
-// Temporary placeholder, replaced by the real pass.
+//===- LinearityProfile.cpp - Profile activations on calibration data -----===//
+//
+// Part of the lin project: linearity-based compression of neural networks.
+//
+//===----------------------------------------------------------------------===//
+//
+// Runs the function on the calibration data through the interpreter with an
+// ActivationProfiler watching every recognised activation, then attaches the
+// profiles (merged into existing ones). Nothing is attached unless the whole
+// run succeeds.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lin/Dialect/Lin/IR/LinDialect.h"
+#include "lin/Interpreter/ActivationProfiler.h"
+#include "lin/Interpreter/BatchRunner.h"
+#include "lin/Interpreter/Interpreter.h"
 #include "lin/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
 namespace lin {
 #define GEN_PASS_DEF_LINEARITYPROFILE
 #include "lin/Transforms/Passes.h.inc"
+} // namespace lin
+
+using namespace mlir;
+using namespace lin;
+
 namespace {
-struct LinearityProfilePass : impl::LinearityProfileBase<LinearityProfilePass> {
+/// Tells the profiler which rows of each batch are real samples.
+class PaddingAwareProfiler : public ActivationProfiler {
+public:
+  PaddingAwareProfiler(func::FuncOp function, const BatchRunner *&runner)
+      : ActivationProfiler(function), runner(runner) {}
+  LogicalResult notify(Operation *op, ArrayRef<RuntimeValue> operands,
+                       ArrayRef<RuntimeValue> results) override {
+    setBatchSamples(runner->getCurrentSamples(), runner->getBatchSize());
+    return ActivationProfiler::notify(op, operands, results);
+  }
+
+private:
+  const BatchRunner *&runner;
+};
+
+struct LinearityProfilePass
+    : lin::impl::LinearityProfileBase<LinearityProfilePass> {
   using Base::Base;
+
   void runOnOperation() override {
-    getOperation()->emitError("not implemented yet");
-    signalPassFailure();
+    ModuleOp module = getOperation();
+    if (dataFiles.empty()) {
+      module.emitError() << "linearity-profile needs calibration data: "
+                            "data=<file.npy>[,<file.npy>...], one file per "
+                            "function argument";
+      return signalPassFailure();
+    }
+    FailureOr<func::FuncOp> function = findEntryFunction(module, functionName);
+    if (failed(function))
+      return signalPassFailure();
+
+    const BatchRunner *currentRunner = nullptr;
+    PaddingAwareProfiler profiler(*function, currentRunner);
+    if (profiler.getNumActivations() == 0) {
+      function->emitWarning()
+          << "linearity-profile: no piecewise-linear activation to profile";
+      return;
+    }
+    FailureOr<std::unique_ptr<Interpreter>> interpreter =
+        Interpreter::create(*function);
+    if (failed(interpreter))
+      return signalPassFailure();
+    BatchRunOptions options;
+    options.batchSize = batchSize;
+    options.maxSamples = maxSamples;
+    options.showProgress = !quiet;
+    FailureOr<std::unique_ptr<BatchRunner>> runner =
+        BatchRunner::create(**interpreter, dataFiles, options);
+    if (failed(runner))
+      return signalPassFailure();
+    if ((*runner)->getNumSamples() == 0) {
+      function->emitError() << "linearity-profile: the data has no samples";
+      return signalPassFailure();
+    }
+    currentRunner = runner->get();
+    auto ignoreOutputs = [](ArrayRef<Tensor>, int64_t) { return success(); };
+    if (failed((*runner)->run(ignoreOutputs, &profiler)))
+      return signalPassFailure();
+
+    // Merge everything first, attach only if every merge succeeds.
+    SmallVector<std::pair<Operation *, ProfileAttr>> attachments;
+    for (unsigned i = 0; i < profiler.getNumActivations(); ++i) {
+      Operation *op = profiler.getActivation(i).getOperation();
+      const std::optional<ActivationProfile> &observed = profiler.getProfile(i);
+      if (!observed) {
+        op->emitWarning() << "linearity-profile: the activation does not "
+                             "depend on the data; not profiled";
+        continue;
+      }
+      ActivationProfile profile = *observed;
+      if (auto existing = op->getAttrOfType<ProfileAttr>(
+              LinDialect::getProfileAttrName())) {
+        ActivationProfile merged = ActivationProfile::fromAttr(existing);
+        if (llvm::Error error = merged.merge(profile)) {
+          op->emitError() << "linearity-profile: cannot merge into the "
+                             "existing profile: "
+                          << llvm::toString(std::move(error));
+          return signalPassFailure();
+        }
+        profile = std::move(merged);
+      }
+      attachments.push_back({op, profile.toAttr(&getContext())});
+      ++numActivations;
+      numNeurons += profile.getNumNeurons();
+    }
+    for (auto [op, attr] : attachments)
+      op->setAttr(LinDialect::getProfileAttrName(), attr);
+    numSamples += (*runner)->getNumSamples();
   }
 };
 } // namespace
-} // namespace lin
