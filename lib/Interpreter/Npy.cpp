@@ -16,6 +16,7 @@
 #include "lin/Interpreter/Npy.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
@@ -438,9 +439,13 @@ llvm::Error NpyReader::readRows(int64_t firstRow, int64_t numRows,
   std::vector<double> values(count);
   convertElements(dtype, buffer.data(), count, values.data());
   for (size_t i = 0; i < count; ++i) {
-    if (values[i] != std::trunc(values[i]))
-      return error(llvm::formatv("element {0} ({1}) is not an integer",
-                                 firstRow * rowSize + int64_t(i), values[i]));
+    if (values[i] != std::trunc(values[i])) {
+      std::string message;
+      llvm::raw_string_ostream os(message);
+      os << "element " << firstRow * rowSize + int64_t(i) << " ("
+         << llvm::format("%g", values[i]) << ") is not an integer";
+      return error(message);
+    }
     out[i] = static_cast<int64_t>(values[i]);
   }
   return llvm::Error::success();

@@ -1,0 +1,278 @@
+//===- InterpreterTest.cpp - Tests of the interpreter ---------------------===//
+//
+// Part of the lin project: linearity-based compression of neural networks.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lin/Interpreter/Interpreter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "gtest/gtest.h"
+
+using namespace mlir;
+using namespace lin;
+
+namespace {
+
+std::vector<float> toVector(ArrayRef<float> values) {
+  return std::vector<float>(values.begin(), values.end());
+}
+
+Tensor makeTensor(ArrayRef<int64_t> shape, ArrayRef<float> values) {
+  Tensor tensor(shape);
+  llvm::copy(values, tensor.data());
+  return tensor;
+}
+
+/// A one-hidden-layer MLP in torch-mlir's form: transpose of the constant
+/// weight, matmul into a zero fill, broadcasting bias add, ReLU.
+constexpr const char *kTorchLayer = R"mlir(
+  #id = affine_map<(d0, d1) -> (d0, d1)>
+  #row = affine_map<(d0, d1) -> (d1)>
+  func.func @main(%x: tensor<?x2xf32>) -> tensor<?x3xf32> {
+    %c0 = arith.constant 0 : index
+    %zero = arith.constant 0.0 : f32
+    %w = arith.constant dense<[[1.0, 0.0], [-1.0, 1.0], [0.0, 1.0]]> : tensor<3x2xf32>
+    %b = arith.constant dense<[0.0, 0.5, -1.0]> : tensor<3xf32>
+    %et = tensor.empty() : tensor<2x3xf32>
+    %wt = linalg.transpose ins(%w : tensor<3x2xf32>) outs(%et : tensor<2x3xf32>) permutation = [1, 0]
+    %n = tensor.dim %x, %c0 : tensor<?x2xf32>
+    %e = tensor.empty(%n) : tensor<?x3xf32>
+    %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x3xf32>) -> tensor<?x3xf32>
+    %m = linalg.matmul ins(%x, %wt : tensor<?x2xf32>, tensor<2x3xf32>) outs(%f : tensor<?x3xf32>) -> tensor<?x3xf32>
+    %z = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]}
+        ins(%m, %b : tensor<?x3xf32>, tensor<3xf32>) outs(%e : tensor<?x3xf32>) {
+    ^bb0(%in: f32, %bias: f32, %out: f32):
+      %s = arith.addf %in, %bias : f32
+      linalg.yield %s : f32
+    } -> tensor<?x3xf32>
+    %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+        ins(%z : tensor<?x3xf32>) outs(%e : tensor<?x3xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      %c = arith.cmpf ugt, %in, %zero : f32
+      %s = arith.select %c, %in, %zero : f32
+      linalg.yield %s : f32
+    } -> tensor<?x3xf32>
+    return %r : tensor<?x3xf32>
+  })mlir";
+
+class InterpreterTest : public ::testing::Test {
+protected:
+  InterpreterTest() {
+    context.loadDialect<arith::ArithDialect, func::FuncDialect,
+                        linalg::LinalgDialect, math::MathDialect,
+                        scf::SCFDialect, tensor::TensorDialect>();
+    context.getDiagEngine().registerHandler([this](Diagnostic &diag) {
+      errors.push_back(diag.str());
+      return success();
+    });
+  }
+
+  func::FuncOp parse(StringRef source) {
+    module = parseSourceString<ModuleOp>(source, &context);
+    EXPECT_TRUE(module);
+    errors.clear();
+    if (!module)
+      return {};
+    return *module->getOps<func::FuncOp>().begin();
+  }
+
+  MLIRContext context;
+  OwningOpRef<ModuleOp> module;
+  std::vector<std::string> errors;
+};
+
+/// Records every op it sees, with copies of operands and results.
+struct RecordingObserver : InterpreterObserver {
+  bool isObserved(Operation *) override { return true; }
+  LogicalResult notify(Operation *op, ArrayRef<RuntimeValue> operands,
+                       ArrayRef<RuntimeValue> results) override {
+    names.push_back(op->getName().getStringRef().str());
+    this->operands.emplace_back(operands.begin(), operands.end());
+    this->results.emplace_back(results.begin(), results.end());
+    return success();
+  }
+  std::vector<std::string> names;
+  std::vector<std::vector<RuntimeValue>> operands, results;
+};
+
+TEST_F(InterpreterTest, RunsTorchLayerOnBatches) {
+  func::FuncOp function = parse(kTorchLayer);
+  FailureOr<std::unique_ptr<Interpreter>> interpreter =
+      Interpreter::create(function);
+  ASSERT_TRUE(succeeded(interpreter));
+  // z = (x0, x1 - x0 + 0.5, x1 - 1).
+  Tensor x = makeTensor({2, 2}, {1.0f, 1.0f, -2.0f, 0.0f});
+  FailureOr<SmallVector<Tensor>> first = (*interpreter)->run({x});
+  ASSERT_TRUE(succeeded(first));
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ((*first)[0].getShape(), ArrayRef<int64_t>({2, 3}));
+  EXPECT_EQ(toVector((*first)[0].values()),
+            (std::vector<float>{1.0f, 0.5f, 0.0f, 0.0f, 2.5f, 0.0f}));
+  // Another batch size through the same interpreter.
+  Tensor y = makeTensor({1, 2}, {0.0f, 3.0f});
+  FailureOr<SmallVector<Tensor>> second = (*interpreter)->run({y});
+  ASSERT_TRUE(succeeded(second));
+  EXPECT_EQ(toVector((*second)[0].values()),
+            (std::vector<float>{0.0f, 3.5f, 2.0f}));
+  EXPECT_TRUE(errors.empty());
+}
+
+TEST_F(InterpreterTest, ArgumentsAreNotOverwritten) {
+  func::FuncOp function = parse(R"mlir(
+    func.func @main(%x: tensor<2xf32>) -> tensor<2xf32> {
+      %e = tensor.empty() : tensor<2xf32>
+      %r = linalg.abs ins(%x : tensor<2xf32>) outs(%e : tensor<2xf32>) -> tensor<2xf32>
+      return %r : tensor<2xf32>
+    })mlir");
+  auto interpreter = Interpreter::create(function);
+  ASSERT_TRUE(succeeded(interpreter));
+  Tensor x = makeTensor({2}, {-1.0f, 2.0f});
+  auto results = (*interpreter)->run({x});
+  ASSERT_TRUE(succeeded(results));
+  EXPECT_EQ(toVector((*results)[0].values()),
+            (std::vector<float>{1.0f, 2.0f}));
+  EXPECT_EQ(toVector(x.values()), (std::vector<float>{-1.0f, 2.0f}));
+}
+
+TEST_F(InterpreterTest, ObserverSeesIntactOperandsAndOnlyExecutedOps) {
+  func::FuncOp function = parse(kTorchLayer);
+  auto interpreter = Interpreter::create(function);
+  ASSERT_TRUE(succeeded(interpreter));
+  RecordingObserver observer;
+  Tensor x = makeTensor({2, 2}, {1.0f, 1.0f, -2.0f, 0.0f});
+  ASSERT_TRUE(succeeded((*interpreter)->run({x}, &observer)));
+  // The weight transpose is a constant (evaluated once, at creation); the
+  // zero fill only feeds a matmul run with beta = 0: neither runs per batch.
+  EXPECT_EQ(observer.names,
+            (std::vector<std::string>{"tensor.dim", "tensor.empty",
+                                      "linalg.matmul", "linalg.generic",
+                                      "linalg.generic"}));
+  // The ReLU's operand is the pre-activation, not overwritten in place.
+  const Tensor &pre = observer.operands.back()[0].getTensor();
+  EXPECT_EQ(toVector(pre.values()),
+            (std::vector<float>{1.0f, 0.5f, 0.0f, -2.0f, 2.5f, -1.0f}));
+  EXPECT_EQ(toVector(observer.results.back()[0].getTensor().values()),
+            (std::vector<float>{1.0f, 0.5f, 0.0f, 0.0f, 2.5f, 0.0f}));
+}
+
+TEST_F(InterpreterTest, RejectsArgumentsOfTheWrongShape) {
+  func::FuncOp function = parse(kTorchLayer);
+  auto interpreter = Interpreter::create(function);
+  ASSERT_TRUE(succeeded(interpreter));
+  Tensor x = makeTensor({2, 3}, {1, 2, 3, 4, 5, 6});
+  EXPECT_TRUE(failed((*interpreter)->run({x})));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("argument #0 has shape 2x3"), std::string::npos)
+      << errors[0];
+  errors.clear();
+  EXPECT_TRUE(failed((*interpreter)->run({})));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("expected 1 arguments, got 0"), std::string::npos);
+}
+
+TEST_F(InterpreterTest, ReportsEveryUnsupportedOpBeforeRunning) {
+  func::FuncOp function = parse(R"mlir(
+    func.func @main(%x: tensor<2xf32>) -> tensor<2xf32> {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      %a = scf.for %i = %c0 to %c1 step %c1 iter_args(%acc = %x) -> (tensor<2xf32>) {
+        scf.yield %acc : tensor<2xf32>
+      }
+      %b = scf.execute_region -> tensor<2xf32> {
+        scf.yield %a : tensor<2xf32>
+      }
+      return %b : tensor<2xf32>
+    })mlir");
+  EXPECT_TRUE(failed(Interpreter::create(function)));
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_NE(errors[0].find("unsupported operation 'scf.for'"),
+            std::string::npos);
+  EXPECT_NE(errors[1].find("unsupported operation 'scf.execute_region'"),
+            std::string::npos);
+}
+
+TEST_F(InterpreterTest, RuntimeShapeErrorsAreLocated) {
+  func::FuncOp function = parse(R"mlir(
+    func.func @main(%x: tensor<?xf32>) -> tensor<3xf32> {
+      %c = tensor.cast %x : tensor<?xf32> to tensor<3xf32>
+      return %c : tensor<3xf32>
+    })mlir");
+  auto interpreter = Interpreter::create(function);
+  ASSERT_TRUE(succeeded(interpreter));
+  EXPECT_TRUE(succeeded((*interpreter)->run({makeTensor({3}, {1, 2, 3})})));
+  EXPECT_TRUE(failed((*interpreter)->run({makeTensor({2}, {1, 2})})));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("the source has shape 2, incompatible with"),
+            std::string::npos)
+      << errors[0];
+}
+
+TEST_F(InterpreterTest, ScalarResultsBecomeZeroDimensionalTensors) {
+  func::FuncOp function = parse(R"mlir(
+    func.func @main(%x: tensor<?x4xf32>) -> index {
+      %c0 = arith.constant 0 : index
+      %c4 = arith.constant 4 : index
+      %n = tensor.dim %x, %c0 : tensor<?x4xf32>
+      %m = arith.muli %n, %c4 : index
+      return %m : index
+    })mlir");
+  auto interpreter = Interpreter::create(function);
+  ASSERT_TRUE(succeeded(interpreter));
+  auto results = (*interpreter)->run({Tensor({3, 4})});
+  ASSERT_TRUE(succeeded(results));
+  EXPECT_EQ((*results)[0].getRank(), 0);
+  EXPECT_EQ((*results)[0].values()[0], 12.0f);
+}
+
+TEST_F(InterpreterTest, EmptyTensorsReadByABodyAreZeros) {
+  // The body reads its (tensor.empty) init: contents are undefined in MLIR,
+  // the interpreter gives zeros.
+  func::FuncOp function = parse(R"mlir(
+    func.func @main(%x: tensor<2xf32>) -> tensor<2xf32> {
+      %e = tensor.empty() : tensor<2xf32>
+      %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+          ins(%x : tensor<2xf32>) outs(%e : tensor<2xf32>) {
+      ^bb0(%in: f32, %out: f32):
+        %s = arith.addf %in, %out : f32
+        linalg.yield %s : f32
+      } -> tensor<2xf32>
+      return %r : tensor<2xf32>
+    })mlir");
+  auto interpreter = Interpreter::create(function);
+  ASSERT_TRUE(succeeded(interpreter));
+  auto results = (*interpreter)->run({makeTensor({2}, {1.5f, -2.0f})});
+  ASSERT_TRUE(succeeded(results));
+  EXPECT_EQ(toVector((*results)[0].values()),
+            (std::vector<float>{1.5f, -2.0f}));
+}
+
+TEST_F(InterpreterTest, FindsTheEntryFunction) {
+  parse(R"mlir(
+    func.func private @helper(%x: tensor<2xf32>) -> tensor<2xf32> {
+      return %x : tensor<2xf32>
+    }
+    func.func @main(%x: tensor<2xf32>) -> tensor<2xf32> {
+      return %x : tensor<2xf32>
+    })mlir");
+  FailureOr<func::FuncOp> found = findEntryFunction(*module, "");
+  ASSERT_TRUE(succeeded(found));
+  EXPECT_EQ(found->getSymName(), "main");
+  found = findEntryFunction(*module, "helper");
+  ASSERT_TRUE(succeeded(found));
+  EXPECT_EQ(found->getSymName(), "helper");
+  EXPECT_TRUE(failed(findEntryFunction(*module, "missing")));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("no function @missing"), std::string::npos);
+}
+
+} // namespace
