@@ -179,12 +179,21 @@ constexpr int64_t kInlineConstantLimit = 64;
 Value emitConstant(OpBuilder &builder, Location loc, const Tensor &tensor) {
   auto type = RankedTensorType::get(tensor.getShape(), builder.getF32Type());
   Attribute value;
-  if (tensor.getNumElements() > kInlineConstantLimit)
-    value = DenseF32ResourceElementsAttr::get(
-        type, "lin_folded",
-        HeapAsmResourceBlob::allocateAndCopyInferAlign(tensor.values()));
-  else
+  if (tensor.getNumElements() > kInlineConstantLimit) {
+    // The blob takes a share of the tensor's storage instead of a copy: on
+    // large models the folded weights are hundreds of megabytes.
+    ArrayRef<float> data = tensor.values();
+    AsmResourceBlob blob(
+        ArrayRef<char>(reinterpret_cast<const char *>(data.data()),
+                       data.size() * sizeof(float)),
+        alignof(float),
+        [owner = tensor](void *, size_t, size_t) mutable { owner = Tensor(); },
+        /*dataIsMutable=*/false);
+    value = DenseF32ResourceElementsAttr::get(type, "lin_folded",
+                                              std::move(blob));
+  } else {
     value = DenseElementsAttr::get(type, tensor.values());
+  }
   return arith::ConstantOp::create(builder, loc, cast<TypedAttr>(value));
 }
 
@@ -386,10 +395,16 @@ LogicalResult LinearityFoldPass::foldFunction(func::FuncOp func,
   }
   SmallVector<bool> mergeLayers = planner.select(classes, policy);
 
-  // Fold algebra on copies of the forms.
+  // Fold algebra on the forms, moved out of the graph so that each original
+  // weight is freed as soon as the fold replaces it (peak memory on large
+  // models); the graph keeps the sinks' values.
+  SmallVector<int64_t> paramsBefore;
   SmallVector<AffineForm> forms;
-  for (const Sink &sink : graph.sinks)
-    forms.push_back(sink.form);
+  for (Sink &sink : graph.sinks) {
+    paramsBefore.push_back(sink.form.getNumParameters());
+    forms.push_back(std::move(sink.form));
+    sink.form.value = forms.back().value;
+  }
   SmallVector<bool> changed(forms.size(), false);
   SmallVector<SmallVector<int64_t>> keptNeurons(graph.layers.size());
   for (auto [index, cls] : llvm::enumerate(classes))
@@ -407,7 +422,7 @@ LogicalResult LinearityFoldPass::foldFunction(func::FuncOp func,
     row.folded = mergeLayers[index] ? classes[index].merge.size() : 0;
     row.removed = classes[index].remove.size();
     row.kept = row.neurons - row.folded - row.removed;
-    row.paramsBefore = graph.sinks[layer.preActivationSink].form.getNumParameters();
+    row.paramsBefore = paramsBefore[layer.preActivationSink];
     row.paramsAfter = forms[layer.preActivationSink].getNumParameters();
     report.layers.push_back(row);
     numNeuronsMerged += row.folded;
@@ -424,8 +439,14 @@ LogicalResult LinearityFoldPass::foldFunction(func::FuncOp func,
                           << report.paramsBefore << " -> " << report.paramsAfter
                           << " parameters\n");
 
+  // Unchanged forms are not emitted: drop their weights now.
+  for (auto [form, isChanged] : llvm::zip_equal(forms, changed))
+    if (!isChanged)
+      form = AffineForm();
+
   // Materialise, in program order: new pre-activations and activations for
-  // changed layers, then the changed output sinks.
+  // changed layers, then the changed output sinks. Each form is released as
+  // soon as it is emitted (the constants hold the weights from then on).
   OpBuilder builder(func.getContext());
   DenseMap<Value, Value> rootMap;
   Value fallbackBatch;
@@ -443,6 +464,7 @@ LogicalResult LinearityFoldPass::foldFunction(func::FuncOp func,
     builder.setInsertionPoint(actOp);
     Value z = emitForm(builder, actOp->getLoc(), forms[pre], rootMap,
                        fallbackBatch);
+    forms[pre] = AffineForm();
     Value a = emitActivation(builder, actOp->getLoc(), layer.activation, z);
     if (keepProfiles)
       a.getDefiningOp()->setAttr(
@@ -458,6 +480,7 @@ LogicalResult LinearityFoldPass::foldFunction(func::FuncOp func,
     builder.setInsertionPoint(def);
     Value replacement =
         emitForm(builder, def->getLoc(), forms[index], rootMap, fallbackBatch);
+    forms[index] = AffineForm();
     old.replaceAllUsesWith(replacement);
   }
 

@@ -122,4 +122,25 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
   ];
 }
 
+def LinearitySummary : Pass<"linearity-summary", "::mlir::ModuleOp"> {
+  let summary = "Print how linear the profiled activations are";
+  let description = [{
+    Prints a table on stderr (or to `output`) with one row per activation
+    carrying a `#lin.profile`, in program order: the number of neurons and
+    the percentage of neurons always in the identity piece ("active"),
+    always in a constant piece ("inactive"), and in one piece on at least
+    `share` of the samples. The IR is not changed.
+
+    ```
+    lin-opt profiled.mlir --linearity-summary -o /dev/null
+    ```
+  }];
+  let options = [
+    Option<"share", "share", "double", /*default=*/"0.99",
+           "Share of samples for the last column">,
+    Option<"outputFile", "output", "std::string", /*default=*/"\"-\"",
+           "Where to print the table (- for stderr)">
+  ];
+}
+
 #endif // LIN_TRANSFORMS_PASSES_TD

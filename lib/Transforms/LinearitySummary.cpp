@@ -1,0 +1,80 @@
+//===- LinearitySummary.cpp - Print profile statistics --------------------===//
+//
+// Part of the lin project: linearity-based compression of neural networks.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lin/Dialect/Lin/IR/ActivationProfile.h"
+#include "lin/Dialect/Lin/IR/LinDialect.h"
+#include "lin/Transforms/Passes.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+namespace lin {
+#define GEN_PASS_DEF_LINEARITYSUMMARY
+#include "lin/Transforms/Passes.h.inc"
+} // namespace lin
+
+using namespace mlir;
+using namespace lin;
+
+namespace {
+struct LinearitySummaryPass
+    : lin::impl::LinearitySummaryBase<LinearitySummaryPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    std::error_code error;
+    std::unique_ptr<llvm::ToolOutputFile> file;
+    if (outputFile != "-") {
+      file = std::make_unique<llvm::ToolOutputFile>(outputFile, error,
+                                                    llvm::sys::fs::OF_Text);
+      if (error) {
+        getOperation().emitError()
+            << "linearity-summary: cannot write '" << outputFile
+            << "': " << error.message();
+        return signalPassFailure();
+      }
+    }
+    llvm::raw_ostream &os = file ? file->os() : llvm::errs();
+    os << llvm::formatv("{0,-14} {1,8} {2,8} {3,9} {4,9} {5,10}\n", "layer",
+                        "neurons", "samples", "active%", "inactive%",
+                        llvm::formatv(">={0}%", share).str());
+    unsigned index = 0;
+    getOperation().walk([&](Operation *op) {
+      auto attr =
+          op->getAttrOfType<ProfileAttr>(LinDialect::getProfileAttrName());
+      if (!attr)
+        return;
+      ActivationProfile profile = ActivationProfile::fromAttr(attr);
+      // The identity piece: 1 for every kind (ReLU / leaky active side,
+      // clamp middle); the others are constant (or sloped, for leaky).
+      const unsigned identity = 1;
+      int64_t active = 0, inactive = 0, nearly = 0;
+      for (int64_t j = 0; j < profile.getNumNeurons(); ++j) {
+        double best = 0.0;
+        for (unsigned p = 0; p < profile.getNumPieces(); ++p) {
+          double s = profile.getShare(p, j);
+          best = std::max(best, s);
+          if (s == 1.0)
+            (p == identity ? active : inactive) += 1;
+        }
+        nearly += best >= share;
+      }
+      double n = std::max<int64_t>(profile.getNumNeurons(), 1);
+      os << llvm::formatv(
+          "{0,-14} {1,8} {2,8} {3,9:F1} {4,9:F1} {5,10:F1}\n",
+          llvm::formatv("{0}_{1}", stringifyActivationKind(attr.getKind()),
+                        index++)
+              .str(),
+          profile.getNumNeurons(), profile.getNumSamples(), 100.0 * active / n,
+          100.0 * inactive / n, 100.0 * nearly / n);
+    });
+    if (file)
+      file->keep();
+    markAllAnalysesPreserved();
+  }
+};
+} // namespace
