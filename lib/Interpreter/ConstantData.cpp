@@ -161,12 +161,6 @@ decodeResource(DenseResourceElementsAttr resource) {
   ArrayRef<char> data = blob->getData();
   int64_t numElements = type.getNumElements();
   Tensor result = Tensor::uninitialized(type.getShape());
-  if (data.size() == static_cast<size_t>(bytes) && numElements != 1) {
-    // A blob of one element is a splat.
-    convertRaw(data.data(), elementType, 1, result.data());
-    std::fill_n(result.data(), numElements, result.data()[0]);
-    return result;
-  }
   if (data.size() != static_cast<size_t>(bytes * numElements))
     return kernelError("dense_resource '{0}' holds {1} bytes, but {2} needs "
                        "{3}",

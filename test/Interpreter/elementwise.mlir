@@ -145,3 +145,47 @@ func.func @body_ops(%x: tensor<?x3xf32>) -> (tensor<?x3xf32>, tensor<?x3xf32>) {
   } -> tensor<?x3xf32>
   return %flags, %acc : tensor<?x3xf32>, tensor<?x3xf32>
 }
+
+// Other structured forms: a generic with two results, linalg.map,
+// linalg.reduce and linalg.elementwise.
+// RUN: lin-run %s --function structured_forms --input %t.x.npy --print --quiet | FileCheck %s --check-prefix=FORMS
+// FORMS:      r0[0]: -0.5 1 3
+// FORMS-NEXT: r0[1]: 4 -3 1.5
+// FORMS-NEXT: r1[0]: -3 0 4
+// FORMS-NEXT: r1[1]: 6 -8 1
+// FORMS-NEXT: r2[0]: -2.5 -1 1
+// FORMS-NEXT: r2[1]: 2 -5 -0.5
+// FORMS-NEXT: r3[0]: 0.5
+// FORMS-NEXT: r3[1]: -0.5
+// FORMS-NEXT: r4[0]: 0.22313 1 7.38906
+// FORMS-NEXT: r4[1]: 20.0855 0.0183156 1.64872
+func.func @structured_forms(%x: tensor<?x3xf32>) -> (tensor<?x3xf32>, tensor<?x3xf32>, tensor<?x3xf32>, tensor<?xf32>, tensor<?x3xf32>) {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x3xf32>
+  %e = tensor.empty(%n) : tensor<?x3xf32>
+  %plus, %twice = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<?x3xf32>) outs(%e, %e : tensor<?x3xf32>, tensor<?x3xf32>) {
+  ^bb0(%in: f32, %o1: f32, %o2: f32):
+    %one = arith.constant 1.0 : f32
+    %two = arith.constant 2.0 : f32
+    %p = arith.addf %in, %one : f32
+    %t = arith.mulf %in, %two : f32
+    linalg.yield %p, %t : f32, f32
+  } -> (tensor<?x3xf32>, tensor<?x3xf32>)
+  %mapped = linalg.map ins(%x : tensor<?x3xf32>) outs(%e : tensor<?x3xf32>)
+    (%in: f32, %init: f32) {
+      %one = arith.constant 1.0 : f32
+      %m = arith.subf %in, %one : f32
+      linalg.yield %m : f32
+    }
+  %er = tensor.empty(%n) : tensor<?xf32>
+  %zr = linalg.fill ins(%zero : f32) outs(%er : tensor<?xf32>) -> tensor<?xf32>
+  %sum = linalg.reduce ins(%x : tensor<?x3xf32>) outs(%zr : tensor<?xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) {
+      %s = arith.addf %in, %acc : f32
+      linalg.yield %s : f32
+    }
+  %exp = linalg.elementwise kind=#linalg.elementwise_kind<exp> ins(%x : tensor<?x3xf32>) outs(%e : tensor<?x3xf32>) -> tensor<?x3xf32>
+  return %plus, %twice, %mapped, %sum, %exp : tensor<?x3xf32>, tensor<?x3xf32>, tensor<?x3xf32>, tensor<?xf32>, tensor<?x3xf32>
+}
