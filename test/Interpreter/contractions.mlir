@@ -6,6 +6,7 @@
 // RUN: lin-run %s --function batched --input %t.x.npy --print --quiet | FileCheck %s --check-prefix=BATCH
 // RUN: lin-run %s --function reductions --input %t.x.npy --print --quiet | FileCheck %s --check-prefix=REDUCE
 // RUN: lin-run %s --function softmax --input %t.x.npy --print --quiet | FileCheck %s --check-prefix=SOFTMAX
+// RUN: lin-run %s --function other_forms --input %t.x.npy --print --quiet | FileCheck %s --check-prefix=OTHER
 
 #mk = affine_map<(m, n, k) -> (m, k)>
 #nk = affine_map<(m, n, k) -> (n, k)>
@@ -131,4 +132,29 @@ func.func @softmax(%x: tensor<?x3xf32>) -> tensor<?x3xf32> {
   %e = tensor.empty(%n) : tensor<?x3xf32>
   %s = linalg.softmax dimension(1) ins(%x : tensor<?x3xf32>) outs(%e : tensor<?x3xf32>) -> tensor<?x3xf32>
   return %s : tensor<?x3xf32>
+}
+
+// linalg.vecmat of constants ([1, 2] W = [5, 2, 0]) added to x, and
+// linalg.contract computing x W^T.
+// OTHER:      r0[0]: 3.5 2 2
+// OTHER-NEXT: r0[1]: 8 -2 0.5
+// OTHER-NEXT: r1[0]: -3.5 -2
+// OTHER-NEXT: r1[1]: 2.5 2.25
+func.func @other_forms(%x: tensor<?x3xf32>) -> (tensor<?x3xf32>, tensor<?x2xf32>) {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x3xf32>
+  %w = arith.constant dense<[[1.0, 0.0, -1.0], [2.0, 1.0, 0.5]]> : tensor<2x3xf32>
+  %v = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %e3 = tensor.empty() : tensor<3xf32>
+  %z3 = linalg.fill ins(%zero : f32) outs(%e3 : tensor<3xf32>) -> tensor<3xf32>
+  %vm = linalg.vecmat ins(%v, %w : tensor<2xf32>, tensor<2x3xf32>) outs(%z3 : tensor<3xf32>) -> tensor<3xf32>
+  %e = tensor.empty(%n) : tensor<?x3xf32>
+  %b = linalg.broadcast ins(%vm : tensor<3xf32>) outs(%e : tensor<?x3xf32>) dimensions = [0]
+  %s = linalg.add ins(%x, %b : tensor<?x3xf32>, tensor<?x3xf32>) outs(%e : tensor<?x3xf32>) -> tensor<?x3xf32>
+  %e2 = tensor.empty(%n) : tensor<?x2xf32>
+  %z2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %c = linalg.contract indexing_maps = [#mk, #nk, #mn]
+      ins(%x, %w : tensor<?x3xf32>, tensor<2x3xf32>) outs(%z2 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  return %s, %c : tensor<?x3xf32>, tensor<?x2xf32>
 }
