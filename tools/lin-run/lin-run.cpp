@@ -88,8 +88,8 @@ namespace {
 /// against labels.
 class ResultSink {
 public:
-  ResultSink(func::FuncOp function, int64_t numSamples)
-      : function(function), numSamples(numSamples),
+  ResultSink(func::FuncOp function, int64_t numSamples, int64_t batchSize)
+      : function(function), numSamples(numSamples), batchSize(batchSize),
         writers(outputFiles.size()) {}
 
   LogicalResult openLabels() {
@@ -152,8 +152,6 @@ public:
     }
     return success();
   }
-
-  int64_t batchSize = 0;
 
 private:
   static std::string formatShapeOf(const Tensor &tensor) {
@@ -221,6 +219,7 @@ private:
 
   func::FuncOp function;
   int64_t numSamples;
+  int64_t batchSize;
   std::vector<std::unique_ptr<NpyWriter>> writers;
   std::vector<SmallVector<int64_t>> rowShapes;
   std::unique_ptr<NpyReader> labels;
@@ -279,8 +278,8 @@ int main(int argc, char **argv) {
   if (failed(runner))
     return 1;
 
-  ResultSink sink(*function, (*runner)->getNumSamples());
-  sink.batchSize = (*runner)->getBatchSize();
+  ResultSink sink(*function, (*runner)->getNumSamples(),
+                  (*runner)->getBatchSize());
   if (failed(sink.openLabels()))
     return 1;
   if (failed((*runner)->run([&](ArrayRef<Tensor> outputs, int64_t first) {

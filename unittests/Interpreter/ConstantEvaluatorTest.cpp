@@ -22,7 +22,6 @@ using namespace lin;
 
 namespace {
 
-std::vector<float> toVector(std::vector<float> values) { return values; }
 std::vector<float> toVector(ArrayRef<float> values) {
   return std::vector<float>(values.begin(), values.end());
 }
@@ -56,7 +55,7 @@ protected:
     return returned;
   }
 
-  /// Evaluates the returned value and checks its shape.
+  /// Evaluates the returned value, checks its shape, returns its elements.
   std::vector<float> evaluate(StringRef source, ArrayRef<int64_t> shape) {
     Value value = parseReturned(source);
     if (!value)
@@ -72,6 +71,12 @@ protected:
                               tensor->values().end());
   }
 
+  /// Evaluates the returned value and checks shape and elements.
+  void expectEvaluatesTo(StringRef source, ArrayRef<int64_t> shape,
+                         std::vector<float> expected) {
+    EXPECT_EQ(evaluate(source, shape), expected) << source.str();
+  }
+
   MLIRContext context;
   OwningOpRef<ModuleOp> module;
   int numDiagnostics = 0;
@@ -79,26 +84,26 @@ protected:
 };
 
 TEST_F(ConstantEvaluatorTest, DenseLiteral) {
-  EXPECT_EQ(toVector(evaluate(R"mlir(
+  expectEvaluatesTo(R"mlir(
     func.func @f() -> tensor<2x3xf32> {
       %c = arith.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.5]]> : tensor<2x3xf32>
       return %c : tensor<2x3xf32>
     })mlir",
-                       {2, 3})), (std::vector<float>{1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.5f}));
+                    {2, 3}, {1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.5f});
 }
 
 TEST_F(ConstantEvaluatorTest, Splat) {
-  EXPECT_EQ(toVector(evaluate(R"mlir(
+  expectEvaluatesTo(R"mlir(
     func.func @f() -> tensor<2x2xf32> {
       %c = arith.constant dense<-0.25> : tensor<2x2xf32>
       return %c : tensor<2x2xf32>
     })mlir",
-                       {2, 2})), (std::vector<float>{-0.25f, -0.25f, -0.25f, -0.25f}));
+                    {2, 2}, {-0.25f, -0.25f, -0.25f, -0.25f});
 }
 
 TEST_F(ConstantEvaluatorTest, DenseResourceBlob) {
   // Blob: 4-byte alignment header, then 1.0, 2.0, 3.0, -1.5 little-endian.
-  EXPECT_EQ(toVector(evaluate(R"mlir(
+  expectEvaluatesTo(R"mlir(
     func.func @f() -> tensor<2x2xf32> {
       %c = arith.constant dense_resource<weights> : tensor<2x2xf32>
       return %c : tensor<2x2xf32>
@@ -110,7 +115,7 @@ TEST_F(ConstantEvaluatorTest, DenseResourceBlob) {
         }
       }
     #-})mlir",
-                       {2, 2})), (std::vector<float>{1.0f, 2.0f, 3.0f, -1.5f}));
+                    {2, 2}, {1.0f, 2.0f, 3.0f, -1.5f});
 }
 
 TEST_F(ConstantEvaluatorTest, DenseResourceBlobOfWrongSizeFails) {
@@ -133,46 +138,46 @@ TEST_F(ConstantEvaluatorTest, DenseResourceBlobOfWrongSizeFails) {
 }
 
 TEST_F(ConstantEvaluatorTest, OtherFloatTypesConvertToF32) {
-  EXPECT_EQ(toVector(evaluate(R"mlir(
+  expectEvaluatesTo(R"mlir(
     func.func @f() -> tensor<2xf16> {
       %c = arith.constant dense<[1.5, -2.0]> : tensor<2xf16>
       return %c : tensor<2xf16>
     })mlir",
-                       {2})), (std::vector<float>{1.5f, -2.0f}));
-  EXPECT_EQ(toVector(evaluate(R"mlir(
+                    {2}, {1.5f, -2.0f});
+  expectEvaluatesTo(R"mlir(
     func.func @f() -> tensor<2xbf16> {
       %c = arith.constant dense<[0.5, 3.0]> : tensor<2xbf16>
       return %c : tensor<2xbf16>
     })mlir",
-                       {2})), (std::vector<float>{0.5f, 3.0f}));
-  EXPECT_EQ(toVector(evaluate(R"mlir(
+                    {2}, {0.5f, 3.0f});
+  expectEvaluatesTo(R"mlir(
     func.func @f() -> tensor<3xf64> {
       %c = arith.constant dense<[0.1, -7.0, 1.0e10]> : tensor<3xf64>
       return %c : tensor<3xf64>
     })mlir",
-                       {3})), (std::vector<float>{0.1f, -7.0f, 1.0e10f}));
-  EXPECT_EQ(toVector(evaluate(R"mlir(
+                    {3}, {0.1f, -7.0f, 1.0e10f});
+  expectEvaluatesTo(R"mlir(
     func.func @f() -> tensor<3xi64> {
       %c = arith.constant dense<[3, -4, 5]> : tensor<3xi64>
       return %c : tensor<3xi64>
     })mlir",
-                       {3})), (std::vector<float>{3.0f, -4.0f, 5.0f}));
+                    {3}, {3.0f, -4.0f, 5.0f});
 }
 
 TEST_F(ConstantEvaluatorTest, TransposeOfResourceWeight) {
   // torch-mlir's nn.Linear weight: [out, in] transposed to [in, out].
-  EXPECT_EQ(toVector(evaluate(R"mlir(
+  expectEvaluatesTo(R"mlir(
     func.func @f() -> tensor<3x2xf32> {
       %w = arith.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
       %e = tensor.empty() : tensor<3x2xf32>
       %t = linalg.transpose ins(%w : tensor<2x3xf32>) outs(%e : tensor<3x2xf32>) permutation = [1, 0]
       return %t : tensor<3x2xf32>
     })mlir",
-                       {3, 2})), (std::vector<float>{1.0f, 4.0f, 2.0f, 5.0f, 3.0f, 6.0f}));
+                    {3, 2}, {1.0f, 4.0f, 2.0f, 5.0f, 3.0f, 6.0f});
 }
 
 TEST_F(ConstantEvaluatorTest, PermutingGeneric) {
-  EXPECT_EQ(toVector(evaluate(R"mlir(
+  expectEvaluatesTo(R"mlir(
     func.func @f() -> tensor<3x2xf32> {
       %w = arith.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
       %e = tensor.empty() : tensor<3x2xf32>
@@ -186,12 +191,12 @@ TEST_F(ConstantEvaluatorTest, PermutingGeneric) {
       } -> tensor<3x2xf32>
       return %t : tensor<3x2xf32>
     })mlir",
-                       {3, 2})), (std::vector<float>{1.0f, 4.0f, 2.0f, 5.0f, 3.0f, 6.0f}));
+                    {3, 2}, {1.0f, 4.0f, 2.0f, 5.0f, 3.0f, 6.0f});
 }
 
 TEST_F(ConstantEvaluatorTest, BroadcastingElementwiseGeneric) {
   // x * 2 + b[j], with a scalar captured from the function body.
-  EXPECT_EQ(toVector(evaluate(R"mlir(
+  expectEvaluatesTo(R"mlir(
     func.func @f() -> tensor<2x3xf32> {
       %two = arith.constant 2.0 : f32
       %x = arith.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
@@ -210,11 +215,11 @@ TEST_F(ConstantEvaluatorTest, BroadcastingElementwiseGeneric) {
       } -> tensor<2x3xf32>
       return %r : tensor<2x3xf32>
     })mlir",
-                       {2, 3})), (std::vector<float>{12.0f, 24.0f, 36.0f, 18.0f, 30.0f, 42.0f}));
+                    {2, 3}, {12.0f, 24.0f, 36.0f, 18.0f, 30.0f, 42.0f});
 }
 
 TEST_F(ConstantEvaluatorTest, ReluOfCmpSelect) {
-  EXPECT_EQ(toVector(evaluate(R"mlir(
+  expectEvaluatesTo(R"mlir(
     func.func @f() -> tensor<4xf32> {
       %zero = arith.constant 0.0 : f32
       %x = arith.constant dense<[-1.0, 0.0, 2.5, -0.5]> : tensor<4xf32>
@@ -230,30 +235,30 @@ TEST_F(ConstantEvaluatorTest, ReluOfCmpSelect) {
       } -> tensor<4xf32>
       return %r : tensor<4xf32>
     })mlir",
-                       {4})), (std::vector<float>{0.0f, 0.0f, 2.5f, 0.0f}));
+                    {4}, {0.0f, 0.0f, 2.5f, 0.0f});
 }
 
 TEST_F(ConstantEvaluatorTest, NamedBroadcastAndFill) {
-  EXPECT_EQ(toVector(evaluate(R"mlir(
+  expectEvaluatesTo(R"mlir(
     func.func @f() -> tensor<2x3xf32> {
       %b = arith.constant dense<[1.0, 2.0, 3.0]> : tensor<3xf32>
       %e = tensor.empty() : tensor<2x3xf32>
       %r = linalg.broadcast ins(%b : tensor<3xf32>) outs(%e : tensor<2x3xf32>) dimensions = [0]
       return %r : tensor<2x3xf32>
     })mlir",
-                       {2, 3})), (std::vector<float>{1.0f, 2.0f, 3.0f, 1.0f, 2.0f, 3.0f}));
-  EXPECT_EQ(toVector(evaluate(R"mlir(
+                    {2, 3}, {1.0f, 2.0f, 3.0f, 1.0f, 2.0f, 3.0f});
+  expectEvaluatesTo(R"mlir(
     func.func @f() -> tensor<2x2xf32> {
       %v = arith.constant 7.0 : f32
       %e = tensor.empty() : tensor<2x2xf32>
       %r = linalg.fill ins(%v : f32) outs(%e : tensor<2x2xf32>) -> tensor<2x2xf32>
       return %r : tensor<2x2xf32>
     })mlir",
-                       {2, 2})), (std::vector<float>{7.0f, 7.0f, 7.0f, 7.0f}));
+                    {2, 2}, {7.0f, 7.0f, 7.0f, 7.0f});
 }
 
 TEST_F(ConstantEvaluatorTest, Reshapes) {
-  EXPECT_EQ(toVector(evaluate(R"mlir(
+  expectEvaluatesTo(R"mlir(
     func.func @f() -> tensor<3x2xf32> {
       %x = arith.constant dense<[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]> : tensor<6xf32>
       %a = tensor.expand_shape %x [[0, 1]] output_shape [2, 3] : tensor<6xf32> into tensor<2x3xf32>
@@ -264,13 +269,13 @@ TEST_F(ConstantEvaluatorTest, Reshapes) {
       %s = tensor.cast %d : tensor<?x2xf32> to tensor<3x2xf32>
       return %s : tensor<3x2xf32>
     })mlir",
-                       {3, 2})), (std::vector<float>{1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.0f}));
+                    {3, 2}, {1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.0f});
 }
 
 TEST_F(ConstantEvaluatorTest, MatmulOfConstants) {
   // [[1,2],[3,4]] x [[5,6],[7,8]] accumulated into ones; then with a
   // transposed right operand through indexing_maps into zeros.
-  EXPECT_EQ(toVector(evaluate(R"mlir(
+  expectEvaluatesTo(R"mlir(
     func.func @f() -> tensor<2x2xf32> {
       %a = arith.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
       %b = arith.constant dense<[[5.0, 6.0], [7.0, 8.0]]> : tensor<2x2xf32>
@@ -278,8 +283,8 @@ TEST_F(ConstantEvaluatorTest, MatmulOfConstants) {
       %r = linalg.matmul ins(%a, %b : tensor<2x2xf32>, tensor<2x2xf32>) outs(%one : tensor<2x2xf32>) -> tensor<2x2xf32>
       return %r : tensor<2x2xf32>
     })mlir",
-                       {2, 2})), (std::vector<float>{20.0f, 23.0f, 44.0f, 51.0f}));
-  EXPECT_EQ(toVector(evaluate(R"mlir(
+                    {2, 2}, {20.0f, 23.0f, 44.0f, 51.0f});
+  expectEvaluatesTo(R"mlir(
     func.func @f() -> tensor<2x2xf32> {
       %a = arith.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
       %b = arith.constant dense<[[5.0, 7.0], [6.0, 8.0]]> : tensor<2x2xf32>
@@ -293,7 +298,7 @@ TEST_F(ConstantEvaluatorTest, MatmulOfConstants) {
           ins(%a, %b : tensor<2x2xf32>, tensor<2x2xf32>) outs(%z : tensor<2x2xf32>) -> tensor<2x2xf32>
       return %r : tensor<2x2xf32>
     })mlir",
-                       {2, 2})), (std::vector<float>{19.0f, 22.0f, 43.0f, 50.0f}));
+                    {2, 2}, {19.0f, 22.0f, 43.0f, 50.0f});
 }
 
 TEST_F(ConstantEvaluatorTest, SharedEvaluatorMemoises) {

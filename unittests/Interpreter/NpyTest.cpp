@@ -195,7 +195,8 @@ TEST_F(NpyTest, LabelsMustBeIntegral) {
 }
 
 TEST_F(NpyTest, ReportsBadFilesWithTheirName) {
-  std::string good = "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }";
+  std::string good =
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }";
   std::string data = bytesOf<float>({1, 2});
   struct Case {
     std::string file;
