@@ -12,6 +12,7 @@
 // RUN: %python %inputs/interpreter/npy_tool.py %t.header.npy --shape 2,3 --values=1 --header "{'descr': '<f4', 'shape': (2, 3), }"
 // RUN: %python %inputs/interpreter/npy_tool.py %t.three.npy --shape 3,3 --values=1
 // RUN: %python %inputs/interpreter/npy_tool.py %t.labels.npy --shape 1 --dtype "<i8" --values=0
+// RUN: %python %inputs/interpreter/npy_tool.py %t.empty.npy --shape 0,3
 
 // RUN: not lin-run %s --input %t.truncated.npy 2>&1 | FileCheck %s --check-prefix=TRUNCATED
 // TRUNCATED: error: {{.*}}truncated.npy: truncated: shape (2, 3) of <f4 needs 24 bytes of data, the file has 19
@@ -34,6 +35,9 @@
 
 // RUN: not lin-run %s --input %t.header.npy 2>&1 | FileCheck %s --check-prefix=HEADER
 // HEADER: error: {{.*}}header.npy: malformed header: 'descr', 'fortran_order' or 'shape' is missing
+
+// RUN: not lin-run %s --input %t.empty.npy 2>&1 | FileCheck %s --check-prefix=EMPTY
+// EMPTY: error: the data has no samples
 
 // RUN: not lin-run %s --input %t.missing.npy 2>&1 | FileCheck %s --check-prefix=MISSING
 // MISSING: error: {{.*}}missing.npy: cannot open: No such file or directory

@@ -278,6 +278,10 @@ int main(int argc, char **argv) {
   if (failed(runner))
     return 1;
 
+  if ((*runner)->getNumSamples() == 0) {
+    function->emitError() << "the data has no samples";
+    return 1;
+  }
   ResultSink sink(*function, (*runner)->getNumSamples(),
                   (*runner)->getBatchSize());
   if (failed(sink.openLabels()))
