@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # lin's main job on the shipped example: a 784-256-128-10 ReLU MLP trained on
 # Fashion-MNIST (examples/fashion_mnist, imported by torch-mlir).
-#   1. profile it on 1,000 calibration images and summarise per layer;
-#   2. compress it (profile + fold + cleanup) at the lossless threshold 1.0
-#      and at merge-threshold 0.9 (remove-threshold stays 1.0);
-#   3. compare test accuracy before and after on 2,000 test images (lin-run).
+#   1. profile it on 1,000 calibration images and summarise each layer;
+#   2. compress it losslessly (profile + fold + cleanup in one pipeline) and
+#      print the fold report;
+#   3. sweep the merge threshold on the profiled model: parameters and test
+#      accuracy (2,000 test images, lin-run) against the original.
 # Builds lin first if needed (scripts/test.sh installs everything).
 set -euo pipefail
 
@@ -23,26 +24,36 @@ example="$root/examples/fashion_mnist"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-echo "== 1. Profile on examples/fashion_mnist/calib.npy (1,000 images)"
-"$lin_opt" "$example/model.mlir" \
-  --linearity-profile="data=$example/calib.npy quiet=1" -o "$work/profiled.mlir"
-"$lin_opt" "$work/profiled.mlir" --linearity-summary -o /dev/null
-
 accuracy() {
   "$lin_run" "$1" --input "$example/test_x.npy" --labels "$example/test_y.npy" --quiet |
     sed -n 's/^accuracy: //p'
 }
-before="$(accuracy "$example/model.mlir")"
+# Top-level parameter counts of a fold report.
+report_field() { sed -n "s/^  \"$2\": \([0-9]*\).*/\1/p" "$1"; }
 
-for options in "threshold=1.0" "merge-threshold=0.9 remove-threshold=1.0"; do
-  echo
-  echo "== 2. Compress: --linearity-compress=\"data=calib.npy $options\""
-  "$lin_opt" "$example/model.mlir" -mlir-print-op-on-diagnostic=false \
-    --linearity-compress="data=$example/calib.npy quiet=1 verbose=1 $options report=$work/report.json" \
-    -o "$work/compressed.mlir"
-  after="$(accuracy "$work/compressed.mlir")"
-  echo "test accuracy (2,000 images): before $before, after $after"
-done
+echo "== 1. Profile on calib.npy (1,000 validation images)"
+"$lin_opt" "$example/model.mlir" \
+  --linearity-profile="data=$example/calib.npy quiet=1" -o "$work/profiled.mlir"
+"$lin_opt" "$work/profiled.mlir" --linearity-summary -o /dev/null
+
 echo
-echo "The compressed IR is plain upstream MLIR: for example"
-echo "  $lin_opt $example/model.mlir --linearity-compress=\"data=$example/calib.npy\" -o compressed.mlir"
+echo "== 2. Lossless compression: lin-opt model.mlir --linearity-compress=\"data=calib.npy verbose=1\""
+"$lin_opt" "$example/model.mlir" \
+  --linearity-compress="data=$example/calib.npy quiet=1 verbose=1" -o "$work/compressed.mlir"
+echo "test accuracy: original $(accuracy "$example/model.mlir"), compressed $(accuracy "$work/compressed.mlir")"
+
+echo
+echo "== 3. Merge-threshold sweep (remove-threshold 1.0, policy=cost)"
+before="$(accuracy "$example/model.mlir")"
+printf '%-16s %12s %8s %10s\n' merge-threshold parameters ratio accuracy
+for t in 1.0 0.9 0.8 0.7 0.6 0.5; do
+  "$lin_opt" "$work/profiled.mlir" -mlir-print-op-on-diagnostic=false \
+    --linearity-fold="merge-threshold=$t remove-threshold=1.0 report=$work/r.json" \
+    -o "$work/folded.mlir"
+  total="$(report_field "$work/r.json" params_before)"
+  after="$(report_field "$work/r.json" params_after)"
+  [[ $t != 1.0 ]] || printf '%-16s %12s %8s %10s\n' original "$total" 1.000 "$before"
+  printf '%-16s %12s %8s %10s\n' "$t" "$after" \
+    "$(awk -v a="$after" -v b="$total" 'BEGIN { printf "%.3f", a / b }')" \
+    "$(accuracy "$work/folded.mlir")"
+done

@@ -122,7 +122,8 @@ struct LinearValue {
 
 class Decomposer {
 public:
-  explicit Decomposer(std::string *whyNot) : whyNot(whyNot) {}
+  Decomposer(std::string *whyNot, function_ref<bool(Value)> isRoot)
+      : whyNot(whyNot), isRoot(isRoot) {}
 
   FailureOr<AffineForm> decompose(Value value) {
     auto cached = cache.find(value);
@@ -150,7 +151,7 @@ private:
     form.numFeatures = *features;
 
     Operation *op = value.getDefiningOp();
-    if (op) {
+    if (op && !(isRoot && isRoot(value))) {
       if (std::optional<std::vector<float>> uniform =
               getRowUniformConstant(value, AffineMap::getMultiDimIdentityMap(
                                                2, value.getContext()))) {
@@ -454,13 +455,15 @@ private:
 
   DenseMap<Value, AffineForm> cache;
   std::string *whyNot;
+  function_ref<bool(Value)> isRoot;
 };
 
 } // namespace
 
-FailureOr<AffineForm> lin::decomposeAffine(Value value, std::string *whyNot) {
+FailureOr<AffineForm> lin::decomposeAffine(Value value, std::string *whyNot,
+                                           function_ref<bool(Value)> isRoot) {
   if (whyNot)
     whyNot->clear();
-  Decomposer decomposer(whyNot);
+  Decomposer decomposer(whyNot, isRoot);
   return decomposer.decompose(value);
 }

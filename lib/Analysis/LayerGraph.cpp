@@ -31,11 +31,13 @@ LayerGraph LayerGraph::build(func::FuncOp func) {
   StringRef profileName = LinDialect::getProfileAttrName();
 
   // Layers, in program order: recognised activations carrying a profile.
-  DenseSet<Operation *> recognised;
+  DenseSet<Operation *> recognised, activationOps;
   for (PiecewiseLinearActivation &activation :
        findPiecewiseLinearActivations(func)) {
     Operation *op = activation.getOperation();
     recognised.insert(op);
+    activationOps.insert(activation.getOperations().begin(),
+                         activation.getOperations().end());
     auto profile = op->getAttrOfType<ProfileAttr>(profileName);
     if (!profile)
       continue;
@@ -81,7 +83,7 @@ LayerGraph LayerGraph::build(func::FuncOp func) {
         continue;
       bool leaves = value.use_empty() || preActivationOf.count(value);
       for (Operation *user : value.getUsers()) {
-        if (mayLookThrough(user))
+        if (mayLookThrough(user) && !activationOps.contains(user))
           worklist.push_back(user->getResult(0));
         else
           leaves = true;
@@ -91,10 +93,15 @@ LayerGraph LayerGraph::build(func::FuncOp func) {
     }
   }
 
+  // Every recognised activation's result is a root, profiled or not.
+  DenseSet<Value> activationResults;
+  for (Operation *op : recognised)
+    activationResults.insert(op->getResult(0));
+  auto isActivation = [&](Value v) { return activationResults.contains(v); };
   DenseMap<Value, std::string> failedSinks;
   for (Value value : sinkValues) {
     std::string why;
-    FailureOr<AffineForm> form = decomposeAffine(value, &why);
+    FailureOr<AffineForm> form = decomposeAffine(value, &why, isActivation);
     if (failed(form)) {
       failedSinks[value] = why;
       continue;

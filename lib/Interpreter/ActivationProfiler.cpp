@@ -23,17 +23,22 @@ using namespace mlir;
 using namespace lin;
 
 ActivationProfiler::ActivationProfiler(func::FuncOp function) {
-  function.walk([&](Operation *op) {
-    FailureOr<PiecewiseLinearActivation> activation =
-        PiecewiseLinearActivation::match(op);
-    if (failed(activation))
-      return;
-    unsigned operand = 0;
-    while (op->getOperand(operand) != activation->getInput())
-      ++operand;
-    indexOf[op] = activations.size();
-    activations.push_back({*activation, operand, std::nullopt});
-  });
+  for (PiecewiseLinearActivation &activation :
+       findPiecewiseLinearActivations(function)) {
+    // The pre-activation is an operand of one of the activation's ops (not
+    // necessarily of the last one: torch-mlir splits leaky ReLU over four
+    // generics); observe the first op that reads it.
+    for (Operation *member : activation.getOperations()) {
+      auto operands = member->getOperands();
+      auto it = llvm::find(operands, activation.getInput());
+      if (it == operands.end())
+        continue;
+      indexOf[member] = activations.size();
+      activations.push_back(
+          {activation, unsigned(it - operands.begin()), std::nullopt});
+      break;
+    }
+  }
 }
 
 bool ActivationProfiler::isObserved(Operation *op) {

@@ -41,7 +41,7 @@ struct LinearitySummaryPass
     llvm::raw_ostream &os = file ? file->os() : llvm::errs();
     os << llvm::formatv("{0,-14} {1,8} {2,8} {3,9} {4,9} {5,10}\n", "layer",
                         "neurons", "samples", "active%", "inactive%",
-                        llvm::formatv(">={0}%", share).str());
+                        llvm::formatv(">={0:F2}%", double(share)).str());
     unsigned index = 0;
     getOperation().walk([&](Operation *op) {
       auto attr =

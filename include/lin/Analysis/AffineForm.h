@@ -66,10 +66,13 @@ struct AffineForm {
 /// Decomposes `value` (a ranked [batch x features] f32 tensor). Fails when it
 /// is not a 2-D float tensor with static features or when a look-through op
 /// has a form that cannot be represented (e.g. a non-constant weight); the
-/// reason goes to `whyNot`. A value that no rule looks through is its own
-/// single root with the identity weight.
-mlir::FailureOr<AffineForm> decomposeAffine(mlir::Value value,
-                                            std::string *whyNot = nullptr);
+/// reason goes to `whyNot`. A value that no rule looks through, or for which
+/// `isRoot` holds (e.g. an activation's result, even when its last op is a
+/// linear combination like torch-mlir's leaky ReLU `max(0,z) + k min(0,z)`),
+/// is its own single root with the identity weight.
+mlir::FailureOr<AffineForm>
+decomposeAffine(mlir::Value value, std::string *whyNot = nullptr,
+                llvm::function_ref<bool(mlir::Value)> isRoot = nullptr);
 
 } // namespace lin
 
