@@ -12,6 +12,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 
 #include <cstring>
+#include <optional>
 
 using namespace mlir;
 using namespace lin;
@@ -102,12 +103,34 @@ static void convertRaw(const char *bytes, Type type, int64_t count,
                : convertEach<int8_t>(bytes, count, out, toFloat);
 }
 
+/// f32 elements already in the interpreter's format are not copied: the
+/// tensor borrows them from the attribute, which lives as long as the
+/// context (weights of large models would otherwise exist twice).
+static std::optional<Tensor> borrowF32(ArrayRef<char> raw, Type elementType,
+                                       ShapedType type) {
+  if (!elementType.isF32() ||
+      reinterpret_cast<uintptr_t>(raw.data()) % alignof(float) != 0)
+    return std::nullopt;
+  return Tensor::borrow(reinterpret_cast<const float *>(raw.data()),
+                        type.getShape());
+}
+
 static llvm::Expected<Tensor> decodeDense(DenseElementsAttr dense) {
   ShapedType type = dense.getType();
   Type elementType = type.getElementType();
   if (!isa<FloatType, IntegerType, IndexType>(elementType))
     return kernelError("constants of element type {0} are not supported",
                        elementType);
+  int64_t numElements = type.getNumElements();
+  // Raw storage is densely packed for the widths read directly, except i1.
+  unsigned bytes = getRawElementBytes(elementType);
+  ArrayRef<char> raw = dense.getRawData();
+  bool isPacked = !dense.isSplat() && bytes && !elementType.isInteger(1) &&
+                  raw.size() == static_cast<size_t>(bytes * numElements);
+  if (isPacked)
+    if (std::optional<Tensor> view = borrowF32(raw, elementType, type))
+      return *view;
+
   Tensor result = Tensor::uninitialized(type.getShape());
   float *out = result.data();
   if (dense.isSplat()) {
@@ -119,15 +142,11 @@ static llvm::Expected<Tensor> decodeDense(DenseElementsAttr dense) {
       value = dense.getSplatValue<bool>() ? 1.0f : 0.0f;
     else
       value = static_cast<float>(dense.getSplatValue<APInt>().getSExtValue());
-    std::fill_n(out, result.getNumElements(), value);
+    std::fill_n(out, numElements, value);
     return result;
   }
-  // Raw storage is densely packed for the widths read directly, except i1.
-  unsigned bytes = getRawElementBytes(elementType);
-  ArrayRef<char> raw = dense.getRawData();
-  if (bytes && !elementType.isInteger(1) &&
-      raw.size() == static_cast<size_t>(bytes * result.getNumElements())) {
-    convertRaw(raw.data(), elementType, result.getNumElements(), out);
+  if (isPacked) {
+    convertRaw(raw.data(), elementType, numElements, out);
     return result;
   }
   int64_t i = 0;
@@ -160,12 +179,14 @@ decodeResource(DenseResourceElementsAttr resource) {
                        resource.getRawHandle().getKey());
   ArrayRef<char> data = blob->getData();
   int64_t numElements = type.getNumElements();
-  Tensor result = Tensor::uninitialized(type.getShape());
   if (data.size() != static_cast<size_t>(bytes * numElements))
     return kernelError("dense_resource '{0}' holds {1} bytes, but {2} needs "
                        "{3}",
                        resource.getRawHandle().getKey(), data.size(), type,
                        bytes * numElements);
+  if (std::optional<Tensor> view = borrowF32(data, elementType, type))
+    return *view;
+  Tensor result = Tensor::uninitialized(type.getShape());
   convertRaw(data.data(), elementType, numElements, result.data());
   return result;
 }

@@ -50,6 +50,15 @@ Tensor Tensor::shapeOnly(llvm::ArrayRef<int64_t> shape) {
   return result;
 }
 
+Tensor Tensor::borrow(const float *data, llvm::ArrayRef<int64_t> shape) {
+  Tensor result = shapeOnly(shape);
+  // Never written through (makeUnique copies first), never freed.
+  result.storage =
+      std::shared_ptr<float>(const_cast<float *>(data), [](float *) {});
+  result.borrowed = true;
+  return result;
+}
+
 Tensor Tensor::reshaped(llvm::ArrayRef<int64_t> newShape) const {
   assert(product(newShape) == getNumElements() && "reshape changes size");
   Tensor result = *this;
@@ -70,9 +79,10 @@ void Tensor::makeUnique() {
     *this = Tensor(shape);
     return;
   }
-  if (storage.use_count() == 1)
+  if (isUniquelyOwned())
     return;
   std::shared_ptr<float> copy = allocateStorage(numElements);
   std::memcpy(copy.get(), storage.get(), numElements * sizeof(float));
   storage = std::move(copy);
+  borrowed = false;
 }

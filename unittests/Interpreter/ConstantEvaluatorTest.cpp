@@ -118,6 +118,33 @@ TEST_F(ConstantEvaluatorTest, DenseResourceBlob) {
                     {2, 2}, {1.0f, 2.0f, 3.0f, -1.5f});
 }
 
+TEST_F(ConstantEvaluatorTest, F32WeightsAreBorrowedNotCopied) {
+  Value value = parseReturned(R"mlir(
+    func.func @f() -> tensor<2xf32> {
+      %c = arith.constant dense_resource<weights> : tensor<2xf32>
+      return %c : tensor<2xf32>
+    }
+    {-#
+      dialect_resources: {
+        builtin: {
+          weights: "0x040000000000803F00000040"
+        }
+      }
+    #-})mlir");
+  FailureOr<Tensor> tensor = evaluateConstant(value);
+  ASSERT_TRUE(succeeded(tensor));
+  EXPECT_TRUE(tensor->isBorrowed());
+  EXPECT_FALSE(tensor->isUniquelyOwned());
+  // Writers copy first: the attribute keeps its values.
+  const float *borrowed = tensor->data();
+  tensor->makeUnique();
+  EXPECT_NE(tensor->data(), borrowed);
+  tensor->values()[0] = 42.0f;
+  FailureOr<Tensor> again = evaluateConstant(value);
+  ASSERT_TRUE(succeeded(again));
+  EXPECT_EQ(toVector(again->values()), (std::vector<float>{1.0f, 2.0f}));
+}
+
 TEST_F(ConstantEvaluatorTest, DenseResourceBlobOfWrongSizeFails) {
   Value value = parseReturned(R"mlir(
     func.func @f() -> tensor<3xf32> {

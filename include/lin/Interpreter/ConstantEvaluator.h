@@ -34,6 +34,9 @@ bool isConstantComputable(mlir::Value value);
 /// f64 constants are converted; a scalar becomes a 0-d tensor). Fails without
 /// emitting diagnostics when the value is not constant-computable or uses an
 /// op the interpreter does not support; the caller decides how to report it.
+/// An f32 constant comes back without a copy: the tensor borrows the
+/// attribute's elements (valid while the MLIRContext lives; call
+/// makeUnique() before writing to it).
 mlir::FailureOr<Tensor> evaluateConstant(mlir::Value value);
 
 /// The evaluator behind evaluateConstant, for clients that evaluate many

@@ -9,6 +9,10 @@
 // constants reused across batches cost no copy; writers call
 // `makeUnique()` first.
 //
+// A tensor may also borrow read-only memory it does not own (the elements of
+// a constant attribute, which live as long as the MLIRContext): copies share
+// it, and makeUnique() copies it into owned storage before any write.
+//
 // The interpreter also uses tensors without storage ("shape-only"): the value
 // of a tensor.empty, or of a fill nobody reads, carries a shape but no data
 // until a kernel materialises it. Tensors returned by the public APIs
@@ -38,6 +42,9 @@ public:
   static Tensor uninitialized(llvm::ArrayRef<int64_t> shape);
   /// A tensor with a shape and no storage (see the file comment).
   static Tensor shapeOnly(llvm::ArrayRef<int64_t> shape);
+  /// A read-only view of `data`, which must outlive every copy of the
+  /// tensor (see the file comment).
+  static Tensor borrow(const float *data, llvm::ArrayRef<int64_t> shape);
 
   llvm::ArrayRef<int64_t> getShape() const { return shape; }
   int64_t getRank() const { return shape.size(); }
@@ -45,6 +52,8 @@ public:
   int64_t getDimSize(unsigned dim) const { return shape[dim]; }
 
   bool hasStorage() const { return storage != nullptr; }
+  /// True when the elements are borrowed, read-only memory.
+  bool isBorrowed() const { return borrowed; }
   const float *data() const { return storage.get(); }
   float *data() { return storage.get(); }
   llvm::ArrayRef<float> values() const {
@@ -59,17 +68,20 @@ public:
   /// The first `rows` slices along dimension 0, sharing storage (in row-major
   /// order they are a prefix of the elements).
   Tensor leadingRows(int64_t rows) const;
-  /// Gives this tensor storage of its own (copying if shared). A shape-only
-  /// tensor gets zero-filled storage.
+  /// Gives this tensor storage of its own (copying if shared or borrowed). A
+  /// shape-only tensor gets zero-filled storage.
   void makeUnique();
   /// True when no other tensor shares this tensor's storage, so that a kernel
   /// may overwrite it in place.
-  bool isUniquelyOwned() const { return storage && storage.use_count() == 1; }
+  bool isUniquelyOwned() const {
+    return storage && !borrowed && storage.use_count() == 1;
+  }
 
 private:
   llvm::SmallVector<int64_t, 4> shape;
   int64_t numElements = 0;
   std::shared_ptr<float> storage;
+  bool borrowed = false;
 };
 
 } // namespace lin
