@@ -158,7 +158,8 @@ Tensor StructuredKernel::allocateResult(unsigned index,
   unsigned initOperand = numInputs + index;
   Tensor &init = inputs[initOperand].getTensor();
   if (readsInit[index]) {
-    Tensor result = init;
+    // Updated in place when nobody else holds the init.
+    Tensor result = std::move(init);
     result.makeUnique();
     return result;
   }
