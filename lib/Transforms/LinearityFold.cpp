@@ -394,6 +394,7 @@ LogicalResult LinearityFoldPass::foldFunction(func::FuncOp func,
     }
   }
   SmallVector<bool> mergeLayers = planner.select(classes, policy);
+  int64_t predicted = planner.simulate(classes, mergeLayers);
 
   // Fold algebra on the forms, moved out of the graph so that each original
   // weight is freed as soon as the fold replaces it (peak memory on large
@@ -433,6 +434,12 @@ LogicalResult LinearityFoldPass::foldFunction(func::FuncOp func,
   report.paramsBefore = before;
   for (const AffineForm &form : forms)
     report.paramsAfter += form.numFeatures ? form.getNumParameters() : 0;
+  // The planner chose on a shape-only simulation of this algebra; if the two
+  // ever disagree the choice was made on wrong numbers, so say so loudly.
+  if (predicted != report.paramsAfter)
+    func.emitWarning() << "linearity-fold: internal cost model predicted "
+                       << predicted << " parameters but the fold produced "
+                       << report.paramsAfter;
   numParamsBefore += report.paramsBefore;
   numParamsAfter += report.paramsAfter;
   LLVM_DEBUG(llvm::dbgs() << "fold of @" << func.getSymName() << ": "

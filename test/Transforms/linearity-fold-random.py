@@ -22,7 +22,7 @@ POLICIES = ("cost", "paper", "all")
 
 def run(args, stdin=None):
     result = subprocess.run(args, input=stdin, capture_output=True, text=True)
-    if result.returncode != 0:
+    if result.returncode != 0 or "warning:" in result.stderr:
         sys.exit(f"FAILED: {' '.join(args)}\n{result.stderr}")
     return result.stdout
 
