@@ -55,9 +55,10 @@ Interpreter::Interpreter(func::FuncOp function) : function(function) {}
 Interpreter::~Interpreter() = default;
 
 FailureOr<std::unique_ptr<Interpreter>>
-Interpreter::create(func::FuncOp function) {
+Interpreter::create(func::FuncOp function,
+                    function_ref<bool(Operation *)> mustRun) {
   std::unique_ptr<Interpreter> interpreter(new Interpreter(function));
-  if (failed(interpreter->compile()))
+  if (failed(interpreter->compile(mustRun)))
     return failure();
   return interpreter;
 }
@@ -67,7 +68,7 @@ namespace {
 enum class Need : uint8_t { Nothing, Shape, Data };
 } // namespace
 
-LogicalResult Interpreter::compile() {
+LogicalResult Interpreter::compile(function_ref<bool(Operation *)> mustRun) {
   if (function.isExternal() || !function.getBody().hasOneBlock())
     return function.emitError()
            << "lin interpreter: the function must have a body of one block";
@@ -113,6 +114,9 @@ LogicalResult Interpreter::compile() {
   for (size_t c = candidates.size(); c-- > 0;) {
     Candidate &candidate = candidates[c];
     Need resultNeed = Need::Nothing;
+    if (mustRun && mustRun(candidate.op))
+      for (Value result : candidate.op->getResults())
+        need[result] = Need::Data;
     for (Value result : candidate.op->getResults())
       resultNeed = std::max(resultNeed, need.lookup(result));
     if (resultNeed == Need::Nothing)

@@ -66,8 +66,9 @@ struct LinearityProfilePass
           << "linearity-profile: no piecewise-linear activation to profile";
       return;
     }
-    FailureOr<std::unique_ptr<Interpreter>> interpreter =
-        Interpreter::create(*function);
+    // Activations whose result nothing reads still run, to be profiled.
+    FailureOr<std::unique_ptr<Interpreter>> interpreter = Interpreter::create(
+        *function, [&](Operation *op) { return profiler.isObserved(op); });
     if (failed(interpreter))
       return signalPassFailure();
     BatchRunOptions options;

@@ -28,6 +28,9 @@
 // --max-samples=3 profiles the first three samples only.
 // RUN: lin-opt %s --linearity-profile="data=%t.x.npy max-samples=3 quiet=true" | FileCheck %s --check-prefix=FIRST3
 
+// An activation whose result nothing reads is run (and profiled) anyway.
+// RUN: lin-opt %s --linearity-profile="data=%t.x.npy function=unused quiet=true" | FileCheck %s --check-prefix=UNUSED
+
 // Every position of a sequence counts as a sample of the neuron (the last
 // dimension): the 3 samples of 2 positions are the rows s0 s1 s2 s3 s4 s0.
 // RUN: %python %inputs/interpreter/npy_tool.py %t.x3.npy --shape 3,2,2 --values=1,1,-2,0,0,3,2,-1,0.5,2,1,1
@@ -143,4 +146,24 @@ func.func private @positions(%x: tensor<?x2x2xf32>) -> tensor<?x2x3xf32> {
     linalg.yield %s : f32
   } -> tensor<?x2x3xf32>
   return %relu : tensor<?x2x3xf32>
+}
+
+// UNUSED-LABEL: func.func private @unused
+// UNUSED: linalg.generic {{.*}}lin.profile = #lin.profile<relu, observed, samples = 5, counts = [2, 1, 3, 3, 4, 2],
+func.func private @unused(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<[[1.0, -1.0, 0.0], [0.0, 1.0, 1.0]]> : tensor<2x3xf32>
+  %b = arith.constant dense<[0.0, 0.5, -1.0]> : tensor<3xf32>
+  %n = tensor.dim %x, %c0 : tensor<?x2xf32>
+  %e = tensor.empty(%n) : tensor<?x3xf32>
+  %bb = linalg.broadcast ins(%b : tensor<3xf32>) outs(%e : tensor<?x3xf32>) dimensions = [0]
+  %z = linalg.matmul ins(%x, %w : tensor<?x2xf32>, tensor<2x3xf32>) outs(%bb : tensor<?x3xf32>) -> tensor<?x3xf32>
+  %relu = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%z : tensor<?x3xf32>) outs(%e : tensor<?x3xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.maximumf %in, %zero : f32
+    linalg.yield %s : f32
+  } -> tensor<?x3xf32>
+  return %x : tensor<?x2xf32>
 }

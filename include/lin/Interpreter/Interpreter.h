@@ -26,6 +26,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <memory>
@@ -55,9 +56,11 @@ class Interpreter {
 public:
   /// Compiles `function` and evaluates its constant part. Emits a located
   /// error for every op the interpreter cannot run (and for constants that
-  /// fail to evaluate), then fails.
+  /// fail to evaluate), then fails. Ops whose results nothing reads are not
+  /// run, unless `mustRun` selects them (e.g. the ops an observer watches).
   static mlir::FailureOr<std::unique_ptr<Interpreter>>
-  create(mlir::func::FuncOp function);
+  create(mlir::func::FuncOp function,
+         llvm::function_ref<bool(mlir::Operation *)> mustRun = nullptr);
   ~Interpreter();
 
   mlir::func::FuncOp getFunction() const { return function; }
@@ -74,7 +77,8 @@ private:
   struct Step;
   struct InputSource;
   explicit Interpreter(mlir::func::FuncOp function);
-  mlir::LogicalResult compile();
+  mlir::LogicalResult
+  compile(llvm::function_ref<bool(mlir::Operation *)> mustRun);
 
   mlir::func::FuncOp function;
   std::vector<Step> steps;
