@@ -329,19 +329,23 @@ llvm::Expected<std::unique_ptr<NpyReader>> NpyReader::open(StringRef path) {
   return reader;
 }
 
-llvm::Error NpyReader::readBytes(int64_t firstRow, int64_t numRows) {
+llvm::Error NpyReader::readBytes(int64_t firstRow, int64_t numRows,
+                                char *destination) {
   if (firstRow < 0 || numRows < 0 || firstRow + numRows > getNumRows())
     return error(llvm::formatv("rows [{0}, {1}) out of range ({2} rows)",
                                firstRow, firstRow + numRows, getNumRows()));
   size_t elementSize = getNpyElementSize(dtype);
   size_t bytes = static_cast<size_t>(numRows * rowSize) * elementSize;
-  buffer.resize(bytes);
+  if (!destination) {
+    buffer.resize(bytes);
+    destination = buffer.data();
+  }
   uint64_t offset = dataOffset + static_cast<uint64_t>(firstRow) * rowSize *
                                      elementSize;
   size_t done = 0;
   while (done < bytes) {
     llvm::Expected<size_t> got = llvm::sys::fs::readNativeFileSlice(
-        file, llvm::MutableArrayRef<char>(buffer.data() + done, bytes - done),
+        file, llvm::MutableArrayRef<char>(destination + done, bytes - done),
         offset + done);
     if (!got)
       return error("read failed: " + llvm::toString(got.takeError()));
@@ -421,6 +425,9 @@ bool isFloating(NpyDType dtype) {
 
 llvm::Error NpyReader::readRows(int64_t firstRow, int64_t numRows,
                                 float *out) {
+  // float32 data is read straight into place.
+  if (dtype == NpyDType::Float32)
+    return readBytes(firstRow, numRows, reinterpret_cast<char *>(out));
   if (llvm::Error err = readBytes(firstRow, numRows))
     return err;
   convertElements(dtype, buffer.data(), numRows * rowSize, out);

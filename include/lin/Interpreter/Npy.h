@@ -80,7 +80,10 @@ public:
 
 private:
   NpyReader() = default;
-  llvm::Error readBytes(int64_t firstRow, int64_t numRows);
+  /// Reads the raw bytes of rows into `destination`, or into `buffer` when
+  /// it is null.
+  llvm::Error readBytes(int64_t firstRow, int64_t numRows,
+                        char *destination = nullptr);
   llvm::Error error(const llvm::Twine &message) const;
 
   std::string path;
