@@ -82,8 +82,8 @@ void accumulate(AffineForm &form, const AffineForm &other) {
     }
     if (mine->isIdentity())
       mine->weight = identityMatrix(form.numFeatures);
-    addInPlace(mine->weight,
-               term.isIdentity() ? identityMatrix(form.numFeatures)
+    addInPlace(mine->weight, term.isIdentity()
+                                 ? identityMatrix(form.numFeatures)
                                  : term.weight);
   }
   if (other.hasBias()) {
@@ -152,9 +152,9 @@ private:
 
     Operation *op = value.getDefiningOp();
     if (op && !(isRoot && isRoot(value))) {
-      if (std::optional<std::vector<float>> uniform =
-              getRowUniformConstant(value, AffineMap::getMultiDimIdentityMap(
-                                               2, value.getContext()))) {
+      if (std::optional<std::vector<float>> uniform = getRowUniformConstant(
+              value,
+              AffineMap::getMultiDimIdentityMap(2, value.getContext()))) {
         addBias(form, *uniform, /*explicitBias=*/false);
         form.ops.insert(op);
         return form;
@@ -193,8 +193,8 @@ private:
     DenseElementsAttr dense;
     if (matchPattern(operand, m_Constant(&dense)) && dense.isSplat() &&
         isa<FloatType>(dense.getElementType()))
-      return std::vector<float>{static_cast<float>(
-          dense.getSplatValue<APFloat>().convertToDouble())};
+      return std::vector<float>{
+          static_cast<float>(dense.getSplatValue<APFloat>().convertToDouble())};
     // A constant vector broadcast along the batch by linalg.broadcast (whose
     // init, sized by the batch, is not itself constant).
     if (auto broadcast = operand.getDefiningOp<linalg::BroadcastOp>()) {
@@ -409,8 +409,7 @@ private:
                 return combine(*operands[0], *operands[1], -1.0f);
               })
               .Case<arith::NegFOp>([&](auto) {
-                return scale(*operands[0], std::vector<float>(m, -1.0f),
-                             false);
+                return scale(*operands[0], std::vector<float>(m, -1.0f), false);
               })
               .Case<arith::MulFOp>([&](auto) -> std::optional<LinearValue> {
                 if (operands[1]->isConstant())
@@ -430,8 +429,7 @@ private:
         return failure();
       values[bodyOp.getResult(0)] = std::move(*result);
     }
-    const LinearValue *yielded =
-        lookup(body->getTerminator()->getOperand(0));
+    const LinearValue *yielded = lookup(body->getTerminator()->getOperand(0));
     if (!yielded)
       return failure();
 

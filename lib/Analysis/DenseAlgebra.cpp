@@ -19,8 +19,8 @@ Tensor lin::zeroVector(int64_t size) {
 void lin::multiplyAccumulate(const Tensor &a, const Tensor &b, Tensor &c) {
   assert(a.getRank() == 2 && b.getRank() == 2 && c.getRank() == 2);
   int64_t n = a.getDimSize(0), k = a.getDimSize(1), m = b.getDimSize(1);
-  assert(b.getDimSize(0) == k && c.getDimSize(0) == n &&
-         c.getDimSize(1) == m && "shape mismatch");
+  assert(b.getDimSize(0) == k && c.getDimSize(0) == n && c.getDimSize(1) == m &&
+         "shape mismatch");
   if (n == 0 || m == 0 || k == 0)
     return;
   c.makeUnique();

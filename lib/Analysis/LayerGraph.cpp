@@ -45,8 +45,7 @@ LayerGraph LayerGraph::build(func::FuncOp func) {
       op->emitRemark() << "not folded: the profile is for '"
                        << stringifyActivationKind(profile.getKind())
                        << "' but the op computes '"
-                       << stringifyActivationKind(activation.getKind())
-                       << "'";
+                       << stringifyActivationKind(activation.getKind()) << "'";
       continue;
     }
     Layer layer;

@@ -22,8 +22,8 @@
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
-#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -102,9 +102,9 @@ combine(ArrayRef<const PiecewiseLinearFunction *> operands,
   for (size_t seg = 0; seg <= cuts.size(); ++seg) {
     double lo = seg == 0 ? -INFINITY : cuts[seg - 1];
     double hi = seg == cuts.size() ? INFINITY : cuts[seg];
-    double sample = std::isinf(lo) ? (std::isinf(hi) ? 0.0 : hi - 1.0)
-                                   : (std::isinf(hi) ? lo + 1.0
-                                                     : 0.5 * (lo + hi));
+    double sample = std::isinf(lo)
+                        ? (std::isinf(hi) ? 0.0 : hi - 1.0)
+                        : (std::isinf(hi) ? lo + 1.0 : 0.5 * (lo + hi));
     for (auto [i, j] : crossings) {
       const LinearPiece &a =
           operands[i]->pieces[pieceIndex(operands[i]->breakpoints, sample)];
@@ -128,9 +128,9 @@ combine(ArrayRef<const PiecewiseLinearFunction *> operands,
   for (size_t seg = 0; seg <= cuts.size(); ++seg) {
     double lo = seg == 0 ? -INFINITY : cuts[seg - 1];
     double hi = seg == cuts.size() ? INFINITY : cuts[seg];
-    double sample = std::isinf(lo) ? (std::isinf(hi) ? 0.0 : hi - 1.0)
-                                   : (std::isinf(hi) ? lo + 1.0
-                                                     : 0.5 * (lo + hi));
+    double sample = std::isinf(lo)
+                        ? (std::isinf(hi) ? 0.0 : hi - 1.0)
+                        : (std::isinf(hi) ? lo + 1.0 : 0.5 * (lo + hi));
     for (auto [k, f] : llvm::enumerate(operands))
       lines[k] = f->pieces[pieceIndex(f->breakpoints, sample)];
     result.pieces.push_back(rule(lines, sample));
@@ -260,7 +260,8 @@ private:
         return failure();
       values[result] = combine(
           operands, {{0, 1}}, [takeMax](ArrayRef<LinearPiece> lines, double s) {
-            double a = evaluatePiece(lines[0], s), b = evaluatePiece(lines[1], s);
+            double a = evaluatePiece(lines[0], s),
+                   b = evaluatePiece(lines[1], s);
             return (a >= b) == takeMax ? lines[0] : lines[1];
           });
       return success();
@@ -275,12 +276,11 @@ private:
           if (failed(getOperands(op.getOperands())))
             return failure();
           double sign = isa<arith::SubFOp>(op) ? -1.0 : 1.0;
-          values[result] =
-              combine(operands, {}, pointwise([sign](LinearPiece a,
-                                                     LinearPiece b) {
-                        return LinearPiece{a.slope + sign * b.slope,
-                                           a.offset + sign * b.offset};
-                      }));
+          values[result] = combine(
+              operands, {}, pointwise([sign](LinearPiece a, LinearPiece b) {
+                return LinearPiece{a.slope + sign * b.slope,
+                                   a.offset + sign * b.offset};
+              }));
           return success();
         })
         .Case<arith::MulFOp>([&](Operation *) -> LogicalResult {
@@ -330,19 +330,19 @@ private:
           if (!compare || compare->getBlock() != op.getBlock())
             return fail("the body selects on something other than a "
                         "floating-point comparison");
-          if (failed(getOperands({compare.getLhs(), compare.getRhs(),
-                                  select.getTrueValue(),
-                                  select.getFalseValue()})))
+          if (failed(
+                  getOperands({compare.getLhs(), compare.getRhs(),
+                               select.getTrueValue(), select.getFalseValue()})))
             return failure();
           arith::CmpFPredicate predicate = compare.getPredicate();
-          values[result] = combine(
-              operands, {{0, 1}},
-              [predicate](ArrayRef<LinearPiece> lines, double s) {
-                bool taken = evaluatePredicate(predicate,
-                                               evaluatePiece(lines[0], s),
-                                               evaluatePiece(lines[1], s));
-                return taken ? lines[2] : lines[3];
-              });
+          values[result] =
+              combine(operands, {{0, 1}},
+                      [predicate](ArrayRef<LinearPiece> lines, double s) {
+                        bool taken = evaluatePredicate(
+                            predicate, evaluatePiece(lines[0], s),
+                            evaluatePiece(lines[1], s));
+                        return taken ? lines[2] : lines[3];
+                      });
           return success();
         })
         .Default([&](Operation *other) {
@@ -379,8 +379,8 @@ static std::optional<double> getUniformValue(Value tensor) {
 /// Names the family of a piecewise-linear function: ReLU is (0, 0) then
 /// (1, 0) with a break at 0; leaky ReLU is (k, 0) then (1, 0); clamp is the
 /// constant lo, the identity on [lo, hi], then the constant hi.
-static FailureOr<ActivationKind> classifyFamily(const PiecewiseLinearFunction &f,
-                                          float &lower, float &upper) {
+static FailureOr<ActivationKind>
+classifyFamily(const PiecewiseLinearFunction &f, float &lower, float &upper) {
   auto isIdentity = [](const LinearPiece &p) {
     return p.slope == 1.0 && p.offset == 0.0;
   };

@@ -83,11 +83,10 @@ public:
       sim.cols = sink.form.numFeatures;
       sim.bias = sink.form.hasBias();
       for (const AffineTerm &term : sink.form.terms)
-        sim.terms.push_back(
-            {term.root,
-             term.isIdentity() ? sink.form.numFeatures
-                               : term.weight.getDimSize(0),
-             term.isIdentity()});
+        sim.terms.push_back({term.root,
+                             term.isIdentity() ? sink.form.numFeatures
+                                               : term.weight.getDimSize(0),
+                             term.isIdentity()});
       sinks.push_back(std::move(sim));
     }
   }
@@ -103,8 +102,8 @@ public:
     for (auto [s, sink] : llvm::enumerate(sinks)) {
       if (s == layer.preActivationSink)
         continue;
-      auto it = llvm::find_if(sink.terms,
-                              [&](const SimTerm &t) { return t.root == result; });
+      auto it = llvm::find_if(
+          sink.terms, [&](const SimTerm &t) { return t.root == result; });
       if (it == sink.terms.end())
         continue;
       size_t at = it - sink.terms.begin();
@@ -131,7 +130,8 @@ public:
 
   int64_t getInputWidth(unsigned index) const {
     int64_t total = 0;
-    for (const SimTerm &term : sinks[graph.layers[index].preActivationSink].terms)
+    for (const SimTerm &term :
+         sinks[graph.layers[index].preActivationSink].terms)
       total += term.rows;
     return total;
   }

@@ -147,8 +147,8 @@ SmallVector<int64_t> foldLayer(const LayerGraph &graph, unsigned layerIndex,
       }
     }
     if (!removed.empty())
-      addToBias(sink, multiplyVector(removedOffsets,
-                                     selectRows(consumer, removed)));
+      addToBias(sink,
+                multiplyVector(removedOffsets, selectRows(consumer, removed)));
     if (!sink.hasBias())
       sink.bias = zeroVector(sink.numFeatures);
     term = sink.findTerm(result);
@@ -189,8 +189,8 @@ Value emitConstant(OpBuilder &builder, Location loc, const Tensor &tensor) {
         alignof(float),
         [owner = tensor](void *, size_t, size_t) mutable { owner = Tensor(); },
         /*dataIsMutable=*/false);
-    value = DenseF32ResourceElementsAttr::get(type, "lin_folded",
-                                              std::move(blob));
+    value =
+        DenseF32ResourceElementsAttr::get(type, "lin_folded", std::move(blob));
   } else {
     value = DenseElementsAttr::get(type, tensor.values());
   }
@@ -205,7 +205,8 @@ Value emitEmpty(OpBuilder &builder, Location loc, int64_t batch,
   if (ShapedType::isDynamic(batch))
     dynamicSizes.push_back(
         tensor::DimOp::create(builder, loc, batchSource, 0).getResult());
-  return tensor::EmptyOp::create(builder, loc, ArrayRef<int64_t>{batch, features},
+  return tensor::EmptyOp::create(builder, loc,
+                                 ArrayRef<int64_t>{batch, features},
                                  builder.getF32Type(), dynamicSizes);
 }
 
@@ -268,8 +269,8 @@ Value emitForm(OpBuilder &builder, Location loc, const AffineForm &form,
 Value emitActivation(OpBuilder &builder, Location loc,
                      const PiecewiseLinearActivation &act, Value input) {
   auto type = cast<RankedTensorType>(input.getType());
-  Value empty = emitEmpty(builder, loc, type.getDimSize(0), type.getDimSize(1),
-                          input);
+  Value empty =
+      emitEmpty(builder, loc, type.getDimSize(0), type.getDimSize(1), input);
   MLIRContext *ctx = builder.getContext();
   AffineMap identity = AffineMap::getMultiDimIdentityMap(2, ctx);
   SmallVector<utils::IteratorType> parallel(2, utils::IteratorType::parallel);
@@ -284,8 +285,8 @@ Value emitActivation(OpBuilder &builder, Location loc,
       out = arith::MaximumFOp::create(b, l, z, constant(0.0));
       break;
     case ActivationKind::LeakyReLU: {
-      Value positive = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UGT,
-                                             z, constant(0.0));
+      Value positive = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UGT, z,
+                                             constant(0.0));
       Value scaled =
           arith::MulFOp::create(b, l, z, constant(act.getNegativeSlope()));
       out = arith::SelectOp::create(b, l, positive, z, scaled);
@@ -409,15 +410,15 @@ LogicalResult LinearityFoldPass::foldFunction(func::FuncOp func,
   SmallVector<bool> changed(forms.size(), false);
   SmallVector<SmallVector<int64_t>> keptNeurons(graph.layers.size());
   for (auto [index, cls] : llvm::enumerate(classes))
-    keptNeurons[index] = foldLayer(graph, index, cls, mergeLayers[index],
-                                   forms, changed);
+    keptNeurons[index] =
+        foldLayer(graph, index, cls, mergeLayers[index], forms, changed);
 
   // Report rows.
   for (auto [index, layer] : llvm::enumerate(graph.layers)) {
     LayerReport row;
-    row.name = llvm::formatv("{0}_{1}",
-                             stringifyActivationKind(layer.activation.getKind()),
-                             index)
+    row.name = llvm::formatv(
+                   "{0}_{1}",
+                   stringifyActivationKind(layer.activation.getKind()), index)
                    .str();
     row.neurons = layer.width;
     row.folded = mergeLayers[index] ? classes[index].merge.size() : 0;
@@ -469,8 +470,8 @@ LogicalResult LinearityFoldPass::foldFunction(func::FuncOp func,
     if (keptNeurons[index].empty())
       continue; // Entirely folded: nothing reads it any more.
     builder.setInsertionPoint(actOp);
-    Value z = emitForm(builder, actOp->getLoc(), forms[pre], rootMap,
-                       fallbackBatch);
+    Value z =
+        emitForm(builder, actOp->getLoc(), forms[pre], rootMap, fallbackBatch);
     forms[pre] = AffineForm();
     Value a = emitActivation(builder, actOp->getLoc(), layer.activation, z);
     if (keepProfiles)
@@ -522,14 +523,13 @@ LogicalResult LinearityFoldPass::writeReport(ArrayRef<FunctionReport> reports) {
     before += report.paramsBefore;
     after += report.paramsAfter;
     for (const LayerReport &row : report.layers)
-      layers.push_back(llvm::json::Object{
-          {"name", row.name},
-          {"neurons", row.neurons},
-          {"folded", row.folded},
-          {"removed", row.removed},
-          {"kept", row.kept},
-          {"params_before", row.paramsBefore},
-          {"params_after", row.paramsAfter}});
+      layers.push_back(llvm::json::Object{{"name", row.name},
+                                          {"neurons", row.neurons},
+                                          {"folded", row.folded},
+                                          {"removed", row.removed},
+                                          {"kept", row.kept},
+                                          {"params_before", row.paramsBefore},
+                                          {"params_after", row.paramsAfter}});
   }
   llvm::json::Object root{{"params_before", before},
                           {"params_after", after},
@@ -595,8 +595,8 @@ void LinearityFoldPass::runOnOperation() {
   if (verbose)
     printTable(reports);
   if (!reportFile.empty() && failed(writeReport(reports))) {
-    module.emitError() << "linearity-fold: cannot write report '"
-                       << reportFile << "'";
+    module.emitError() << "linearity-fold: cannot write report '" << reportFile
+                       << "'";
     return signalPassFailure();
   }
 }

@@ -32,9 +32,8 @@ struct LinearitySummaryPass
       file = std::make_unique<llvm::ToolOutputFile>(outputFile, error,
                                                     llvm::sys::fs::OF_Text);
       if (error) {
-        getOperation().emitError()
-            << "linearity-summary: cannot write '" << outputFile
-            << "': " << error.message();
+        getOperation().emitError() << "linearity-summary: cannot write '"
+                                   << outputFile << "': " << error.message();
         return signalPassFailure();
       }
     }

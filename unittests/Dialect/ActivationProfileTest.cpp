@@ -81,11 +81,13 @@ TEST(ActivationProfile, MergeWithEmptyIsIdentity) {
 TEST(ActivationProfile, MergeRejectsMismatchedProfiles) {
   ActivationProfile relu(ActivationKind::ReLU, 3);
   relu.addSamples(0);
-  llvm::Error kindError = relu.merge(ActivationProfile(ActivationKind::Clamp, 3));
+  llvm::Error kindError =
+      relu.merge(ActivationProfile(ActivationKind::Clamp, 3));
   EXPECT_TRUE(bool(kindError));
   EXPECT_NE(llvm::toString(std::move(kindError)).find("clamp"),
             std::string::npos);
-  llvm::Error sizeError = relu.merge(ActivationProfile(ActivationKind::ReLU, 4));
+  llvm::Error sizeError =
+      relu.merge(ActivationProfile(ActivationKind::ReLU, 4));
   EXPECT_TRUE(bool(sizeError));
   llvm::consumeError(std::move(sizeError));
 }

@@ -67,9 +67,7 @@ public:
     return function.pieces[piece];
   }
   /// Breakpoints between pieces (1 for ReLU/leaky ReLU: 0; 2 for clamp).
-  llvm::ArrayRef<double> getBreakpoints() const {
-    return function.breakpoints;
-  }
+  llvm::ArrayRef<double> getBreakpoints() const { return function.breakpoints; }
   /// Piece of a pre-activation value, with the lin.profile conventions:
   /// ReLU / leaky ReLU: 0 for z <= 0, 1 otherwise; clamp: 0 for z < lo,
   /// 2 for z > hi, 1 otherwise.

@@ -54,8 +54,8 @@ public:
   /// apply). `cost` is exact (exhaustive over up to 16 candidate layers,
   /// greedy improvement beyond), `paper` applies (n + m + 1) k > n m per
   /// layer in program order, `all` merges everywhere.
-  llvm::SmallVector<bool>
-  select(llvm::ArrayRef<LayerClassification> classes, FoldPolicy policy) const;
+  llvm::SmallVector<bool> select(llvm::ArrayRef<LayerClassification> classes,
+                                 FoldPolicy policy) const;
 
   /// Parameters (weight and bias elements of all sinks) after folding with
   /// the given classification and merging layers.

@@ -43,11 +43,11 @@ unsigned ProfileAttr::getNumPieces() const {
   return lin::getNumPieces(getKind());
 }
 
-LogicalResult
-ProfileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                    ActivationKind kind, ProfileSource source, int64_t samples,
-                    DenseI64ArrayAttr counts, DenseF32ArrayAttr minimum,
-                    DenseF32ArrayAttr maximum) {
+LogicalResult ProfileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                  ActivationKind kind, ProfileSource source,
+                                  int64_t samples, DenseI64ArrayAttr counts,
+                                  DenseF32ArrayAttr minimum,
+                                  DenseF32ArrayAttr maximum) {
   if (samples < 0)
     return emitError() << "sample count must be non-negative, got " << samples;
   int64_t neurons = minimum.size();
