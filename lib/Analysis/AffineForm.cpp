@@ -214,22 +214,16 @@ private:
         map.getNumResults() != tensor->getRank())
       return std::nullopt;
     // Walk the loop space (rows x features) through the map.
-    bool usesBatch = map.isFunctionOfDim(0);
-    bool usesFeature = map.isFunctionOfDim(1);
-    int64_t numFeatures = 1;
-    for (auto [result, size] :
-         llvm::zip_equal(map.getResults(), tensor->getShape()))
-      if (result.isFunctionOfDim(1))
-        numFeatures = size;
-    if (!usesFeature)
-      numFeatures = 1;
-    int64_t numRows = 1;
-    for (auto [result, size] :
-         llvm::zip_equal(map.getResults(), tensor->getShape()))
-      if (result.isFunctionOfDim(0))
-        numRows = size;
-    if (!usesBatch)
-      numRows = 1;
+    // The extent of loop dimension `dim` in the operand (1 if unused).
+    auto extentOf = [&](unsigned dim) {
+      int64_t extent = 1;
+      for (auto [result, size] :
+           llvm::zip_equal(map.getResults(), tensor->getShape()))
+        if (result.isFunctionOfDim(dim))
+          extent = size;
+      return extent;
+    };
+    int64_t numRows = extentOf(0), numFeatures = extentOf(1);
     auto read = [&](int64_t row, int64_t feature) -> float {
       SmallVector<int64_t> indices = map.compose({row, feature});
       int64_t linear = 0;

@@ -30,6 +30,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <tuple>
 
 using namespace mlir;
 using namespace lin;
@@ -86,6 +87,23 @@ using SegmentRule = llvm::function_ref<LinearPiece(
     ArrayRef<LinearPiece> operands, double sample)>;
 } // namespace
 
+static void sortAndUnique(SmallVectorImpl<double> &values) {
+  llvm::sort(values);
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+}
+
+/// Segment `seg` between sorted cuts, as (low end, high end, a point
+/// strictly inside): segment 0 starts at -inf, the last one ends at +inf.
+static std::tuple<double, double, double> getSegment(ArrayRef<double> cuts,
+                                                     size_t seg) {
+  double lo = seg == 0 ? -INFINITY : cuts[seg - 1];
+  double hi = seg == cuts.size() ? INFINITY : cuts[seg];
+  double sample = std::isinf(lo)
+                      ? (std::isinf(hi) ? 0.0 : hi - 1.0)
+                      : (std::isinf(hi) ? lo + 1.0 : 0.5 * (lo + hi));
+  return {lo, hi, sample};
+}
+
 /// Combines functions pointwise. `crossings` are the operand pairs whose
 /// intersection points must become breakpoints (for max/min/compare).
 static PiecewiseLinearFunction
@@ -94,17 +112,12 @@ combine(ArrayRef<const PiecewiseLinearFunction *> operands,
   SmallVector<double> cuts;
   for (const PiecewiseLinearFunction *f : operands)
     llvm::append_range(cuts, f->breakpoints);
-  llvm::sort(cuts);
-  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  sortAndUnique(cuts);
 
   // Add the points where crossing pairs intersect inside a segment.
   SmallVector<double> extra;
   for (size_t seg = 0; seg <= cuts.size(); ++seg) {
-    double lo = seg == 0 ? -INFINITY : cuts[seg - 1];
-    double hi = seg == cuts.size() ? INFINITY : cuts[seg];
-    double sample = std::isinf(lo)
-                        ? (std::isinf(hi) ? 0.0 : hi - 1.0)
-                        : (std::isinf(hi) ? lo + 1.0 : 0.5 * (lo + hi));
+    auto [lo, hi, sample] = getSegment(cuts, seg);
     for (auto [i, j] : crossings) {
       const LinearPiece &a =
           operands[i]->pieces[pieceIndex(operands[i]->breakpoints, sample)];
@@ -119,18 +132,13 @@ combine(ArrayRef<const PiecewiseLinearFunction *> operands,
     }
   }
   llvm::append_range(cuts, extra);
-  llvm::sort(cuts);
-  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  sortAndUnique(cuts);
 
   PiecewiseLinearFunction result;
   result.breakpoints = cuts;
   SmallVector<LinearPiece> lines(operands.size());
   for (size_t seg = 0; seg <= cuts.size(); ++seg) {
-    double lo = seg == 0 ? -INFINITY : cuts[seg - 1];
-    double hi = seg == cuts.size() ? INFINITY : cuts[seg];
-    double sample = std::isinf(lo)
-                        ? (std::isinf(hi) ? 0.0 : hi - 1.0)
-                        : (std::isinf(hi) ? lo + 1.0 : 0.5 * (lo + hi));
+    double sample = std::get<2>(getSegment(cuts, seg));
     for (auto [k, f] : llvm::enumerate(operands))
       lines[k] = f->pieces[pieceIndex(f->breakpoints, sample)];
     result.pieces.push_back(rule(lines, sample));
