@@ -263,3 +263,67 @@ func.func @merge_does_not_pay(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
   return %z2 : tensor<?x4xf32>
 }
 
+// -----
+
+// One activation read by two layers, one of them with a residual connection
+// of the input (an identity term). Cost keeps neuron 0 (merging would need
+// skips into both consumers) and removes dead neuron 1; `all` merges neuron 0
+// too, so the layer disappears and the residual joins the skip matrix:
+// r = 2 (x0 + 3 x1 + 5) + 1 + x = x [[3 0] [6 1]] + [11 1].
+// CHECK-LABEL: func.func @two_consumers_and_residual
+// CHECK: %[[A:.*]] = linalg.generic {{.*}} ins(%{{[0-9]+}} : tensor<?x1xf32>)
+// CHECK: linalg.matmul ins(%[[A]], %{{.*}} : tensor<?x1xf32>, tensor<1x2xf32>)
+// CHECK: linalg.matmul ins(%[[A]], %{{.*}} : tensor<?x1xf32>, tensor<1x2xf32>)
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %arg0 : tensor<?x2xf32>, tensor<?x2xf32>)
+// ALL-LABEL: func.func @two_consumers_and_residual
+// ALL-NOT: arith.maximumf
+// ALL: arith.constant dense<{{\[}}[3.000000e+00, 0.000000e+00], [6.000000e+00, 1.000000e+00]]> : tensor<2x2xf32>
+// ALL: arith.constant dense<[1.100000e+01, 1.000000e+00]> : tensor<2xf32>
+// ALL: return
+func.func @two_consumers_and_residual(%x: tensor<?x2xf32>) -> (tensor<?x2xf32>, tensor<?x2xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x2xf32>
+  %w1 = arith.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %b1 = arith.constant dense<[5.0, -5.0]> : tensor<2xf32>
+  %e1 = tensor.empty(%n) : tensor<?x2xf32>
+  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %m1 = linalg.matmul ins(%x, %w1 : tensor<?x2xf32>, tensor<2x2xf32>) outs(%f1 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %z1 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m1, %b1 : tensor<?x2xf32>, tensor<2xf32>) outs(%e1 : tensor<?x2xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %s = arith.addf %a, %c : f32
+    linalg.yield %s : f32
+  } -> tensor<?x2xf32>
+  %a1 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%z1 : tensor<?x2xf32>) outs(%e1 : tensor<?x2xf32>) attrs = {lin.profile = #lin.profile<relu, observed, samples = 4, counts = [0, 4, 4, 0], minimum = [1.0, -2.0], maximum = [2.0, -1.0]>} {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<?x2xf32>
+  %w2 = arith.constant dense<[[1.0, 0.0], [0.0, 1.0]]> : tensor<2x2xf32>
+  %b2 = arith.constant dense<[0.0, 0.0]> : tensor<2xf32>
+  %e2 = tensor.empty(%n) : tensor<?x2xf32>
+  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %m2 = linalg.matmul ins(%a1, %w2 : tensor<?x2xf32>, tensor<2x2xf32>) outs(%f2 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %z2 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m2, %b2 : tensor<?x2xf32>, tensor<2xf32>) outs(%e2 : tensor<?x2xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %s = arith.addf %a, %c : f32
+    linalg.yield %s : f32
+  } -> tensor<?x2xf32>
+  %w3 = arith.constant dense<[[2.0, 0.0], [0.0, 2.0]]> : tensor<2x2xf32>
+  %b3 = arith.constant dense<[1.0, 1.0]> : tensor<2xf32>
+  %e3 = tensor.empty(%n) : tensor<?x2xf32>
+  %f3 = linalg.fill ins(%zero : f32) outs(%e3 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %m3 = linalg.matmul ins(%a1, %w3 : tensor<?x2xf32>, tensor<2x2xf32>) outs(%f3 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %z3 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m3, %b3 : tensor<?x2xf32>, tensor<2xf32>) outs(%e3 : tensor<?x2xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %s = arith.addf %a, %c : f32
+    linalg.yield %s : f32
+  } -> tensor<?x2xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%z3, %x : tensor<?x2xf32>, tensor<?x2xf32>) outs(%e3 : tensor<?x2xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<?x2xf32>
+  return %z2, %r : tensor<?x2xf32>, tensor<?x2xf32>
+}
+
