@@ -122,6 +122,40 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
   ];
 }
 
+def LinearityProve : Pass<"linearity-prove", "::mlir::ModuleOp"> {
+  let summary = "Prove which neurons never leave a linear piece on a domain";
+  let description = [{
+    Interval bound propagation from the input box `[lower, upper]` (for every
+    feature of every 2-D function argument) through the affine layers and
+    activations: affine layers map a box exactly per output neuron, and the
+    activations' image of an interval is taken at its ends and breakpoints.
+    Every activation reached gets a `#lin.profile` with source `proven`, no
+    samples, and the sound pre-activation bounds as minimum and maximum.
+    `--linearity-fold` folds a neuron of a proven profile when its bounds lie
+    in one piece: exactly, for every input in the box.
+
+    This is the naive test of the paper made sound and automatic (e.g. ReLU
+    neurons with non-negative incoming weights and bias on non-negative
+    inputs are proven active); bounds loosen with depth, so deep layers are
+    rarely proven.
+
+    Activations that already carry a profile keep it unless `replace`.
+
+    ```
+    lin-opt model.mlir --linearity-prove="lower=0 upper=1" --linearity-fold
+    ```
+  }];
+  let options = [
+    Option<"lower", "lower", "double", /*default=*/"0.0",
+           "Lower bound of every input feature">,
+    Option<"upper", "upper", "double", /*default=*/"1.0",
+           "Upper bound of every input feature">,
+    Option<"replace", "replace", "bool", /*default=*/"false",
+           "Replace existing profiles with the proven ones">
+  ];
+  let dependentDialects = ["::lin::LinDialect"];
+}
+
 def LinearitySummary : Pass<"linearity-summary", "::mlir::ModuleOp"> {
   let summary = "Print how linear the profiled activations are";
   let description = [{
