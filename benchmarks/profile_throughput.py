@@ -123,6 +123,7 @@ def main() -> int:
     # Rounds interleave the contenders, so that load from other processes on
     # a shared machine hits them alike; each keeps its best round.
     full, setup, torch_runs, sgemm_runs = [], [], [], []
+    load_before = os.getloadavg()[0]
     for _ in range(args.repeats):
         full.append(run_profile(lin_opt, args.batch, -1, env))
         setup.append(run_profile(lin_opt, args.batch, args.batch, env))
@@ -150,7 +151,8 @@ def main() -> int:
         "batch": args.batch,
         "threads": args.threads,
         "repeats": args.repeats,
-        "machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count()},
+        "machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
+                    "load_average_1min": [load_before, os.getloadavg()[0]]},
         "seconds": {
             "lin_profile_pass": profile_seconds,
             "lin_profile_one_batch_pass": one_batch_seconds,
@@ -171,7 +173,8 @@ def main() -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=1) + "\n")
 
-    print(f"{samples} samples, batch {args.batch}, {args.threads} threads, best of {args.repeats}")
+    print(f"{samples} samples, batch {args.batch}, {args.threads} threads, best of {args.repeats}"
+          f" (load average {load_before:.1f} -> {os.getloadavg()[0]:.1f})")
     for name, rate in rates.items():
         print(f"  {name:26s} {rate:9.0f} samples/s  {report['gflops'][name]:6.1f} GFLOP/s")
     for name, ratio in report["ratios"].items():

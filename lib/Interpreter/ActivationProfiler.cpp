@@ -45,9 +45,8 @@ bool ActivationProfiler::isObserved(Operation *op) {
   return indexOf.count(op);
 }
 
-LogicalResult ActivationProfiler::notify(Operation *op,
-                                         ArrayRef<RuntimeValue> operands,
-                                         ArrayRef<RuntimeValue> results) {
+LogicalResult ActivationProfiler::beforeOp(Operation *op,
+                                           ArrayRef<RuntimeValue> operands) {
   Entry &entry = activations[indexOf.lookup(op)];
   return accumulate(entry, operands[entry.inputOperand].getTensor());
 }

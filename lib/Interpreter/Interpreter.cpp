@@ -253,11 +253,12 @@ Interpreter::run(ArrayRef<Tensor> arguments, InterpreterObserver *observer) {
   SmallVector<RuntimeValue, 2> results;
   for (Step &step : steps) {
     bool observed = observer && observer->isObserved(step.op);
+    bool keepOperands = observed && observer->readsOperandsAfter(step.op);
     inputs.clear();
     for (const InputSource &source : step.inputs) {
       switch (source.kind) {
       case InputSource::Slot:
-        if (source.lastUse && !observed)
+        if (source.lastUse && !keepOperands)
           inputs.push_back(std::move(slots[source.index]));
         else
           inputs.push_back(slots[source.index]);
@@ -275,18 +276,21 @@ Interpreter::run(ArrayRef<Tensor> arguments, InterpreterObserver *observer) {
           !input.getTensor().hasStorage())
         input.getTensor().makeUnique();
     }
+    ArrayRef<RuntimeValue> operands =
+        ArrayRef(inputs).take_front(step.op->getNumOperands());
+    if (observed && failed(observer->beforeOp(step.op, operands)))
+      return failure();
     results.assign(step.op->getNumResults(), RuntimeValue());
     if (llvm::Error error = step.kernel->run(inputs, results))
       return step.op->emitError()
              << "lin interpreter: " << llvm::toString(std::move(error));
     if (observed) {
-      ArrayRef<RuntimeValue> operands =
-          ArrayRef(inputs).take_front(step.op->getNumOperands());
-      if (failed(observer->notify(step.op, operands, results)))
+      if (failed(observer->afterOp(step.op, operands, results)))
         return failure();
-      for (const InputSource &source : step.inputs)
-        if (source.kind == InputSource::Slot && source.lastUse)
-          slots[source.index] = RuntimeValue();
+      if (keepOperands)
+        for (const InputSource &source : step.inputs)
+          if (source.kind == InputSource::Slot && source.lastUse)
+            slots[source.index] = RuntimeValue();
     }
     for (auto [slot, result] : llvm::zip(step.resultSlots, results))
       if (slot >= 0)

@@ -33,10 +33,10 @@ class PaddingAwareProfiler : public ActivationProfiler {
 public:
   PaddingAwareProfiler(func::FuncOp function, const BatchRunner *&runner)
       : ActivationProfiler(function), runner(runner) {}
-  LogicalResult notify(Operation *op, ArrayRef<RuntimeValue> operands,
-                       ArrayRef<RuntimeValue> results) override {
+  LogicalResult beforeOp(Operation *op,
+                         ArrayRef<RuntimeValue> operands) override {
     setBatchSamples(runner->getCurrentSamples(), runner->getBatchSize());
-    return ActivationProfiler::notify(op, operands, results);
+    return ActivationProfiler::beforeOp(op, operands);
   }
 
 private:

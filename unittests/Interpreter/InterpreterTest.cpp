@@ -94,8 +94,8 @@ protected:
 /// Records every op it sees, with copies of operands and results.
 struct RecordingObserver : InterpreterObserver {
   bool isObserved(Operation *) override { return true; }
-  LogicalResult notify(Operation *op, ArrayRef<RuntimeValue> operands,
-                       ArrayRef<RuntimeValue> results) override {
+  LogicalResult afterOp(Operation *op, ArrayRef<RuntimeValue> operands,
+                        ArrayRef<RuntimeValue> results) override {
     names.push_back(op->getName().getStringRef().str());
     this->operands.emplace_back(operands.begin(), operands.end());
     this->results.emplace_back(results.begin(), results.end());
@@ -163,6 +163,44 @@ TEST_F(InterpreterTest, ObserverSeesIntactOperandsAndOnlyExecutedOps) {
             (std::vector<float>{1.0f, 0.5f, 0.0f, -2.0f, 2.5f, -1.0f}));
   EXPECT_EQ(toVector(observer.results.back()[0].getTensor().values()),
             (std::vector<float>{1.0f, 0.5f, 0.0f, 0.0f, 2.5f, 0.0f}));
+}
+
+/// Reads operands before the op runs only, letting the op work in place.
+struct BeforeObserver : InterpreterObserver {
+  bool isObserved(Operation *op) override {
+    return op->getName().getStringRef() == "linalg.generic";
+  }
+  bool readsOperandsAfter(Operation *) override { return false; }
+  LogicalResult beforeOp(Operation *op,
+                         ArrayRef<RuntimeValue> operands) override {
+    const Tensor &input = operands[0].getTensor();
+    inputs.push_back(toVector(input.values()));
+    inputData.push_back(input.data());
+    return success();
+  }
+  LogicalResult afterOp(Operation *, ArrayRef<RuntimeValue>,
+                        ArrayRef<RuntimeValue> results) override {
+    resultData.push_back(results[0].getTensor().data());
+    return success();
+  }
+  std::vector<std::vector<float>> inputs;
+  std::vector<const float *> inputData, resultData;
+};
+
+TEST_F(InterpreterTest, ObserverBeforeOpLetsOpsWorkInPlace) {
+  func::FuncOp function = parse(kTorchLayer);
+  auto interpreter = Interpreter::create(function);
+  ASSERT_TRUE(succeeded(interpreter));
+  BeforeObserver observer;
+  Tensor x = makeTensor({2, 2}, {1.0f, 1.0f, -2.0f, 0.0f});
+  ASSERT_TRUE(succeeded((*interpreter)->run({x}, &observer)));
+  ASSERT_EQ(observer.inputs.size(), 2u);
+  // The ReLU saw the pre-activation, then overwrote it: the bias add and the
+  // ReLU both reuse the matmul's buffer.
+  EXPECT_EQ(observer.inputs[1],
+            (std::vector<float>{1.0f, 0.5f, 0.0f, -2.0f, 2.5f, -1.0f}));
+  EXPECT_EQ(observer.resultData[0], observer.inputData[0]);
+  EXPECT_EQ(observer.resultData[1], observer.inputData[1]);
 }
 
 TEST_F(InterpreterTest, RejectsArgumentsOfTheWrongShape) {

@@ -40,16 +40,30 @@ class InterpreterObserver {
 public:
   virtual ~InterpreterObserver();
 
-  /// Whether notify() wants `op`. Operands of observed ops are kept intact
-  /// until notify() returns (no in-place update of them).
+  /// Whether the observer wants to see `op`.
   virtual bool isObserved(mlir::Operation *op) = 0;
 
-  /// Called after `op` ran, with its operands (in operand order) and its
-  /// results. Operands the op does not read may be empty values. A failure
+  /// Called before an observed op runs, with its operands (in operand
+  /// order; operands the op does not read may be empty values). A failure
   /// stops the run; the observer reports its own error.
-  virtual mlir::LogicalResult notify(mlir::Operation *op,
-                                     llvm::ArrayRef<RuntimeValue> operands,
-                                     llvm::ArrayRef<RuntimeValue> results) = 0;
+  virtual mlir::LogicalResult beforeOp(mlir::Operation *op,
+                                       llvm::ArrayRef<RuntimeValue> operands) {
+    return mlir::success();
+  }
+
+  /// Whether afterOp() reads the operands of `op`: they are then kept intact
+  /// while the op runs (no in-place update). Observers that only need
+  /// operands should read them in beforeOp() and answer false, so that the
+  /// op may reuse a dying operand's buffer.
+  virtual bool readsOperandsAfter(mlir::Operation *op) { return true; }
+
+  /// Called after an observed op ran, with its operands (valid only if
+  /// readsOperandsAfter(op)) and its results.
+  virtual mlir::LogicalResult afterOp(mlir::Operation *op,
+                                      llvm::ArrayRef<RuntimeValue> operands,
+                                      llvm::ArrayRef<RuntimeValue> results) {
+    return mlir::success();
+  }
 };
 
 class Interpreter {
