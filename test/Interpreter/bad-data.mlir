@@ -56,6 +56,9 @@
 // RUN: not test -e %t.total.npy
 // PERSAMPLE: error: result #0 has shape scalar: it has no leading sample dimension to split by sample
 
+// RUN: not lin-run %s --input %t.good.npy --output %t.a.npy --output %t.b.npy 2>&1 | FileCheck %s --check-prefix=OUTPUTS
+// OUTPUTS: error: 2 --output files for 1 result(s)
+
 // RUN: not lin-run %s --input %t.good.npy --output %t.nodir/out.npy 2>&1 | FileCheck %s --check-prefix=NODIR
 // NODIR: error: {{.*}}nodir/out.npy: cannot create a temporary file next to it
 

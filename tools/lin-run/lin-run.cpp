@@ -112,10 +112,6 @@ public:
   }
 
   LogicalResult consume(ArrayRef<Tensor> outputs, int64_t firstSample) {
-    if (outputFiles.size() > outputs.size())
-      return function.emitError()
-             << outputFiles.size() << " --output files for "
-             << outputs.size() << " result(s)";
     int64_t samples = std::min<int64_t>(batchSize, numSamples - firstSample);
     for (auto [index, output] : llvm::enumerate(outputs)) {
       bool perSample = output.getRank() > 0 && output.getDimSize(0) == samples;
@@ -264,6 +260,11 @@ int main(int argc, char **argv) {
   FailureOr<func::FuncOp> function = findEntryFunction(*module, functionName);
   if (failed(function))
     return 1;
+  if (outputFiles.size() > function->getNumResults()) {
+    function->emitError() << outputFiles.size() << " --output files for "
+                          << function->getNumResults() << " result(s)";
+    return 1;
+  }
   FailureOr<std::unique_ptr<Interpreter>> interpreter =
       Interpreter::create(*function);
   if (failed(interpreter))
