@@ -65,9 +65,9 @@ int main(int argc, char **argv) {
                     widths[l], weights[l].data(), widths[l + 1], 0.0f,
                     activations[l + 1].data(), widths[l + 1]);
     }
-    double seconds = std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - start)
-                         .count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     best = std::min(best, seconds);
   }
   std::printf("seconds %.6f samples_per_second %.1f gflops %.2f\n", best,

@@ -41,9 +41,7 @@ ActivationProfiler::ActivationProfiler(func::FuncOp function) {
   }
 }
 
-bool ActivationProfiler::isObserved(Operation *op) {
-  return indexOf.count(op);
-}
+bool ActivationProfiler::isObserved(Operation *op) { return indexOf.count(op); }
 
 LogicalResult ActivationProfiler::beforeOp(Operation *op,
                                            ArrayRef<RuntimeValue> operands) {
@@ -54,9 +52,9 @@ LogicalResult ActivationProfiler::beforeOp(Operation *op,
 /// Adds rows of `width` pre-activations to counts of the pieces below (z <= 0
 /// for ReLU-like, z < lower for clamp) and above (z > upper, clamp only).
 template <bool isClamp>
-static void countRows(const float *z, int64_t rows, int64_t width,
-                      float lower, float upper, int32_t *below,
-                      int32_t *above, float *minimum, float *maximum) {
+static void countRows(const float *z, int64_t rows, int64_t width, float lower,
+                      float upper, int32_t *below, int32_t *above,
+                      float *minimum, float *maximum) {
   for (int64_t row = 0; row < rows; ++row, z += width) {
     for (int64_t j = 0; j < width; ++j) {
       float value = z[j];

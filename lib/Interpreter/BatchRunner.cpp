@@ -34,9 +34,9 @@ BatchRunner::create(Interpreter &interpreter, ArrayRef<std::string> dataFiles,
   ArrayRef<Type> argumentTypes = function.getArgumentTypes();
   if (dataFiles.size() != argumentTypes.size())
     return function.emitError()
-           << "@" << function.getSymName() << " takes "
-           << argumentTypes.size() << " argument(s), but "
-           << dataFiles.size() << " data file(s) were given";
+           << "@" << function.getSymName() << " takes " << argumentTypes.size()
+           << " argument(s), but " << dataFiles.size()
+           << " data file(s) were given";
 
   std::unique_ptr<BatchRunner> runner(new BatchRunner(interpreter, options));
   int64_t staticBatch = -1;
@@ -107,8 +107,7 @@ LogicalResult BatchRunner::run(Consumer consume,
       // Reuse the previous batch's buffer once the interpreter let go of it.
       if (!argument.isUniquelyOwned() || argument.getShape() != ArrayRef(shape))
         argument = Tensor::uninitialized(shape);
-      if (llvm::Error error =
-              reader->readRows(first, samples, argument.data()))
+      if (llvm::Error error = reader->readRows(first, samples, argument.data()))
         return function.emitError() << llvm::toString(std::move(error));
       int64_t rowSize = reader->getRowSize();
       std::fill(argument.data() + samples * rowSize,

@@ -89,9 +89,9 @@ lin::compileBody(Operation *owner, Block &body,
       continue;
     }
     if (auto index = dyn_cast<linalg::IndexOp>(op)) {
-      registerOf[index.getResult()] = newRegister(
-          {RegisterSource::LoopIndex, static_cast<unsigned>(index.getDim()),
-           0.0f});
+      registerOf[index.getResult()] =
+          newRegister({RegisterSource::LoopIndex,
+                       static_cast<unsigned>(index.getDim()), 0.0f});
       continue;
     }
     std::string whyNot;

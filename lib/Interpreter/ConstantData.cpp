@@ -136,8 +136,8 @@ static llvm::Expected<Tensor> decodeDense(DenseElementsAttr dense) {
   if (dense.isSplat()) {
     float value;
     if (isa<FloatType>(elementType))
-      value = static_cast<float>(
-          dense.getSplatValue<APFloat>().convertToDouble());
+      value =
+          static_cast<float>(dense.getSplatValue<APFloat>().convertToDouble());
     else if (elementType.isInteger(1))
       value = dense.getSplatValue<bool>() ? 1.0f : 0.0f;
     else

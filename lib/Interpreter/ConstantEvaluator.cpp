@@ -75,8 +75,8 @@ FailureOr<RuntimeValue> ConstantEvaluator::evaluate(Value value) {
   // Ops to run, dependencies first (iterative post-order).
   SmallVector<Operation *> order;
   llvm::DenseSet<Operation *> visited;
-  SmallVector<std::pair<Operation *, bool>> stack{{value.getDefiningOp(),
-                                                   false}};
+  SmallVector<std::pair<Operation *, bool>> stack{
+      {value.getDefiningOp(), false}};
   while (!stack.empty()) {
     auto [op, inputsDone] = stack.pop_back_val();
     if (inputsDone) {

@@ -135,8 +135,8 @@ ContractionKernel::chooseLayout(ArrayRef<int64_t> ranges, ArrayRef<int64_t> a,
                          : asBlasMatrix(K, N, b[k], b[n]);
     if (!left || !right)
       continue;
-    return GemmLayout{left->first, right->first, left->second, right->second,
-                      ldc, swapped};
+    return GemmLayout{left->first,   right->first, left->second,
+                      right->second, ldc,          swapped};
   }
   return std::nullopt;
 }

@@ -94,11 +94,10 @@ LogicalResult Interpreter::compile(function_ref<bool(Operation *)> mustRun) {
       anyFailed = true;
       continue;
     }
-    bool isConstant =
-        op.getNumResults() > 0 &&
-        llvm::all_of(op.getResults(), [&](Value result) {
-          return evaluator.isConstantComputable(result);
-        });
+    bool isConstant = op.getNumResults() > 0 &&
+                      llvm::all_of(op.getResults(), [&](Value result) {
+                        return evaluator.isConstantComputable(result);
+                      });
     if (!isConstant)
       candidates.push_back({&op, std::move(*kernel)});
   }
@@ -231,8 +230,8 @@ static bool isCompatible(ArrayRef<int64_t> shape, RankedTensorType type) {
   return true;
 }
 
-FailureOr<SmallVector<Tensor>>
-Interpreter::run(ArrayRef<Tensor> arguments, InterpreterObserver *observer) {
+FailureOr<SmallVector<Tensor>> Interpreter::run(ArrayRef<Tensor> arguments,
+                                                InterpreterObserver *observer) {
   ArrayRef<Type> argumentTypes = function.getArgumentTypes();
   if (arguments.size() != argumentTypes.size())
     return function.emitError()

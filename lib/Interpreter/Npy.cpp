@@ -312,8 +312,8 @@ llvm::Expected<std::unique_ptr<NpyReader>> NpyReader::open(StringRef path) {
   reader->shape = header->shape;
   reader->dataOffset = headerStart + headerLength;
   reader->rowSize = 1;
-  for (int64_t size : llvm::ArrayRef(reader->shape).drop_front(
-           reader->shape.empty() ? 0 : 1))
+  for (int64_t size :
+       llvm::ArrayRef(reader->shape).drop_front(reader->shape.empty() ? 0 : 1))
     reader->rowSize *= size;
 
   uint64_t dataBytes = static_cast<uint64_t>(reader->getNumRows()) *
@@ -330,7 +330,7 @@ llvm::Expected<std::unique_ptr<NpyReader>> NpyReader::open(StringRef path) {
 }
 
 llvm::Error NpyReader::readBytes(int64_t firstRow, int64_t numRows,
-                                char *destination) {
+                                 char *destination) {
   if (firstRow < 0 || numRows < 0 || firstRow + numRows > getNumRows())
     return error(llvm::formatv("rows [{0}, {1}) out of range ({2} rows)",
                                firstRow, firstRow + numRows, getNumRows()));
@@ -340,8 +340,8 @@ llvm::Error NpyReader::readBytes(int64_t firstRow, int64_t numRows,
     buffer.resize(bytes);
     destination = buffer.data();
   }
-  uint64_t offset = dataOffset + static_cast<uint64_t>(firstRow) * rowSize *
-                                     elementSize;
+  uint64_t offset =
+      dataOffset + static_cast<uint64_t>(firstRow) * rowSize * elementSize;
   size_t done = 0;
   while (done < bytes) {
     llvm::Expected<size_t> got = llvm::sys::fs::readNativeFileSlice(
@@ -423,8 +423,7 @@ bool isFloating(NpyDType dtype) {
 }
 } // namespace
 
-llvm::Error NpyReader::readRows(int64_t firstRow, int64_t numRows,
-                                float *out) {
+llvm::Error NpyReader::readRows(int64_t firstRow, int64_t numRows, float *out) {
   // float32 data is read straight into place.
   if (dtype == NpyDType::Float32)
     return readBytes(firstRow, numRows, reinterpret_cast<char *>(out));
@@ -518,13 +517,13 @@ NpyWriter::create(StringRef path, NpyDType dtype,
 
   int fd;
   llvm::SmallString<128> temporary;
-  if (std::error_code ec = llvm::sys::fs::createUniqueFile(
-          path + ".tmp-%%%%%%", fd, temporary))
+  if (std::error_code ec =
+          llvm::sys::fs::createUniqueFile(path + ".tmp-%%%%%%", fd, temporary))
     return writer->error("cannot create a temporary file next to it: " +
                          ec.message());
   writer->temporaryPath = temporary.str().str();
-  writer->stream = std::make_unique<llvm::raw_fd_ostream>(
-      fd, /*shouldClose=*/true);
+  writer->stream =
+      std::make_unique<llvm::raw_fd_ostream>(fd, /*shouldClose=*/true);
   *writer->stream << buildHeader(dtype, shape);
   return writer;
 }
@@ -574,8 +573,8 @@ llvm::Error NpyWriter::append(llvm::ArrayRef<int64_t> values) {
 
 llvm::Error NpyWriter::commit() {
   if (writtenElements != expectedElements)
-    return error(llvm::formatv("{0} of {1} elements written",
-                               writtenElements, expectedElements));
+    return error(llvm::formatv("{0} of {1} elements written", writtenElements,
+                               expectedElements));
   stream->close();
   if (stream->has_error()) {
     std::error_code ec = stream->error();

@@ -114,9 +114,9 @@ FailureOr<ScalarOp> lin::getScalarOp(Operation *op, std::string &whyNot) {
       .Case([&](math::CopySignOp) { return make(Opcode::CopySign); })
       .Case([&](math::FmaOp) { return make(Opcode::Fma); })
       .Default([&](Operation *other) -> FailureOr<ScalarOp> {
-        whyNot = ("unsupported operation '" + other->getName().getStringRef() +
-                  "'")
-                     .str();
+        whyNot =
+            ("unsupported operation '" + other->getName().getStringRef() + "'")
+                .str();
         return failure();
       });
 }

@@ -97,8 +97,7 @@ struct ScalarOp {
 
 /// The scalar operation `op` computes, or failure with a reason in `whyNot`
 /// when `op` is not an arith / math op the interpreter knows.
-mlir::FailureOr<ScalarOp> getScalarOp(mlir::Operation *op,
-                                      std::string &whyNot);
+mlir::FailureOr<ScalarOp> getScalarOp(mlir::Operation *op, std::string &whyNot);
 
 //===----------------------------------------------------------------------===//
 // Element semantics

@@ -97,8 +97,8 @@ public:
   /// Compiles the body and decides how each operand is used.
   LogicalResult compile(linalg::LinalgOp op, KernelDiagnoser &diagnoser) {
     FailureOr<BodyProgram> compiled = compileBody(
-        op, *op.getBlock(),
-        [&](Value value) { return getInputIndex(value); }, diagnoser);
+        op, *op.getBlock(), [&](Value value) { return getInputIndex(value); },
+        diagnoser);
     if (failed(compiled))
       return failure();
     program = std::move(*compiled);
@@ -167,8 +167,7 @@ Tensor StructuredKernel::allocateResult(unsigned index,
   // overwritten element by element once nobody else holds it.
   if (!hasReduction) {
     for (unsigned i = 0; i < numInputs; ++i) {
-      if (isScalarOperand[i] || bufferTaken[i] ||
-          maps[i] != maps[initOperand])
+      if (isScalarOperand[i] || bufferTaken[i] || maps[i] != maps[initOperand])
         continue;
       Tensor &input = inputs[i].getTensor();
       if (input.isUniquelyOwned() && input.getShape() == init.getShape()) {
@@ -185,8 +184,8 @@ llvm::Error StructuredKernel::run(MutableArrayRef<RuntimeValue> inputs,
   unsigned numOperands = numInputs + numInits;
   if (llvm::all_of(resultDataUnused, [](bool unused) { return unused; })) {
     for (unsigned i = 0; i < numInits; ++i)
-      results[i] = Tensor::shapeOnly(
-          inputs[numInputs + i].getTensor().getShape());
+      results[i] =
+          Tensor::shapeOnly(inputs[numInputs + i].getTensor().getShape());
     return llvm::Error::success();
   }
 
@@ -306,7 +305,7 @@ llvm::Error StructuredKernel::run(MutableArrayRef<RuntimeValue> inputs,
     int reg = getArgumentRegister(i);
     if (isScalarOperand[i] && reg >= 0)
       executor->fill(reg, static_cast<float>(inputs[i].getScalar()),
-                    kChunkSize);
+                     kChunkSize);
   }
 
   // Which result registers are computed straight into output memory.

@@ -45,8 +45,7 @@ struct IndexOperand {
   int64_t value = 0;
   int input = -1;
   int64_t get(ArrayRef<RuntimeValue> inputs) const {
-    return input < 0 ? value
-                     : static_cast<int64_t>(inputs[input].getScalar());
+    return input < 0 ? value : static_cast<int64_t>(inputs[input].getScalar());
   }
 };
 

@@ -72,9 +72,9 @@ static cl::opt<std::string>
     functionName("function",
                  cl::desc("Function to run (default: the only public one)"),
                  cl::init(""), cl::cat(category));
-static cl::opt<int64_t>
-    maxSamples("max-samples", cl::desc("Run at most this many samples"),
-               cl::init(-1), cl::cat(category));
+static cl::opt<int64_t> maxSamples("max-samples",
+                                   cl::desc("Run at most this many samples"),
+                                   cl::init(-1), cl::cat(category));
 static cl::opt<bool>
     printOutputs("print",
                  cl::desc("Print the results as text, one line per sample "
@@ -106,8 +106,8 @@ public:
              << "(samples, 1)";
     if (labels->getNumRows() < numSamples)
       return function.emitError()
-             << labelsFile << " has " << labels->getNumRows()
-             << " labels for " << numSamples << " samples";
+             << labelsFile << " has " << labels->getNumRows() << " labels for "
+             << numSamples << " samples";
     return success();
   }
 
@@ -115,12 +115,11 @@ public:
     int64_t samples = std::min<int64_t>(batchSize, numSamples - firstSample);
     for (auto [index, output] : llvm::enumerate(outputs)) {
       bool perSample = output.getRank() > 0 && output.getDimSize(0) == samples;
-      bool needed = index < outputFiles.size() || printOutputs ||
-                    (index == 0 && labels);
+      bool needed =
+          index < outputFiles.size() || printOutputs || (index == 0 && labels);
       if (needed && !perSample)
         return function.emitError()
-               << "result #" << index << " has shape "
-               << formatShapeOf(output)
+               << "result #" << index << " has shape " << formatShapeOf(output)
                << ": it has no leading sample dimension to split by sample";
       if (index < outputFiles.size() &&
           failed(write(index, output, firstSample)))
@@ -232,11 +231,11 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   // Dialects the interpreter runs, plus common ones it rejects with a
   // located error rather than a parse failure.
-  registry.insert<arith::ArithDialect, bufferization::BufferizationDialect,
-                  cf::ControlFlowDialect, func::FuncDialect,
-                  linalg::LinalgDialect, math::MathDialect,
-                  memref::MemRefDialect, scf::SCFDialect,
-                  tensor::TensorDialect, lin::LinDialect>();
+  registry
+      .insert<arith::ArithDialect, bufferization::BufferizationDialect,
+              cf::ControlFlowDialect, func::FuncDialect, linalg::LinalgDialect,
+              math::MathDialect, memref::MemRefDialect, scf::SCFDialect,
+              tensor::TensorDialect, lin::LinDialect>();
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
   // Errors name the op and its location; the op dump adds nothing.

@@ -80,10 +80,9 @@ TEST_F(ActivationProfilerTest, CountsPiecesAcrossBatches) {
   auto interpreter = Interpreter::create(function);
   ASSERT_TRUE(succeeded(interpreter));
   // Neuron 0 sees -2, 0, 3, -1; neuron 1 sees 1, 2, 2.5, 0.5.
-  ASSERT_TRUE(succeeded(
-      (*interpreter)->run({rows({-2, 1, 0, 2})}, &profiler)));
-  ASSERT_TRUE(succeeded(
-      (*interpreter)->run({rows({3, 2.5f, -1, 0.5f})}, &profiler)));
+  ASSERT_TRUE(succeeded((*interpreter)->run({rows({-2, 1, 0, 2})}, &profiler)));
+  ASSERT_TRUE(
+      succeeded((*interpreter)->run({rows({3, 2.5f, -1, 0.5f})}, &profiler)));
 
   const ActivationProfile &relu = *profiler.getProfile(0);
   EXPECT_EQ(relu.getNumSamples(), 4);
@@ -123,8 +122,7 @@ TEST_F(ActivationProfilerTest, FollowsClassifyForNaN) {
         ++expected[activation.classify(values[row * 2 + neuron])];
       for (unsigned piece = 0; piece < activation.getNumPieces(); ++piece)
         EXPECT_EQ(profile.getCount(piece, neuron), expected[piece])
-            << "activation " << i << " neuron " << neuron << " piece "
-            << piece;
+            << "activation " << i << " neuron " << neuron << " piece " << piece;
     }
   }
   // Extrema ignore NaN.

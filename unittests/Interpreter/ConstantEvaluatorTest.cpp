@@ -67,8 +67,7 @@ protected:
     if (failed(tensor))
       return {};
     EXPECT_EQ(tensor->getShape(), shape);
-    return std::vector<float>(tensor->values().begin(),
-                              tensor->values().end());
+    return std::vector<float>(tensor->values().begin(), tensor->values().end());
   }
 
   /// Evaluates the returned value and checks shape and elements.
@@ -369,7 +368,8 @@ TEST_F(ConstantEvaluatorTest, UnsupportedOpFailsSilently) {
   EXPECT_TRUE(isConstantComputable(value));
   ConstantEvaluator evaluator;
   EXPECT_TRUE(failed(evaluator.evaluate(value)));
-  EXPECT_NE(evaluator.getLastError().str().find("linalg.conv_2d_nhwc_hwcf"), std::string::npos);
+  EXPECT_NE(evaluator.getLastError().str().find("linalg.conv_2d_nhwc_hwcf"),
+            std::string::npos);
   EXPECT_EQ(numDiagnostics, 0);
 }
 

@@ -139,8 +139,7 @@ TEST_F(InterpreterTest, ArgumentsAreNotOverwritten) {
   Tensor x = makeTensor({2}, {-1.0f, 2.0f});
   auto results = (*interpreter)->run({x});
   ASSERT_TRUE(succeeded(results));
-  EXPECT_EQ(toVector((*results)[0].values()),
-            (std::vector<float>{1.0f, 2.0f}));
+  EXPECT_EQ(toVector((*results)[0].values()), (std::vector<float>{1.0f, 2.0f}));
   EXPECT_EQ(toVector(x.values()), (std::vector<float>{-1.0f, 2.0f}));
 }
 
@@ -153,10 +152,9 @@ TEST_F(InterpreterTest, ObserverSeesIntactOperandsAndOnlyExecutedOps) {
   ASSERT_TRUE(succeeded((*interpreter)->run({x}, &observer)));
   // The weight transpose is a constant (evaluated once, at creation); the
   // zero fill only feeds a matmul run with beta = 0: neither runs per batch.
-  EXPECT_EQ(observer.names,
-            (std::vector<std::string>{"tensor.dim", "tensor.empty",
-                                      "linalg.matmul", "linalg.generic",
-                                      "linalg.generic"}));
+  EXPECT_EQ(observer.names, (std::vector<std::string>{
+                                "tensor.dim", "tensor.empty", "linalg.matmul",
+                                "linalg.generic", "linalg.generic"}));
   // The ReLU's operand is the pre-activation, not overwritten in place.
   const Tensor &pre = observer.operands.back()[0].getTensor();
   EXPECT_EQ(toVector(pre.values()),

@@ -123,8 +123,8 @@ TEST_F(NpyTest, UncommittedOrIncompleteWritesLeaveNoFile) {
     ASSERT_FALSE((*writer)->append(llvm::ArrayRef<float>({1, 2})));
     std::string error = errorOf((*writer)->commit());
     EXPECT_NE(error.find("2 of 4 elements written"), std::string::npos);
-    EXPECT_NE(errorOf((*writer)->append(llvm::ArrayRef<int64_t>({1}))).find(
-                  "appending int64 elements to a float32 array"),
+    EXPECT_NE(errorOf((*writer)->append(llvm::ArrayRef<int64_t>({1})))
+                  .find("appending int64 elements to a float32 array"),
               std::string::npos);
     EXPECT_NE(errorOf((*writer)->append(llvm::ArrayRef<float>({1, 2, 3})))
                   .find("more elements than the shape holds"),
@@ -158,8 +158,8 @@ TEST_F(NpyTest, ConvertsDTypesAndReadsVersion2) {
   for (auto [i, c] : llvm::enumerate(cases)) {
     std::string dict = std::string("{'descr': '") + c.descr +
                        "', 'fortran_order': False, 'shape': (3,), }";
-    std::string file = writeRaw("d" + std::to_string(i) + ".npy", dict,
-                                c.data, /*version=*/i % 2 ? 1 : 2);
+    std::string file = writeRaw("d" + std::to_string(i) + ".npy", dict, c.data,
+                                /*version=*/i % 2 ? 1 : 2);
     auto reader = NpyReader::open(file);
     ASSERT_TRUE(bool(reader)) << c.descr << ": " << errorOf(reader.takeError());
     float values[3];
@@ -169,10 +169,10 @@ TEST_F(NpyTest, ConvertsDTypesAndReadsVersion2) {
 }
 
 TEST_F(NpyTest, ReadsAllAsTensor) {
-  std::string file =
-      writeRaw("m.npy", "{'descr': '<f4', 'fortran_order': False, "
-                        "'shape': (2, 1, 2), }",
-               bytesOf<float>({1, 2, 3, 4}));
+  std::string file = writeRaw("m.npy",
+                              "{'descr': '<f4', 'fortran_order': False, "
+                              "'shape': (2, 1, 2), }",
+                              bytesOf<float>({1, 2, 3, 4}));
   auto reader = NpyReader::open(file);
   ASSERT_TRUE(bool(reader));
   auto tensor = (*reader)->readAll();
@@ -182,10 +182,10 @@ TEST_F(NpyTest, ReadsAllAsTensor) {
 }
 
 TEST_F(NpyTest, LabelsMustBeIntegral) {
-  std::string file =
-      writeRaw("y.npy", "{'descr': '<f4', 'fortran_order': False, "
-                        "'shape': (2,), }",
-               bytesOf<float>({1, 2.5f}));
+  std::string file = writeRaw("y.npy",
+                              "{'descr': '<f4', 'fortran_order': False, "
+                              "'shape': (2,), }",
+                              bytesOf<float>({1, 2.5f}));
   auto reader = NpyReader::open(file);
   ASSERT_TRUE(bool(reader));
   int64_t labels[2];
@@ -251,10 +251,10 @@ TEST_F(NpyTest, ReportsBadFilesWithTheirName) {
 }
 
 TEST_F(NpyTest, RowsOutOfRangeAreErrors) {
-  std::string file =
-      writeRaw("r.npy", "{'descr': '<f4', 'fortran_order': False, "
-                        "'shape': (2,), }",
-               bytesOf<float>({1, 2}));
+  std::string file = writeRaw("r.npy",
+                              "{'descr': '<f4', 'fortran_order': False, "
+                              "'shape': (2,), }",
+                              bytesOf<float>({1, 2}));
   auto reader = NpyReader::open(file);
   ASSERT_TRUE(bool(reader));
   float values[3];

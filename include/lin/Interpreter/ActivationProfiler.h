@@ -54,9 +54,8 @@ public:
   bool isObserved(mlir::Operation *op) override;
   /// Counts the pre-activation before the activation runs, so that the
   /// activation may then overwrite it in place.
-  mlir::LogicalResult
-  beforeOp(mlir::Operation *op,
-           llvm::ArrayRef<RuntimeValue> operands) override;
+  mlir::LogicalResult beforeOp(mlir::Operation *op,
+                               llvm::ArrayRef<RuntimeValue> operands) override;
   bool readsOperandsAfter(mlir::Operation *op) override { return false; }
 
 private:
