@@ -14,23 +14,17 @@
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
 import numpy as np
 
+from lin_testing.tools import run_tool as run
 from lin_frontend.iree_run import run_iree_batched
 
 # Pieces with slope zero, per activation family (lin.profile conventions).
 CONSTANT_PIECES = {"relu": {0}, "leaky": set(), "clamp": {0, 2}}
 
-
-def run(args, stdin=None):
-    result = subprocess.run(args, input=stdin, capture_output=True, text=True)
-    if result.returncode != 0 or "warning:" in result.stderr:
-        sys.exit(f"FAILED: {' '.join(args)}\n{result.stderr}")
-    return result.stdout
 
 
 def family(activation):

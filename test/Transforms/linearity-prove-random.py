@@ -9,21 +9,15 @@
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
 import numpy as np
 
+from lin_testing.tools import run_tool as run
 from lin_frontend.iree_run import run_iree_batched
 from lin_testing.random_mlp import random_mlp, to_mlir
 
-
-def run(args, stdin=None):
-    result = subprocess.run(args, input=stdin, capture_output=True, text=True)
-    if result.returncode != 0 or "warning:" in result.stderr:
-        sys.exit(f"FAILED: {' '.join(args)}\n{result.stderr}")
-    return result.stdout
 
 
 def main():
