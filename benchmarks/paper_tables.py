@@ -128,7 +128,7 @@ def file_hash(p: Path) -> str:
 # ---------------------------------------------------------------------------
 
 
-def iree_compile(text: str, cpu: str):
+def iree_compile(text: str, cpu: str, driver: str = "local-task"):
     """Compile linalg-on-tensors text for the local CPU with iree-compile;
     returns (callable, seconds). Named elementwise ops IREE's MLIR does not
     know are generalised with mlir-opt first."""
@@ -146,7 +146,7 @@ def iree_compile(text: str, cpu: str):
         vmfb = ireec.compile_str(text, target_backends=["llvm-cpu"],
                                  extra_args=[f"--iree-llvmcpu-target-cpu={cpu}"])
     seconds = time.time() - t0
-    config = ireert.Config("local-task")
+    config = ireert.Config(driver)
     ctx = ireert.SystemContext(config=config)
     ctx.add_vm_module(ireert.VmModule.copy_buffer(ctx.instance, vmfb))
     fn = ctx.modules.module["main"]
@@ -294,7 +294,7 @@ def bench_iree(res: dict, d: Path, work: Path, tools: Tools, args) -> dict:
     for key in ("lossless", "one_point"):
         row = res[key]
         variants[key] = work / row["file"]
-    out = {"target_cpu": args.iree_cpu, "models": {}}
+    out = {"target_cpu": args.iree_cpu, "driver": args.iree_driver, "models": {}}
     calls = {}
     compiled = {}                  # IR hash -> (callable, compile seconds, accuracy, first variant)
     for key, path in variants.items():
@@ -305,7 +305,7 @@ def bench_iree(res: dict, d: Path, work: Path, tools: Tools, args) -> dict:
             text_path = path
         h = file_hash(text_path)
         if h not in compiled:
-            call, secs = iree_compile(text_path.read_text(), args.iree_cpu)
+            call, secs = iree_compile(text_path.read_text(), args.iree_cpu, args.iree_driver)
             acc = float((iree_predict(call, x).argmax(1) == y).mean())
             compiled[h] = (call, secs, acc, key)
         calls[key], secs, acc, first = compiled[h]
@@ -461,7 +461,7 @@ def summary_table(results: list) -> str:
             f"**{pct(op['size'])}**: {op['acc'] * 100:.2f} ({_cfg(op)}) | {fixed} |")
     lines += [
         "",
-        "IREE (llvm-cpu, host CPU, local-task): test accuracy of the compiled models next to "
+        "IREE (llvm-cpu, host CPU): test accuracy of the compiled models next to "
         "lin-run's, and latency speedup (original time / compressed time, median of interleaved "
         "calls in one process; 1-minute load average of the machine during the measurement).",
         "",
@@ -511,6 +511,8 @@ def main(argv=None) -> int:
                     help="cap of the paper's SGD schedule for fmnist_paper (paper: 20; 0 = no cap)")
     ap.add_argument("--skip-iree", action="store_true")
     ap.add_argument("--iree-cpu", default="host", help="--iree-llvmcpu-target-cpu")
+    ap.add_argument("--iree-driver", default="local-task",
+                    help="IREE runtime driver: local-task (thread pool) or local-sync (one thread)")
     ap.add_argument("--latency-budget", type=float, default=3.0,
                     help="seconds of timed calls per batch size and model")
     ap.add_argument("--no-readme", action="store_true", help="do not rewrite benchmarks/README.md")
