@@ -83,6 +83,12 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     `keep-profiles`). Activations that cannot be folded (non-constant weights,
     unsupported producers or consumers) stay untouched, with a remark saying
     why.
+
+    `report=file.json` writes the per-layer counts and parameters; `verbose`
+    prints the same table on stderr. (The pass statistics say the same in
+    short, but release builds of LLVM, such as Debian's, compile pass
+    statistics out, so `-mlir-pass-statistics` shows them only with an LLVM
+    built with statistics enabled.)
   }];
   let options = [
     Option<"threshold", "threshold", "double", /*default=*/"1.0",
