@@ -5,8 +5,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "lin/Analysis/AffineForm.h"
-#include "lin/Analysis/DenseAlgebra.h"
-#include "lin/Interpreter/ConstantEvaluator.h"
+#include "lin/Support/ConstantTensorEvaluator.h"
+#include "lin/Support/DenseAlgebra.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -122,8 +122,9 @@ struct LinearValue {
 
 class Decomposer {
 public:
-  Decomposer(std::string *whyNot, function_ref<bool(Value)> isRoot)
-      : whyNot(whyNot), isRoot(isRoot) {}
+  Decomposer(ConstantTensorEvaluator &constants, std::string *whyNot,
+             function_ref<bool(Value)> isRoot)
+      : constants(constants), whyNot(whyNot), isRoot(isRoot) {}
 
   FailureOr<AffineForm> decompose(Value value) {
     auto cached = cache.find(value);
@@ -200,16 +201,16 @@ private:
     if (auto broadcast = operand.getDefiningOp<linalg::BroadcastOp>()) {
       if (broadcast.getDimensions() == ArrayRef<int64_t>{0} &&
           map == AffineMap::getMultiDimIdentityMap(2, map.getContext()) &&
-          isConstantComputable(broadcast.getInput())) {
-        FailureOr<Tensor> vector = evaluateConstant(broadcast.getInput());
+          constants.isConstantComputable(broadcast.getInput())) {
+        FailureOr<Tensor> vector = constants.evaluateTensor(broadcast.getInput());
         if (succeeded(vector))
           return std::vector<float>(vector->values().begin(),
                                     vector->values().end());
       }
     }
-    if (!isConstantComputable(operand))
+    if (!constants.isConstantComputable(operand))
       return std::nullopt;
-    FailureOr<Tensor> tensor = evaluateConstant(operand);
+    FailureOr<Tensor> tensor = constants.evaluateTensor(operand);
     if (failed(tensor) || map.getNumDims() != 2 ||
         map.getNumResults() != tensor->getRank())
       return std::nullopt;
@@ -260,9 +261,9 @@ private:
       return fail("linalg.matmul on buffers");
 
     Value lhs = matmul.getInputs()[0], rhs = matmul.getInputs()[1];
-    if (!isConstantComputable(rhs))
+    if (!constants.isConstantComputable(rhs))
       return fail("linalg.matmul whose weight operand is not a constant");
-    FailureOr<Tensor> weight = evaluateConstant(rhs);
+    FailureOr<Tensor> weight = constants.evaluateTensor(rhs);
     if (failed(weight))
       return fail("the weight of a linalg.matmul could not be evaluated");
     Tensor w = rhsTransposed ? transpose(*weight) : *weight;
@@ -446,16 +447,19 @@ private:
   }
 
   DenseMap<Value, AffineForm> cache;
+  ConstantTensorEvaluator &constants;
   std::string *whyNot;
   function_ref<bool(Value)> isRoot;
 };
 
 } // namespace
 
-FailureOr<AffineForm> lin::decomposeAffine(Value value, std::string *whyNot,
+FailureOr<AffineForm> lin::decomposeAffine(Value value,
+                                           ConstantTensorEvaluator &constants,
+                                           std::string *whyNot,
                                            function_ref<bool(Value)> isRoot) {
   if (whyNot)
     whyNot->clear();
-  Decomposer decomposer(whyNot, isRoot);
+  Decomposer decomposer(constants, whyNot, isRoot);
   return decomposer.decompose(value);
 }

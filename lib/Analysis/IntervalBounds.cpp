@@ -57,30 +57,10 @@ static float roundUp(double v) {
   return f < v ? std::nextafter(f, INFINITY) : f;
 }
 
-/// The image of [l, u] under a continuous piecewise-linear activation: its
-/// extremes are at the ends or at breakpoints inside (whatever the slopes'
-/// signs).
-static std::pair<double, double>
-getImage(const PiecewiseLinearActivation &activation, double l, double u) {
-  auto apply = [&](double z) {
-    const LinearPiece &piece =
-        activation.getPiece(activation.classify(static_cast<float>(z)));
-    return piece.slope * z + piece.offset;
-  };
-  double low = std::min(apply(l), apply(u));
-  double high = std::max(apply(l), apply(u));
-  for (double breakpoint : activation.getBreakpoints()) {
-    if (breakpoint <= l || breakpoint >= u)
-      continue;
-    low = std::min(low, apply(breakpoint));
-    high = std::max(high, apply(breakpoint));
-  }
-  return {low, high};
-}
-
-std::vector<ActivationBounds> lin::computeActivationBounds(func::FuncOp func,
-                                                           double inputLower,
-                                                           double inputUpper) {
+std::vector<ActivationBounds>
+lin::computeActivationBounds(func::FuncOp func,
+                             ConstantTensorEvaluator &constants,
+                             double inputLower, double inputUpper) {
   std::vector<ActivationBounds> result;
   DenseMap<Value, Interval> known;
   for (BlockArgument arg : func.getArguments()) {
@@ -102,7 +82,7 @@ std::vector<ActivationBounds> lin::computeActivationBounds(func::FuncOp func,
     ActivationBounds bounds{activation, {}, {}};
     std::string why;
     FailureOr<AffineForm> form =
-        decomposeAffine(activation.getInput(), &why, isActivation);
+        decomposeAffine(activation.getInput(), constants, &why, isActivation);
     if (failed(form)) {
       bounds.whyUnknown = "its pre-activation is not an affine layer: " + why;
       result.push_back(std::move(bounds));
@@ -132,7 +112,8 @@ std::vector<ActivationBounds> lin::computeActivationBounds(func::FuncOp func,
     for (int64_t j = 0; j < m; ++j) {
       z.lower.push_back(roundDown(lo[j]));
       z.upper.push_back(roundUp(hi[j]));
-      auto [low, high] = getImage(activation, z.lower.back(), z.upper.back());
+      auto [low, high] = activation.getFunction().getImage(z.lower.back(),
+                                                          z.upper.back());
       a.lower.push_back(roundDown(low));
       a.upper.push_back(roundUp(high));
     }

@@ -26,7 +26,8 @@ static bool mayLookThrough(Operation *op) {
          !op->hasAttr(LinDialect::getProfileAttrName());
 }
 
-LayerGraph LayerGraph::build(func::FuncOp func) {
+LayerGraph LayerGraph::build(func::FuncOp func,
+                             ConstantTensorEvaluator &constants) {
   LayerGraph graph;
   StringRef profileName = LinDialect::getProfileAttrName();
 
@@ -42,10 +43,12 @@ LayerGraph LayerGraph::build(func::FuncOp func) {
     if (!profile)
       continue;
     if (activation.getKind() != profile.getKind()) {
-      op->emitRemark() << "not folded: the profile is for '"
-                       << stringifyActivationKind(profile.getKind())
-                       << "' but the op computes '"
-                       << stringifyActivationKind(activation.getKind()) << "'";
+      graph.declined.push_back(
+          {op, ("the profile is for '" +
+                stringifyActivationKind(profile.getKind()) +
+                "' but the op computes '" +
+                stringifyActivationKind(activation.getKind()) + "'")
+                   .str()});
       continue;
     }
     Layer layer;
@@ -60,9 +63,10 @@ LayerGraph LayerGraph::build(func::FuncOp func) {
       return;
     std::string why;
     (void)PiecewiseLinearActivation::match(op, &why);
-    op->emitRemark() << "not folded: the profiled op is not a recognised "
-                        "piecewise-linear activation"
-                     << (why.empty() ? "" : ": ") << why;
+    graph.declined.push_back(
+        {op, "the profiled op is not a recognised piecewise-linear "
+             "activation" +
+                 (why.empty() ? std::string() : ": " + why)});
   });
 
   // Sinks: pre-activations first, then the values where each activation's
@@ -100,7 +104,7 @@ LayerGraph LayerGraph::build(func::FuncOp func) {
   DenseMap<Value, std::string> failedSinks;
   for (Value value : sinkValues) {
     std::string why;
-    FailureOr<AffineForm> form = decomposeAffine(value, &why, isActivation);
+    FailureOr<AffineForm> form = decomposeAffine(value, constants, &why, isActivation);
     if (failed(form)) {
       failedSinks[value] = why;
       continue;

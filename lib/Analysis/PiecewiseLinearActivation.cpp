@@ -35,51 +35,6 @@
 using namespace mlir;
 using namespace lin;
 
-//===----------------------------------------------------------------------===//
-// PiecewiseLinearFunction
-//===----------------------------------------------------------------------===//
-
-PiecewiseLinearFunction PiecewiseLinearFunction::constant(double value) {
-  PiecewiseLinearFunction f;
-  f.pieces.push_back({0.0, value});
-  return f;
-}
-
-PiecewiseLinearFunction PiecewiseLinearFunction::identity() {
-  PiecewiseLinearFunction f;
-  f.pieces.push_back({1.0, 0.0});
-  return f;
-}
-
-static double evaluatePiece(const LinearPiece &piece, double z) {
-  return piece.slope * z + piece.offset;
-}
-
-/// Index of the piece covering z: piece i covers (bp[i-1], bp[i]].
-static unsigned pieceIndex(ArrayRef<double> breakpoints, double z) {
-  return std::lower_bound(breakpoints.begin(), breakpoints.end(), z) -
-         breakpoints.begin();
-}
-
-double PiecewiseLinearFunction::evaluate(double z) const {
-  return evaluatePiece(pieces[pieceIndex(breakpoints, z)], z);
-}
-
-void PiecewiseLinearFunction::simplify() {
-  SmallVector<double> newBreakpoints;
-  SmallVector<LinearPiece> newPieces{pieces.front()};
-  for (auto [breakpoint, piece] :
-       llvm::zip_equal(breakpoints, ArrayRef(pieces).drop_front())) {
-    const LinearPiece &last = newPieces.back();
-    if (last.slope == piece.slope && last.offset == piece.offset)
-      continue;
-    newBreakpoints.push_back(breakpoint);
-    newPieces.push_back(piece);
-  }
-  breakpoints = std::move(newBreakpoints);
-  pieces = std::move(newPieces);
-}
-
 namespace {
 /// Chooses the line of a combined function on one segment, given the
 /// operands' lines there and a point strictly inside the segment.
@@ -119,10 +74,8 @@ combine(ArrayRef<const PiecewiseLinearFunction *> operands,
   for (size_t seg = 0; seg <= cuts.size(); ++seg) {
     auto [lo, hi, sample] = getSegment(cuts, seg);
     for (auto [i, j] : crossings) {
-      const LinearPiece &a =
-          operands[i]->pieces[pieceIndex(operands[i]->breakpoints, sample)];
-      const LinearPiece &b =
-          operands[j]->pieces[pieceIndex(operands[j]->breakpoints, sample)];
+      const LinearPiece &a = operands[i]->getPiece(sample);
+      const LinearPiece &b = operands[j]->getPiece(sample);
       double slope = a.slope - b.slope;
       if (slope == 0.0)
         continue;
@@ -140,43 +93,17 @@ combine(ArrayRef<const PiecewiseLinearFunction *> operands,
   for (size_t seg = 0; seg <= cuts.size(); ++seg) {
     double sample = std::get<2>(getSegment(cuts, seg));
     for (auto [k, f] : llvm::enumerate(operands))
-      lines[k] = f->pieces[pieceIndex(f->breakpoints, sample)];
+      lines[k] = f->getPiece(sample);
     result.pieces.push_back(rule(lines, sample));
   }
   result.simplify();
   return result;
 }
 
+/// arith.cmpf's semantics (NaN cases included) on double operands.
 static bool evaluatePredicate(arith::CmpFPredicate predicate, double lhs,
                               double rhs) {
-  using P = arith::CmpFPredicate;
-  switch (predicate) {
-  case P::OEQ:
-  case P::UEQ:
-    return lhs == rhs;
-  case P::ONE:
-  case P::UNE:
-    return lhs != rhs;
-  case P::OGT:
-  case P::UGT:
-    return lhs > rhs;
-  case P::OGE:
-  case P::UGE:
-    return lhs >= rhs;
-  case P::OLT:
-  case P::ULT:
-    return lhs < rhs;
-  case P::OLE:
-  case P::ULE:
-    return lhs <= rhs;
-  case P::AlwaysTrue:
-  case P::ORD:
-    return true;
-  case P::AlwaysFalse:
-  case P::UNO:
-    return false;
-  }
-  llvm_unreachable("unknown predicate");
+  return arith::applyCmpPredicate(predicate, APFloat(lhs), APFloat(rhs));
 }
 
 //===----------------------------------------------------------------------===//
@@ -268,8 +195,8 @@ private:
         return failure();
       values[result] = combine(
           operands, {{0, 1}}, [takeMax](ArrayRef<LinearPiece> lines, double s) {
-            double a = evaluatePiece(lines[0], s),
-                   b = evaluatePiece(lines[1], s);
+            double a = lines[0].evaluate(s),
+                   b = lines[1].evaluate(s);
             return (a >= b) == takeMax ? lines[0] : lines[1];
           });
       return success();
@@ -347,8 +274,8 @@ private:
               combine(operands, {{0, 1}},
                       [predicate](ArrayRef<LinearPiece> lines, double s) {
                         bool taken = evaluatePredicate(
-                            predicate, evaluatePiece(lines[0], s),
-                            evaluatePiece(lines[1], s));
+                            predicate, lines[0].evaluate(s),
+                            lines[1].evaluate(s));
                         return taken ? lines[2] : lines[3];
                       });
           return success();
@@ -387,21 +314,19 @@ static std::optional<double> getUniformValue(Value tensor) {
 /// Names the family of a piecewise-linear function: ReLU is (0, 0) then
 /// (1, 0) with a break at 0; leaky ReLU is (k, 0) then (1, 0); clamp is the
 /// constant lo, the identity on [lo, hi], then the constant hi.
+/// Sets the family's convention for values at breakpoints (see
+/// PiecewiseLinearFunction): clamp bounds belong to the identity piece.
 static FailureOr<ActivationKind>
-classifyFamily(const PiecewiseLinearFunction &f, float &lower, float &upper) {
-  auto isIdentity = [](const LinearPiece &p) {
-    return p.slope == 1.0 && p.offset == 0.0;
-  };
+classifyFamily(PiecewiseLinearFunction &f) {
   if (f.pieces.size() == 2 && f.breakpoints[0] == 0.0 &&
-      isIdentity(f.pieces[1]) && f.pieces[0].offset == 0.0)
+      f.pieces[1].isIdentity() && f.pieces[0].offset == 0.0)
     return f.pieces[0].slope == 0.0 ? ActivationKind::ReLU
                                     : ActivationKind::LeakyReLU;
-  if (f.pieces.size() == 3 && isIdentity(f.pieces[1]) &&
+  if (f.pieces.size() == 3 && f.pieces[1].isIdentity() &&
       f.pieces[0].isConstant() && f.pieces[2].isConstant() &&
       f.pieces[0].offset == f.breakpoints[0] &&
       f.pieces[2].offset == f.breakpoints[1]) {
-    lower = static_cast<float>(f.breakpoints[0]);
-    upper = static_cast<float>(f.breakpoints[1]);
+    f.upperPieceAt = {true, false};
     return ActivationKind::Clamp;
   }
   return failure();
@@ -513,7 +438,7 @@ PiecewiseLinearActivation::match(Operation *op, std::string *whyNot) {
   activation.ops.assign(composite->ops.begin(), composite->ops.end());
   activation.function = std::move(composite->function);
   FailureOr<ActivationKind> kind =
-      classifyFamily(activation.function, activation.lower, activation.upper);
+      classifyFamily(activation.function);
   if (failed(kind)) {
     // Affine bodies (one piece) are not activations; say nothing then.
     if (activation.function.pieces.size() > 1)

@@ -114,6 +114,8 @@ LogicalResult BatchRunner::run(Consumer consume,
                 argument.data() + rows * rowSize, 0.0f);
     }
     currentSamples = samples;
+    if (observer)
+      observer->beginBatch(samples, batchSize);
     FailureOr<SmallVector<Tensor>> outputs =
         interpreter.run(arguments, observer);
     if (failed(outputs))

@@ -14,7 +14,7 @@
 #ifndef LIN_LIB_INTERPRETER_CONSTANTDATA_H
 #define LIN_LIB_INTERPRETER_CONSTANTDATA_H
 
-#include "lin/Interpreter/Tensor.h"
+#include "lin/Support/Tensor.h"
 
 #include "mlir/IR/BuiltinAttributeInterfaces.h"
 #include "llvm/Support/Error.h"

@@ -25,8 +25,8 @@ static SmallVector<Value> getInputsOf(Operation *op) {
   return inputs;
 }
 
-ConstantEvaluator::ConstantEvaluator(bool emitErrors)
-    : emitErrors(emitErrors) {}
+ConstantEvaluator::ConstantEvaluator(bool emitErrors, bool memoiseValues)
+    : emitErrors(emitErrors), memoiseValues(memoiseValues) {}
 
 void ConstantEvaluator::clear() {
   values.clear();
@@ -63,6 +63,8 @@ bool ConstantEvaluator::isConstantComputable(Value value) {
 
 FailureOr<RuntimeValue> ConstantEvaluator::evaluate(Value value) {
   lastError.clear();
+  if (!memoiseValues)
+    values.clear();
   auto cached = values.find(value);
   if (cached != values.end())
     return cached->second;

@@ -20,6 +20,7 @@
 #ifndef LIN_LIB_INTERPRETER_SCALAROPS_H
 #define LIN_LIB_INTERPRETER_SCALAROPS_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Operation.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/Support/Compiler.h"
@@ -124,43 +125,48 @@ template <typename T> inline int64_t toInt(T value) {
   return static_cast<int64_t>(value);
 }
 
-/// arith.cmpf with the arith::CmpFPredicate value `predicate`.
+/// arith.cmpf with the arith::CmpFPredicate value `predicate`, on native
+/// floats: the interpreter's per-element form of arith::applyCmpPredicate
+/// (which works on APFloat and would be far too slow in a kernel loop); the
+/// unit tests check the two agree on every predicate, NaN included.
 template <typename T>
 LLVM_ATTRIBUTE_ALWAYS_INLINE bool compareFloat(uint8_t predicate, T a, T b) {
-  switch (predicate) {
-  case 0: // false
+  using P = mlir::arith::CmpFPredicate;
+  switch (static_cast<P>(predicate)) {
+  case P::AlwaysFalse:
     return false;
-  case 1: // oeq
+  case P::OEQ:
     return a == b;
-  case 2: // ogt
+  case P::OGT:
     return a > b;
-  case 3: // oge
+  case P::OGE:
     return a >= b;
-  case 4: // olt
+  case P::OLT:
     return a < b;
-  case 5: // ole
+  case P::OLE:
     return a <= b;
-  case 6: // one
+  case P::ONE:
     return a < b || a > b;
-  case 7: // ord
+  case P::ORD:
     return a == a && b == b;
-  case 8: // ueq
+  case P::UEQ:
     return !(a < b || a > b);
-  case 9: // ugt
+  case P::UGT:
     return !(a <= b);
-  case 10: // uge
+  case P::UGE:
     return !(a < b);
-  case 11: // ult
+  case P::ULT:
     return !(a >= b);
-  case 12: // ule
+  case P::ULE:
     return !(a > b);
-  case 13: // une
+  case P::UNE:
     return !(a == b);
-  case 14: // uno
+  case P::UNO:
     return a != a || b != b;
-  default: // true
+  case P::AlwaysTrue:
     return true;
   }
+  return true;
 }
 
 /// arith.cmpi with the arith::CmpIPredicate value `predicate`; unsigned
@@ -169,28 +175,30 @@ template <typename T>
 LLVM_ATTRIBUTE_ALWAYS_INLINE bool compareInt(uint8_t predicate, T a, T b) {
   int64_t x = toInt(a), y = toInt(b);
   uint64_t ux = static_cast<uint64_t>(x), uy = static_cast<uint64_t>(y);
-  switch (predicate) {
-  case 0: // eq
+  using P = mlir::arith::CmpIPredicate;
+  switch (static_cast<P>(predicate)) {
+  case P::eq:
     return x == y;
-  case 1: // ne
+  case P::ne:
     return x != y;
-  case 2: // slt
+  case P::slt:
     return x < y;
-  case 3: // sle
+  case P::sle:
     return x <= y;
-  case 4: // sgt
+  case P::sgt:
     return x > y;
-  case 5: // sge
+  case P::sge:
     return x >= y;
-  case 6: // ult
+  case P::ult:
     return ux < uy;
-  case 7: // ule
+  case P::ule:
     return ux <= uy;
-  case 8: // ugt
+  case P::ugt:
     return ux > uy;
-  default: // uge
+  case P::uge:
     return ux >= uy;
   }
+  return ux >= uy;
 }
 
 /// One element of `opcode` applied to operands a, b, c (unused ones ignored).

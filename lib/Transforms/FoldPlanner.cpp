@@ -30,11 +30,10 @@ getIdentityPiece(const PiecewiseLinearActivation &activation) {
 static double getShare(const Layer &layer, const ActivationProfile &profile,
                        unsigned piece, int64_t neuron) {
   if (profile.getSource() == ProfileSource::Proven) {
-    const PiecewiseLinearActivation &act = layer.activation;
-    unsigned low = act.classify(profile.getMinimum(neuron));
-    unsigned high = act.classify(profile.getMaximum(neuron));
-    if (low == high)
-      return low == piece ? 1.0 : 0.0;
+    int onlyPiece = layer.activation.getFunction().getPieceOfInterval(
+        profile.getMinimum(neuron), profile.getMaximum(neuron));
+    if (onlyPiece >= 0)
+      return unsigned(onlyPiece) == piece ? 1.0 : 0.0;
   }
   return profile.getShare(piece, neuron);
 }

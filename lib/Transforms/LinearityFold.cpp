@@ -16,10 +16,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lin/Analysis/DenseAlgebra.h"
+#include "lin/Support/DenseAlgebra.h"
 #include "lin/Analysis/LayerGraph.h"
 #include "lin/Dialect/Lin/IR/ActivationProfile.h"
 #include "lin/Dialect/Lin/IR/LinDialect.h"
+#include "lin/Interpreter/ConstantEvaluator.h"
 #include "lin/Transforms/FoldPlanner.h"
 #include "lin/Transforms/Passes.h"
 
@@ -343,7 +344,10 @@ LogicalResult LinearityFoldPass::foldFunction(func::FuncOp func,
                                               FoldPolicy policy,
                                               FoldThresholds thresholds,
                                               FunctionReport &report) {
-  LayerGraph graph = LayerGraph::build(func);
+  ConstantEvaluator constants(/*emitErrors=*/false, /*memoiseValues=*/false);
+  LayerGraph graph = LayerGraph::build(func, constants);
+  for (const DeclinedActivation &declined : graph.declined)
+    declined.op->emitRemark() << "not folded: " << declined.reason;
   if (graph.layers.empty())
     return success();
   for (const Layer &layer : graph.layers)

@@ -12,7 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lin/Dialect/Lin/IR/LinDialect.h"
-#include "lin/Interpreter/ActivationProfiler.h"
+#include "lin/Profiling/ActivationProfiler.h"
 #include "lin/Interpreter/BatchRunner.h"
 #include "lin/Interpreter/Interpreter.h"
 #include "lin/Transforms/Passes.h"
@@ -28,21 +28,6 @@ using namespace mlir;
 using namespace lin;
 
 namespace {
-/// Tells the profiler which rows of each batch are real samples.
-class PaddingAwareProfiler : public ActivationProfiler {
-public:
-  PaddingAwareProfiler(func::FuncOp function, const BatchRunner *&runner)
-      : ActivationProfiler(function), runner(runner) {}
-  LogicalResult beforeOp(Operation *op,
-                         ArrayRef<RuntimeValue> operands) override {
-    setBatchSamples(runner->getCurrentSamples(), runner->getBatchSize());
-    return ActivationProfiler::beforeOp(op, operands);
-  }
-
-private:
-  const BatchRunner *&runner;
-};
-
 struct LinearityProfilePass
     : lin::impl::LinearityProfileBase<LinearityProfilePass> {
   using Base::Base;
@@ -59,8 +44,7 @@ struct LinearityProfilePass
     if (failed(function))
       return signalPassFailure();
 
-    const BatchRunner *currentRunner = nullptr;
-    PaddingAwareProfiler profiler(*function, currentRunner);
+    ActivationProfiler profiler(*function);
     if (profiler.getNumActivations() == 0) {
       function->emitWarning()
           << "linearity-profile: no piecewise-linear activation to profile";
@@ -83,7 +67,6 @@ struct LinearityProfilePass
       function->emitError() << "linearity-profile: the data has no samples";
       return signalPassFailure();
     }
-    currentRunner = runner->get();
     auto ignoreOutputs = [](ArrayRef<Tensor>, int64_t) { return success(); };
     if (failed((*runner)->run(ignoreOutputs, &profiler)))
       return signalPassFailure();

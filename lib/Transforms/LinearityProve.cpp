@@ -7,6 +7,7 @@
 #include "lin/Analysis/IntervalBounds.h"
 #include "lin/Dialect/Lin/IR/ActivationProfile.h"
 #include "lin/Dialect/Lin/IR/LinDialect.h"
+#include "lin/Interpreter/ConstantEvaluator.h"
 #include "lin/Transforms/Passes.h"
 
 namespace lin {
@@ -29,11 +30,13 @@ struct LinearityProvePass : lin::impl::LinearityProveBase<LinearityProvePass> {
       return signalPassFailure();
     }
     StringRef name = LinDialect::getProfileAttrName();
+    ConstantEvaluator constants(/*emitErrors=*/false,
+                                /*memoiseValues=*/false);
     for (auto func : module.getOps<func::FuncOp>()) {
       if (func.isExternal())
         continue;
       for (ActivationBounds &bounds :
-           computeActivationBounds(func, lower, upper)) {
+           computeActivationBounds(func, constants, lower, upper)) {
         Operation *op = bounds.activation.getOperation();
         if (!bounds.isKnown()) {
           op->emitRemark() << "not proven: " << bounds.whyUnknown;

@@ -23,7 +23,7 @@
 #include "lin/Dialect/Lin/IR/LinDialect.h"
 #include "lin/Interpreter/BatchRunner.h"
 #include "lin/Interpreter/Interpreter.h"
-#include "lin/Interpreter/Npy.h"
+#include "lin/Support/Npy.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"

@@ -23,7 +23,8 @@
 #ifndef LIN_ANALYSIS_AFFINEFORM_H
 #define LIN_ANALYSIS_AFFINEFORM_H
 
-#include "lin/Interpreter/Tensor.h"
+#include "lin/Support/ConstantTensorEvaluator.h"
+#include "lin/Support/Tensor.h"
 
 #include "mlir/IR/Operation.h"
 #include "mlir/IR/Value.h"
@@ -63,7 +64,8 @@ struct AffineForm {
   AffineTerm *findTerm(mlir::Value root);
 };
 
-/// Decomposes `value` (a ranked [batch x features] f32 tensor). Fails when it
+/// Decomposes `value` (a ranked [batch x features] f32 tensor), reading
+/// weights through `constants`. Fails when it
 /// is not a 2-D float tensor with static features or when a look-through op
 /// has a form that cannot be represented (e.g. a non-constant weight); the
 /// reason goes to `whyNot`. A value that no rule looks through, or for which
@@ -71,7 +73,8 @@ struct AffineForm {
 /// linear combination like torch-mlir's leaky ReLU `max(0,z) + k min(0,z)`),
 /// is its own single root with the identity weight.
 mlir::FailureOr<AffineForm>
-decomposeAffine(mlir::Value value, std::string *whyNot = nullptr,
+decomposeAffine(mlir::Value value, ConstantTensorEvaluator &constants,
+                std::string *whyNot = nullptr,
                 llvm::function_ref<bool(mlir::Value)> isRoot = nullptr);
 
 } // namespace lin

@@ -17,6 +17,7 @@
 #define LIN_ANALYSIS_INTERVALBOUNDS_H
 
 #include "lin/Analysis/PiecewiseLinearActivation.h"
+#include "lin/Support/ConstantTensorEvaluator.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/SmallVector.h"
@@ -41,12 +42,14 @@ struct ActivationBounds {
 };
 
 /// Propagates the box [inputLower, inputUpper] (the same for every feature
-/// of every 2-D function argument) through `func`. Activations whose
+/// of every 2-D function argument) through `func`, reading weights through
+/// `constants`. Activations whose
 /// pre-activation depends on values other than arguments and activations
 /// through affine layers get no bounds (with the reason).
-std::vector<ActivationBounds> computeActivationBounds(mlir::func::FuncOp func,
-                                                      double inputLower,
-                                                      double inputUpper);
+std::vector<ActivationBounds>
+computeActivationBounds(mlir::func::FuncOp func,
+                        ConstantTensorEvaluator &constants, double inputLower,
+                        double inputUpper);
 
 } // namespace lin
 

@@ -52,14 +52,24 @@ struct Sink {
   std::optional<unsigned> layer;
 };
 
+/// An op carrying a lin.profile that is not a layer, and why.
+struct DeclinedActivation {
+  mlir::Operation *op;
+  std::string reason;
+};
+
 class LayerGraph {
 public:
-  /// Builds the graph of `func`: every op carrying a lin.profile that is a
-  /// recognised activation becomes a layer (others get a remark).
-  static LayerGraph build(mlir::func::FuncOp func);
+  /// Builds the graph of `func`, reading weights through `constants`: every
+  /// op carrying a lin.profile that is a recognised activation becomes a
+  /// layer; the others are listed in `declined` with the reason. The graph
+  /// only describes: it emits no diagnostics.
+  static LayerGraph build(mlir::func::FuncOp func,
+                          ConstantTensorEvaluator &constants);
 
-  llvm::SmallVector<Layer> layers;
+  llvm::SmallVector<Layer, 0> layers;
   llvm::SmallVector<Sink> sinks;
+  llvm::SmallVector<DeclinedActivation> declined;
 
   /// Layer index of an activation result, or nullopt.
   std::optional<unsigned> getLayerOf(mlir::Value value) const {

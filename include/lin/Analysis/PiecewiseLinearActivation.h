@@ -17,6 +17,7 @@
 #define LIN_ANALYSIS_PIECEWISELINEARACTIVATION_H
 
 #include "lin/Dialect/Lin/IR/LinAttributes.h"
+#include "lin/Support/PiecewiseLinearFunction.h"
 
 #include "mlir/IR/Operation.h"
 #include "mlir/IR/Value.h"
@@ -26,27 +27,6 @@
 #include <string>
 
 namespace lin {
-
-/// One linear piece of an activation: `a = slope * z + offset`.
-struct LinearPiece {
-  double slope = 0.0;
-  double offset = 0.0;
-  bool isConstant() const { return slope == 0.0; }
-};
-
-/// A scalar function of one variable that is linear between sorted
-/// breakpoints: piece `i` covers `(breakpoints[i-1], breakpoints[i]]`, piece 0
-/// extends to -inf and the last piece to +inf.
-struct PiecewiseLinearFunction {
-  llvm::SmallVector<double> breakpoints;
-  llvm::SmallVector<LinearPiece> pieces;
-
-  static PiecewiseLinearFunction constant(double value);
-  static PiecewiseLinearFunction identity();
-  double evaluate(double z) const;
-  /// Merges adjacent pieces that are the same line.
-  void simplify();
-};
 
 /// A recognised piecewise-linear activation op.
 class PiecewiseLinearActivation {
@@ -62,25 +42,23 @@ public:
   /// The activation's result.
   mlir::Value getResult() const { return op->getResult(0); }
   ActivationKind getKind() const { return kind; }
-  unsigned getNumPieces() const { return function.pieces.size(); }
+  /// The scalar function the activation computes.
+  const PiecewiseLinearFunction &getFunction() const { return function; }
+  unsigned getNumPieces() const { return function.getNumPieces(); }
   const LinearPiece &getPiece(unsigned piece) const {
     return function.pieces[piece];
   }
   /// Breakpoints between pieces (1 for ReLU/leaky ReLU: 0; 2 for clamp).
   llvm::ArrayRef<double> getBreakpoints() const { return function.breakpoints; }
-  /// Piece of a pre-activation value, with the lin.profile conventions:
-  /// ReLU / leaky ReLU: 0 for z <= 0, 1 otherwise; clamp: 0 for z < lo,
-  /// 2 for z > hi, 1 otherwise.
-  unsigned classify(float z) const {
-    if (kind == ActivationKind::Clamp)
-      return z < lower ? 0u : (z > upper ? 2u : 1u);
-    return z <= 0.0f ? 0u : 1u;
-  }
+  /// Piece of a pre-activation value (PiecewiseLinearFunction::getPieceIndex,
+  /// the convention of #lin.profile counts): ReLU / leaky ReLU: 0 for z <= 0,
+  /// 1 otherwise; clamp: 0 for z <= lo, 2 for z > hi, 1 otherwise.
+  unsigned classify(double z) const { return function.getPieceIndex(z); }
   /// Leaky ReLU's negative slope (0 for ReLU).
   double getNegativeSlope() const { return function.pieces[0].slope; }
   /// Clamp bounds (only for ActivationKind::Clamp).
-  float getLower() const { return lower; }
-  float getUpper() const { return upper; }
+  float getLower() const { return function.breakpoints.front(); }
+  float getUpper() const { return function.breakpoints.back(); }
 
   /// Recognises `op` as a piecewise-linear activation. On failure, when
   /// `whyNot` is given, it receives a human-readable reason (empty when the
@@ -94,7 +72,6 @@ private:
   mlir::Value input;
   ActivationKind kind = ActivationKind::ReLU;
   PiecewiseLinearFunction function;
-  float lower = 0.0f, upper = 0.0f;
 };
 
 /// All activations under `root`, in program order, each as large as it gets:

@@ -23,7 +23,7 @@
 #define LIN_INTERPRETER_BATCHRUNNER_H
 
 #include "lin/Interpreter/Interpreter.h"
-#include "lin/Interpreter/Npy.h"
+#include "lin/Support/Npy.h"
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 

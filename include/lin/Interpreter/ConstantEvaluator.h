@@ -16,7 +16,8 @@
 #define LIN_INTERPRETER_CONSTANTEVALUATOR_H
 
 #include "lin/Interpreter/RuntimeValue.h"
-#include "lin/Interpreter/Tensor.h"
+#include "lin/Support/ConstantTensorEvaluator.h"
+#include "lin/Support/Tensor.h"
 
 #include "mlir/IR/Value.h"
 #include "mlir/Support/LLVM.h"
@@ -39,23 +40,27 @@ bool isConstantComputable(mlir::Value value);
 /// makeUnique() before writing to it).
 mlir::FailureOr<Tensor> evaluateConstant(mlir::Value value);
 
-/// The evaluator behind evaluateConstant, for clients that evaluate many
-/// values of one function: every value it computes is memoised, so shared
+/// The evaluator behind evaluateConstant, and the interpreter's
+/// implementation of the analyses' ConstantTensorEvaluator. With
+/// `memoiseValues`, every value it computes is kept, so shared
 /// subexpressions (a weight read by several consumers, its transpose) are
-/// computed once. The interpreter uses it for the constant part of the
-/// function it runs, once for all batches.
-class ConstantEvaluator {
+/// computed once: the interpreter uses it so for the constant part of the
+/// function it runs, once for all batches. Without, each evaluation starts
+/// afresh, so that reading the weights of a large model one layer at a time
+/// never holds more than one layer's temporaries.
+class ConstantEvaluator : public ConstantTensorEvaluator {
 public:
   /// With `emitErrors`, failures are reported as located errors on the
   /// failing op; without, they are silent and getLastError() describes them.
-  explicit ConstantEvaluator(bool emitErrors = false);
+  explicit ConstantEvaluator(bool emitErrors = false,
+                             bool memoiseValues = true);
 
-  bool isConstantComputable(mlir::Value value);
+  bool isConstantComputable(mlir::Value value) override;
 
   /// Evaluates `value` (and memoises it and everything it depends on).
   mlir::FailureOr<RuntimeValue> evaluate(mlir::Value value);
   /// evaluate(), with a scalar returned as a 0-d tensor.
-  mlir::FailureOr<Tensor> evaluateTensor(mlir::Value value);
+  mlir::FailureOr<Tensor> evaluateTensor(mlir::Value value) override;
 
   /// Why the last evaluation failed (silent mode).
   llvm::StringRef getLastError() const { return lastError; }
@@ -67,6 +72,7 @@ private:
   mlir::LogicalResult fail(mlir::Operation *op, const llvm::Twine &reason);
 
   bool emitErrors;
+  bool memoiseValues;
   std::string lastError;
   llvm::DenseMap<mlir::Value, RuntimeValue> values;
   llvm::DenseMap<mlir::Value, bool> computable;

@@ -21,7 +21,7 @@
 #define LIN_INTERPRETER_INTERPRETER_H
 
 #include "lin/Interpreter/RuntimeValue.h"
-#include "lin/Interpreter/Tensor.h"
+#include "lin/Support/Tensor.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -42,6 +42,12 @@ public:
 
   /// Whether the observer wants to see `op`.
   virtual bool isObserved(mlir::Operation *op) = 0;
+
+  /// Called by drivers that feed the function in batches (BatchRunner)
+  /// before each run: only the first `samples` slices along the leading
+  /// dimension of a batch of `batchSize` are data, the rest pads a static
+  /// batch dimension.
+  virtual void beginBatch(int64_t samples, int64_t batchSize) {}
 
   /// Called before an observed op runs, with its operands (in operand
   /// order; operands the op does not read may be empty values). A failure

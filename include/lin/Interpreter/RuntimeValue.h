@@ -13,7 +13,7 @@
 #ifndef LIN_INTERPRETER_RUNTIMEVALUE_H
 #define LIN_INTERPRETER_RUNTIMEVALUE_H
 
-#include "lin/Interpreter/Tensor.h"
+#include "lin/Support/Tensor.h"
 
 #include <cassert>
 #include <utility>

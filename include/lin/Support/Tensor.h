@@ -20,8 +20,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef LIN_INTERPRETER_TENSOR_H
-#define LIN_INTERPRETER_TENSOR_H
+#ifndef LIN_SUPPORT_TENSOR_H
+#define LIN_SUPPORT_TENSOR_H
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
@@ -86,4 +86,4 @@ private:
 
 } // namespace lin
 
-#endif // LIN_INTERPRETER_TENSOR_H
+#endif // LIN_SUPPORT_TENSOR_H

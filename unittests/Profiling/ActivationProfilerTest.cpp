@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lin/Interpreter/ActivationProfiler.h"
+#include "lin/Profiling/ActivationProfiler.h"
 
 #include "lin/Dialect/Lin/IR/LinDialect.h"
 
@@ -135,7 +135,7 @@ TEST_F(ActivationProfilerTest, SkipsPaddingRows) {
   auto interpreter = Interpreter::create(function);
   ASSERT_TRUE(succeeded(interpreter));
   // A batch of 3 with one real sample: the two zero rows are padding.
-  profiler.setBatchSamples(1, 3);
+  profiler.beginBatch(1, 3);
   ASSERT_TRUE(
       succeeded((*interpreter)->run({rows({5, -5, 0, 0, 0, 0})}, &profiler)));
   const ActivationProfile &relu = *profiler.getProfile(0);

@@ -7,18 +7,20 @@
 // An interpreter observer that accumulates, for every piecewise-linear
 // activation of a function, the per-neuron statistics of #lin.profile: how
 // many samples put each neuron's pre-activation in each linear piece
-// (PiecewiseLinearActivation::classify conventions) and its minimum and
+// (PiecewiseLinearFunction::getPieceIndex) and its minimum and
 // maximum. The neuron is the last dimension of the pre-activation; all other
 // dimensions count as samples (positions of a sequence, pixels of an image).
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef LIN_INTERPRETER_ACTIVATIONPROFILER_H
-#define LIN_INTERPRETER_ACTIVATIONPROFILER_H
+#ifndef LIN_PROFILING_ACTIVATIONPROFILER_H
+#define LIN_PROFILING_ACTIVATIONPROFILER_H
 
 #include "lin/Analysis/PiecewiseLinearActivation.h"
 #include "lin/Dialect/Lin/IR/ActivationProfile.h"
 #include "lin/Interpreter/Interpreter.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 
 #include "llvm/ADT/DenseMap.h"
 
@@ -33,10 +35,9 @@ public:
   /// PiecewiseLinearActivation::match recognises.
   explicit ActivationProfiler(mlir::func::FuncOp function);
 
-  /// Declares that only the first `samples` slices along the leading
-  /// dimension of the current batch are data (the rest pads a static batch
-  /// of `batchSize`).
-  void setBatchSamples(int64_t samples, int64_t batchSize) {
+  /// Only the first `samples` slices along the leading dimension of the
+  /// current batch are counted (the rest pads a static batch).
+  void beginBatch(int64_t samples, int64_t batchSize) override {
     batchSamples = samples;
     this->batchSize = batchSize;
   }
@@ -75,4 +76,4 @@ private:
 
 } // namespace lin
 
-#endif // LIN_INTERPRETER_ACTIVATIONPROFILER_H
+#endif // LIN_PROFILING_ACTIVATIONPROFILER_H

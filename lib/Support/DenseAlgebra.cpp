@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lin/Analysis/DenseAlgebra.h"
+#include "lin/Support/DenseAlgebra.h"
 
 #include <cassert>
 #include <cblas.h>

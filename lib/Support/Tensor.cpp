@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lin/Interpreter/Tensor.h"
+#include "lin/Support/Tensor.h"
 
 #include "llvm/Support/ErrorHandling.h"
 

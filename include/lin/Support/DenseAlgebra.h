@@ -9,10 +9,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef LIN_ANALYSIS_DENSEALGEBRA_H
-#define LIN_ANALYSIS_DENSEALGEBRA_H
+#ifndef LIN_SUPPORT_DENSEALGEBRA_H
+#define LIN_SUPPORT_DENSEALGEBRA_H
 
-#include "lin/Interpreter/Tensor.h"
+#include "lin/Support/Tensor.h"
 
 #include "llvm/ADT/ArrayRef.h"
 
@@ -43,4 +43,4 @@ void addInPlace(Tensor &a, const Tensor &b);
 
 } // namespace lin
 
-#endif // LIN_ANALYSIS_DENSEALGEBRA_H
+#endif // LIN_SUPPORT_DENSEALGEBRA_H

@@ -15,10 +15,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef LIN_INTERPRETER_NPY_H
-#define LIN_INTERPRETER_NPY_H
+#ifndef LIN_SUPPORT_NPY_H
+#define LIN_SUPPORT_NPY_H
 
-#include "lin/Interpreter/Tensor.h"
+#include "lin/Support/Tensor.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
@@ -128,4 +128,4 @@ llvm::Error writeNpy(llvm::StringRef path, const Tensor &tensor);
 
 } // namespace lin
 
-#endif // LIN_INTERPRETER_NPY_H
+#endif // LIN_SUPPORT_NPY_H

@@ -5,19 +5,22 @@
 //===----------------------------------------------------------------------===//
 //
 // The counting loops run over every pre-activation element of every batch,
-// so they are written to vectorise: one pass per row updating int32 piece
-// counters (one compare each, no branches) and the running extrema. Only
-// pieces other than the "middle" one are counted; it is the remainder.
-// NaN pre-activations are classified like PiecewiseLinearActivation::classify
-// does (the middle piece: no comparison holds) and ignored by the extrema.
+// so they are written to vectorise: one pass per row updating, for every
+// breakpoint b, an int32 counter of the values above it (one compare each,
+// no branches) and the running extrema. A value's piece is the number of
+// breakpoints it is above (PiecewiseLinearFunction::getPieceIndex), so piece
+// p's count is `above[p-1] - above[p]`. NaN is above no breakpoint (piece 0,
+// as getPieceIndex says) and ignored by the extrema.
 //
 //===----------------------------------------------------------------------===//
 
-#include "lin/Interpreter/ActivationProfiler.h"
+#include "lin/Profiling/ActivationProfiler.h"
 
 #include "llvm/ADT/STLExtras.h"
 
 #include <algorithm>
+#include <cassert>
+#include <cmath>
 
 using namespace mlir;
 using namespace lin;
@@ -49,21 +52,18 @@ LogicalResult ActivationProfiler::beforeOp(Operation *op,
   return accumulate(entry, operands[entry.inputOperand].getTensor());
 }
 
-/// Adds rows of `width` pre-activations to counts of the pieces below (z <= 0
-/// for ReLU-like, z < lower for clamp) and above (z > upper, clamp only).
-template <bool isClamp>
-static void countRows(const float *z, int64_t rows, int64_t width, float lower,
-                      float upper, int32_t *below, int32_t *above,
-                      float *minimum, float *maximum) {
+/// Adds rows of `width` pre-activations to the counts of values above each
+/// of `numBreakpoints` breakpoints (counters of breakpoint k at
+/// `above + k * width`) and to the running extrema.
+template <unsigned numBreakpoints>
+static void countRows(const float *z, int64_t rows, int64_t width,
+                      const float *breakpoints, int32_t *above, float *minimum,
+                      float *maximum) {
   for (int64_t row = 0; row < rows; ++row, z += width) {
     for (int64_t j = 0; j < width; ++j) {
       float value = z[j];
-      if constexpr (isClamp) {
-        below[j] += value < lower;
-        above[j] += value > upper;
-      } else {
-        below[j] += value <= 0.0f;
-      }
+      for (unsigned k = 0; k < numBreakpoints; ++k)
+        above[k * width + j] += value > breakpoints[k];
       minimum[j] = value < minimum[j] ? value : minimum[j];
       maximum[j] = value > maximum[j] ? value : maximum[j];
     }
@@ -96,9 +96,22 @@ LogicalResult ActivationProfiler::accumulate(Entry &entry,
                            << " neurons in this batch, "
                            << profile.getNumNeurons() << " before";
 
-  bool isClamp = entry.activation.getKind() == ActivationKind::Clamp;
-  scratchCounts.assign(2 * width, 0);
-  int32_t *below = scratchCounts.data(), *above = below + width;
+  // The breakpoints as f32 thresholds with one comparison, `z > t`: a
+  // breakpoint whose value belongs to the piece above becomes the float just
+  // below it (z >= b is z > nextafter(b, -inf) on floats).
+  const PiecewiseLinearFunction &function = entry.activation.getFunction();
+  SmallVector<float, 2> breakpoints;
+  for (auto [index, breakpoint] : llvm::enumerate(function.breakpoints)) {
+    float threshold = static_cast<float>(breakpoint);
+    if (function.isUpperPieceAt(index))
+      threshold = std::nextafter(threshold, -INFINITY);
+    breakpoints.push_back(threshold);
+  }
+  unsigned numBreakpoints = breakpoints.size();
+  assert(profile.getNumPieces() == numBreakpoints + 1 &&
+         "the profile kind and the activation disagree on the pieces");
+  scratchCounts.assign(numBreakpoints * width, 0);
+  int32_t *above = scratchCounts.data();
   float *minimum = profile.getMutableMinimum().data();
   float *maximum = profile.getMutableMaximum().data();
   llvm::MutableArrayRef<int64_t> counts = profile.getMutableCounts();
@@ -108,23 +121,27 @@ LogicalResult ActivationProfiler::accumulate(Entry &entry,
   for (int64_t first = 0; first < rows; first += kBlockRows) {
     int64_t block = std::min(kBlockRows, rows - first);
     std::fill(scratchCounts.begin(), scratchCounts.end(), 0);
-    if (isClamp)
-      countRows<true>(z + first * width, block, width,
-                      entry.activation.getLower(), entry.activation.getUpper(),
-                      below, above, minimum, maximum);
-    else
-      countRows<false>(z + first * width, block, width, 0.0f, 0.0f, below,
-                       above, minimum, maximum);
-    for (int64_t j = 0; j < width; ++j) {
-      if (isClamp) {
-        counts[0 * width + j] += below[j];
-        counts[1 * width + j] += block - below[j] - above[j];
-        counts[2 * width + j] += above[j];
-      } else {
-        counts[0 * width + j] += below[j];
-        counts[1 * width + j] += block - below[j];
-      }
+    const float *rowsOfBlock = z + first * width;
+    switch (numBreakpoints) {
+    case 1:
+      countRows<1>(rowsOfBlock, block, width, breakpoints.data(), above,
+                   minimum, maximum);
+      break;
+    case 2:
+      countRows<2>(rowsOfBlock, block, width, breakpoints.data(), above,
+                   minimum, maximum);
+      break;
+    default:
+      return op->emitError() << "lin profiler: activations with "
+                             << numBreakpoints
+                             << " breakpoints are not supported";
     }
+    for (int64_t j = 0; j < width; ++j)
+      for (unsigned p = 0; p <= numBreakpoints; ++p) {
+        int64_t aboveLowerEnd = p == 0 ? block : above[(p - 1) * width + j];
+        int64_t aboveUpperEnd = p == numBreakpoints ? 0 : above[p * width + j];
+        counts[p * width + j] += aboveLowerEnd - aboveUpperEnd;
+      }
   }
   profile.addSamples(rows);
   return success();
