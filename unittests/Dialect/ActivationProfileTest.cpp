@@ -7,9 +7,13 @@
 #include "lin/Dialect/Lin/IR/ActivationProfile.h"
 #include "lin/Dialect/Lin/IR/LinDialect.h"
 
+#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/MLIRContext.h"
+#include "llvm/ADT/bit.h"
 #include "gtest/gtest.h"
 
+#include <cmath>
+#include <limits>
 #include <random>
 
 using namespace lin;
@@ -31,7 +35,7 @@ ActivationProfile profileRelu(llvm::ArrayRef<float> values, int64_t neurons) {
       maximum[j] = std::max(maximum[j], z);
     }
   }
-  profile.addSamples(samples);
+  llvm::cantFail(profile.addSamples(samples));
   return profile;
 }
 
@@ -80,7 +84,6 @@ TEST(ActivationProfile, MergeWithEmptyIsIdentity) {
 
 TEST(ActivationProfile, MergeRejectsMismatchedProfiles) {
   ActivationProfile relu(ActivationKind::ReLU, 3);
-  relu.addSamples(0);
   llvm::Error kindError =
       relu.merge(ActivationProfile(ActivationKind::Clamp, 3));
   EXPECT_TRUE(bool(kindError));
@@ -111,6 +114,143 @@ TEST(ActivationProfile, AttributeRoundTrip) {
   EXPECT_EQ(attr.getNumNeurons(), 3);
   EXPECT_EQ(attr.getCount(1, 2), 2);
   expectEqual(ActivationProfile::fromAttr(attr), profile);
+}
+
+constexpr int64_t kMaxCount = std::numeric_limits<int64_t>::max();
+
+/// Whether `error` is a failure whose message contains `text`.
+bool failsWith(llvm::Error error, llvm::StringRef text) {
+  if (!error)
+    return false;
+  return llvm::StringRef(llvm::toString(std::move(error))).contains(text);
+}
+
+TEST(ActivationProfile, MergeRejectsSampleOverflow) {
+  ActivationProfile full(ActivationKind::ReLU, 1);
+  ASSERT_FALSE(bool(full.addSamples(kMaxCount)));
+  full.getMutableCounts()[1] = kMaxCount;
+  ActivationProfile one(ActivationKind::ReLU, 1);
+  ASSERT_FALSE(bool(one.addSamples(1)));
+  one.getMutableCounts()[0] = 1;
+  ActivationProfile copy = full;
+  EXPECT_TRUE(failsWith(full.merge(one), "sample count overflows"));
+  expectEqual(full, copy);
+  EXPECT_TRUE(failsWith(one.merge(copy), "sample count overflows"));
+}
+
+TEST(ActivationProfile, MergeRejectsCountOverflow) {
+  // Inconsistent profiles (counts above the samples) must not wrap either.
+  ActivationProfile a(ActivationKind::Clamp, 2);
+  a.getMutableCounts()[1 * 2 + 1] = kMaxCount;
+  a.getMutableMinimum()[0] = -1.0f;
+  ActivationProfile b(ActivationKind::Clamp, 2);
+  b.getMutableCounts()[1 * 2 + 1] = 1;
+  b.getMutableMinimum()[0] = -2.0f;
+  ActivationProfile copy = a;
+  EXPECT_TRUE(failsWith(a.merge(b), "count of neuron 1 in piece 1 overflows"));
+  expectEqual(a, copy);
+}
+
+TEST(ActivationProfile, MergeUpToTheLimit) {
+  ActivationProfile a(ActivationKind::ReLU, 1);
+  ASSERT_FALSE(bool(a.addSamples(kMaxCount - 1)));
+  a.getMutableCounts()[0] = kMaxCount - 1;
+  ActivationProfile b(ActivationKind::ReLU, 1);
+  ASSERT_FALSE(bool(b.addSamples(1)));
+  b.getMutableCounts()[0] = 1;
+  ASSERT_FALSE(bool(a.merge(b)));
+  EXPECT_EQ(a.getNumSamples(), kMaxCount);
+  EXPECT_EQ(a.getCount(0, 0), kMaxCount);
+}
+
+TEST(ActivationProfile, AddSamplesRejectsOverflowAndNegatives) {
+  ActivationProfile profile(ActivationKind::ReLU, 1);
+  ASSERT_FALSE(bool(profile.addSamples(kMaxCount)));
+  EXPECT_TRUE(failsWith(profile.addSamples(1), "sample count overflows"));
+  EXPECT_EQ(profile.getNumSamples(), kMaxCount);
+  EXPECT_TRUE(failsWith(profile.addSamples(-1), "negative number of samples"));
+  EXPECT_EQ(profile.getNumSamples(), kMaxCount);
+}
+
+/// Prints `attr` as MLIR text.
+std::string print(mlir::Attribute attr) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  attr.print(os);
+  return text;
+}
+
+/// Parses `text` as a #lin.profile (null on failure).
+ProfileAttr parseProfile(llvm::StringRef text, mlir::MLIRContext &context) {
+  return llvm::dyn_cast_or_null<ProfileAttr>(
+      mlir::parseAttribute(text, &context));
+}
+
+/// Prints a profile of `values` (as both extrema), parses the text back and
+/// expects the same bits and the same text again.
+void expectExactRoundTrip(mlir::MLIRContext &context,
+                          llvm::ArrayRef<float> values) {
+  ActivationProfile profile(ActivationKind::ReLU, values.size(),
+                            ProfileSource::Proven);
+  llvm::copy(values, profile.getMutableMinimum().begin());
+  llvm::copy(values, profile.getMutableMaximum().begin());
+  std::string text = print(profile.toAttr(&context));
+  ProfileAttr parsed = parseProfile(text, context);
+  ASSERT_TRUE(parsed) << text;
+  for (auto [i, value] : llvm::enumerate(values)) {
+    EXPECT_EQ(llvm::bit_cast<uint32_t>(parsed.getMinimum()[i]),
+              llvm::bit_cast<uint32_t>(value))
+        << "value " << value << " in " << text;
+    EXPECT_EQ(llvm::bit_cast<uint32_t>(parsed.getMaximum()[i]),
+              llvm::bit_cast<uint32_t>(value));
+  }
+  EXPECT_EQ(print(parsed), text);
+  // Only non-finite values need the bit-pattern form.
+  if (llvm::all_of(values, [](float value) { return std::isfinite(value); })) {
+    EXPECT_EQ(text.find("0x"), std::string::npos) << text;
+  }
+}
+
+TEST(ProfileAttr, ExtremaRoundTripBitExact) {
+  mlir::MLIRContext context;
+  context.loadDialect<LinDialect>();
+  const float inf = std::numeric_limits<float>::infinity();
+  expectExactRoundTrip(context, {0.1f, 1.00000012f, -0.0f, 0.0f, 16777217.0f,
+                                 1e10f, std::numeric_limits<float>::max(),
+                                 std::numeric_limits<float>::lowest(),
+                                 std::numeric_limits<float>::min(),
+                                 std::numeric_limits<float>::denorm_min(),
+                                 1.17549421e-38f, inf, -inf});
+  // A sweep over the bit patterns of all binades, both signs; NaN extrema do
+  // not verify.
+  std::vector<float> values;
+  for (uint64_t bits = 0; bits <= 0xFFFFFFFF; bits += 65521) {
+    float value = llvm::bit_cast<float>(static_cast<uint32_t>(bits));
+    if (std::isnan(value))
+      continue;
+    values.push_back(value);
+    if (values.size() == 4096) {
+      expectExactRoundTrip(context, values);
+      values.clear();
+    }
+  }
+  expectExactRoundTrip(context, values);
+}
+
+TEST(ProfileAttr, EmptyObservedProfileRoundTrips) {
+  // Without samples the extrema are +inf / -inf: they must print in a form
+  // the parser accepts.
+  mlir::MLIRContext context;
+  context.loadDialect<LinDialect>();
+  ActivationProfile empty(ActivationKind::LeakyReLU, 2);
+  std::string text = print(empty.toAttr(&context));
+  EXPECT_NE(text.find("minimum = [0x7F800000, 0x7F800000]"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("maximum = [0xFF800000, 0xFF800000]"), std::string::npos)
+      << text;
+  ProfileAttr parsed = parseProfile(text, context);
+  ASSERT_TRUE(parsed) << text;
+  expectEqual(ActivationProfile::fromAttr(parsed), empty);
 }
 
 } // namespace

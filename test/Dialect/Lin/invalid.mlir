@@ -113,3 +113,115 @@ func.func @unknown_kind(%z: tensor<4x1xf32>, %e: tensor<4x1xf32>) -> tensor<4x1x
       ins(%z, %e : tensor<4x1xf32>, tensor<4x1xf32>) outs(%e : tensor<4x1xf32>) -> tensor<4x1xf32>
   return %r : tensor<4x1xf32>
 }
+
+// -----
+
+func.func @counts_overflow(%z: tensor<4x1xf32>, %e: tensor<4x1xf32>) -> tensor<4x1xf32> {
+  // expected-error @+1 {{counts of neuron 0 sum to more than 9223372036854775807 but the profile has 4 samples}}
+  %r = linalg.max {lin.profile = #lin.profile<relu, observed, samples = 4,
+                   counts = [9223372036854775807, 5],
+                   minimum = [-1.0], maximum = [1.0]>}
+      ins(%z, %e : tensor<4x1xf32>, tensor<4x1xf32>) outs(%e : tensor<4x1xf32>) -> tensor<4x1xf32>
+  return %r : tensor<4x1xf32>
+}
+
+// -----
+
+func.func @count_beyond_int64(%z: tensor<4x1xf32>, %e: tensor<4x1xf32>) -> tensor<4x1xf32> {
+  // expected-error @+4 {{integer value too large}}
+  // expected-error @+3 {{expected ']'}}
+  // expected-error @+2 {{failed to parse Lin_ProfileAttr parameter 'counts'}}
+  %r = linalg.max {lin.profile = #lin.profile<relu, observed, samples = 4,
+                   counts = [9223372036854775808, 0],
+                   minimum = [-1.0], maximum = [1.0]>}
+      ins(%z, %e : tensor<4x1xf32>, tensor<4x1xf32>) outs(%e : tensor<4x1xf32>) -> tensor<4x1xf32>
+  return %r : tensor<4x1xf32>
+}
+
+// -----
+
+func.func @samples_beyond_int64(%z: tensor<4x1xf32>, %e: tensor<4x1xf32>) -> tensor<4x1xf32> {
+  // expected-error @+2 {{integer value too large}}
+  // expected-error @+1 {{failed to parse Lin_ProfileAttr parameter 'samples'}}
+  %r = linalg.max {lin.profile = #lin.profile<relu, observed, samples = 18446744073709551620,
+                   counts = [0, 0], minimum = [-1.0], maximum = [1.0]>}
+      ins(%z, %e : tensor<4x1xf32>, tensor<4x1xf32>) outs(%e : tensor<4x1xf32>) -> tensor<4x1xf32>
+  return %r : tensor<4x1xf32>
+}
+
+// -----
+
+func.func @nan_minimum(%z: tensor<4x2xf32>, %e: tensor<4x2xf32>) -> tensor<4x2xf32> {
+  // expected-error @+1 {{neuron 1 has a NaN extremum}}
+  %r = linalg.max {lin.profile = #lin.profile<relu, observed, samples = 1,
+                   counts = [1, 0, 0, 1],
+                   minimum = [-1.0, 0x7FC00000], maximum = [-1.0, 1.0]>}
+      ins(%z, %e : tensor<4x2xf32>, tensor<4x2xf32>) outs(%e : tensor<4x2xf32>) -> tensor<4x2xf32>
+  return %r : tensor<4x2xf32>
+}
+
+// -----
+
+func.func @negative_nan_maximum(%z: tensor<4x1xf32>, %e: tensor<4x1xf32>) -> tensor<4x1xf32> {
+  // expected-error @+1 {{neuron 0 has a NaN extremum}}
+  %r = linalg.max {lin.profile = #lin.profile<relu, observed, samples = 1,
+                   counts = [0, 1], minimum = [1.0], maximum = [0xFFC00001]>}
+      ins(%z, %e : tensor<4x1xf32>, tensor<4x1xf32>) outs(%e : tensor<4x1xf32>) -> tensor<4x1xf32>
+  return %r : tensor<4x1xf32>
+}
+
+// -----
+
+func.func @infinite_min_above_max(%z: tensor<4x1xf32>, %e: tensor<4x1xf32>) -> tensor<4x1xf32> {
+  // Extrema in diagnostics print as in the attribute.
+  // expected-error @+1 {{neuron 0 has minimum 0x7F800000 greater than maximum 1.00000012}}
+  %r = linalg.max {lin.profile = #lin.profile<relu, observed, samples = 1,
+                   counts = [0, 1], minimum = [0x7F800000], maximum = [1.00000012]>}
+      ins(%z, %e : tensor<4x1xf32>, tensor<4x1xf32>) outs(%e : tensor<4x1xf32>) -> tensor<4x1xf32>
+  return %r : tensor<4x1xf32>
+}
+
+// -----
+
+func.func @hex_wider_than_f32(%z: tensor<4x1xf32>, %e: tensor<4x1xf32>) -> tensor<4x1xf32> {
+  // expected-error @+3 {{hexadecimal float constant out of range for type}}
+  // expected-error @+2 {{failed to parse Lin_ProfileAttr parameter 'minimum'}}
+  %r = linalg.max {lin.profile = #lin.profile<relu, observed, samples = 0,
+                   counts = [0, 0], minimum = [0x7FF0000000000000], maximum = [1.0]>}
+      ins(%z, %e : tensor<4x1xf32>, tensor<4x1xf32>) outs(%e : tensor<4x1xf32>) -> tensor<4x1xf32>
+  return %r : tensor<4x1xf32>
+}
+
+// -----
+
+func.func @negated_hex(%z: tensor<4x1xf32>, %e: tensor<4x1xf32>) -> tensor<4x1xf32> {
+  // expected-error @+3 {{hexadecimal float literal should not have a leading minus}}
+  // expected-error @+2 {{failed to parse Lin_ProfileAttr parameter 'minimum'}}
+  %r = linalg.max {lin.profile = #lin.profile<relu, observed, samples = 0,
+                   counts = [0, 0], minimum = [-0x7F800000], maximum = [1.0]>}
+      ins(%z, %e : tensor<4x1xf32>, tensor<4x1xf32>) outs(%e : tensor<4x1xf32>) -> tensor<4x1xf32>
+  return %r : tensor<4x1xf32>
+}
+
+// -----
+
+func.func @integer_extremum(%z: tensor<4x1xf32>, %e: tensor<4x1xf32>) -> tensor<4x1xf32> {
+  // expected-error @+4 {{unexpected decimal integer literal for a floating point value}}
+  // expected-note @+3 {{add a trailing dot to make the literal a float}}
+  // expected-error @+2 {{failed to parse Lin_ProfileAttr parameter 'maximum'}}
+  %r = linalg.max {lin.profile = #lin.profile<relu, observed, samples = 0,
+                   counts = [0, 0], minimum = [1.0], maximum = [2]>}
+      ins(%z, %e : tensor<4x1xf32>, tensor<4x1xf32>) outs(%e : tensor<4x1xf32>) -> tensor<4x1xf32>
+  return %r : tensor<4x1xf32>
+}
+
+// -----
+
+func.func @inf_keyword(%z: tensor<4x1xf32>, %e: tensor<4x1xf32>) -> tensor<4x1xf32> {
+  // expected-error @+3 {{expected floating point literal}}
+  // expected-error @+2 {{failed to parse Lin_ProfileAttr parameter 'maximum'}}
+  %r = linalg.max {lin.profile = #lin.profile<relu, observed, samples = 0,
+                   counts = [0, 0], minimum = [1.0], maximum = [inf]>}
+      ins(%z, %e : tensor<4x1xf32>, tensor<4x1xf32>) outs(%e : tensor<4x1xf32>) -> tensor<4x1xf32>
+  return %r : tensor<4x1xf32>
+}

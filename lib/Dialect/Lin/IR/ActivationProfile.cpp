@@ -7,10 +7,12 @@
 #include "lin/Dialect/Lin/IR/ActivationProfile.h"
 
 #include "mlir/IR/Builders.h"
+#include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 
 using namespace mlir;
 using namespace lin;
@@ -47,6 +49,29 @@ double ActivationProfile::getShare(unsigned piece, int64_t neuron) const {
          static_cast<double>(numSamples);
 }
 
+/// The error for a count `a + b` that does not fit in int64, naming the count
+/// as `what`. Wrapping instead would give a negative count that fails the
+/// attribute's verifier later, far from its cause.
+static llvm::Error overflowError(const llvm::Twine &what, int64_t a,
+                                 int64_t b) {
+  return llvm::createStringError(
+      llvm::inconvertibleErrorCode(),
+      llvm::formatv("{0} overflows a 64-bit count: {1} + {2}", what.str(), a,
+                    b));
+}
+
+llvm::Error ActivationProfile::addSamples(int64_t n) {
+  if (n < 0)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        llvm::formatv("cannot add a negative number of samples ({0})", n));
+  std::optional<int64_t> sum = llvm::checkedAdd(numSamples, n);
+  if (!sum)
+    return overflowError("the sample count", numSamples, n);
+  numSamples = *sum;
+  return llvm::Error::success();
+}
+
 llvm::Error ActivationProfile::merge(const ActivationProfile &other) {
   if (other.kind != kind)
     return llvm::createStringError(
@@ -59,13 +84,29 @@ llvm::Error ActivationProfile::merge(const ActivationProfile &other) {
         llvm::inconvertibleErrorCode(),
         llvm::formatv("cannot merge a profile of {0} neurons into one of {1}",
                       other.numNeurons, numNeurons));
-  for (auto [mine, theirs] : llvm::zip_equal(counts, other.counts))
-    mine += theirs;
+  // Sum into new storage first, so that an overflow leaves this profile as
+  // it was.
+  std::optional<int64_t> samples =
+      llvm::checkedAdd(numSamples, other.numSamples);
+  if (!samples)
+    return overflowError("the merged sample count", numSamples,
+                         other.numSamples);
+  std::vector<int64_t> summed(counts.size());
+  for (size_t i = 0, e = counts.size(); i < e; ++i) {
+    std::optional<int64_t> sum = llvm::checkedAdd(counts[i], other.counts[i]);
+    if (!sum)
+      return overflowError(
+          llvm::formatv("the merged count of neuron {0} in piece {1}",
+                        i % numNeurons, i / numNeurons),
+          counts[i], other.counts[i]);
+    summed[i] = *sum;
+  }
+  counts = std::move(summed);
+  numSamples = *samples;
   for (auto [mine, theirs] : llvm::zip_equal(minimum, other.minimum))
     mine = std::min(mine, theirs);
   for (auto [mine, theirs] : llvm::zip_equal(maximum, other.maximum))
     mine = std::max(mine, theirs);
-  numSamples += other.numSamples;
   if (other.source != source)
     source = ProfileSource::Observed;
   return llvm::Error::success();

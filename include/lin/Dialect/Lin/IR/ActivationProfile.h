@@ -54,14 +54,17 @@ public:
   llvm::MutableArrayRef<int64_t> getMutableCounts() { return counts; }
   llvm::MutableArrayRef<float> getMutableMinimum() { return minimum; }
   llvm::MutableArrayRef<float> getMutableMaximum() { return maximum; }
-  void addSamples(int64_t n) { numSamples += n; }
+  /// Counts `n` more samples. Fails (leaving the profile unchanged) when `n`
+  /// is negative or the total would overflow int64.
+  llvm::Error addSamples(int64_t n);
 
   /// Combines the statistics of another shard of calibration data for the
   /// same activation: counts and sample numbers add, minima take the minimum
   /// and maxima the maximum. Fails (leaving this profile unchanged) when the
-  /// kinds or neuron counts differ. Merging is associative and commutative,
-  /// so shards may be combined in any order with identical results. A merge
-  /// with a proven profile is proven only if both are.
+  /// kinds or neuron counts differ or a sum would overflow int64. Merging is
+  /// associative and commutative, so shards may be combined in any order with
+  /// identical results. A merge with a proven profile is proven only if both
+  /// are.
   llvm::Error merge(const ActivationProfile &other);
 
 private:

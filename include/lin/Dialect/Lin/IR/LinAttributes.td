@@ -8,6 +8,17 @@ include "lin/Dialect/Lin/IR/LinEnums.td"
 include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/BuiltinAttributes.td"
 
+// An f32 array printed so that it parses back bit-identical. The stripped form
+// of DenseF32ArrayAttr (what a struct field prints) writes 7 significant digits
+// and `INF`, and reads elements as f64, so a text round trip would change
+// values and could not read non-finite ones at all.
+def Lin_ExactF32ArrayParameter
+    : AttrParameter<"::mlir::DenseF32ArrayAttr",
+                    "f32 array that round-trips exactly through text"> {
+  let parser = "::lin::parseExactF32Array($_parser)";
+  let printer = "::lin::printExactF32Array($_printer, $_self)";
+}
+
 class Lin_Attr<string name, string attrMnemonic, list<Trait> traits = []>
     : AttrDef<Lin_Dialect, name, traits> {
   let mnemonic = attrMnemonic;
@@ -25,6 +36,13 @@ def Lin_ProfileAttr : Lin_Attr<"Profile", "profile"> {
     which neuron `j` was in piece `p`, so it holds `pieces * N` entries, where
     `pieces` is 2 for `relu` / `leaky_relu` and 3 for `clamp`. Dense arrays
     keep the attribute compact for thousands of neurons.
+
+    `minimum` and `maximum` print like upstream MLIR's float attributes, so
+    that they read back bit-identical: in the short exponent form when that is
+    exact (`5.000000e-01`), else with as many significant digits as f32
+    needs, at most 9 (`1.00000012`, `1.6777216E+7`), and infinities as their
+    hexadecimal bit pattern (`0x7F800000`, `0xFF800000`). Each of these forms
+    is accepted on input; NaN extrema are rejected.
 
     Example:
 
@@ -45,8 +63,8 @@ def Lin_ProfileAttr : Lin_Attr<"Profile", "profile"> {
     EnumParameter<Lin_ProfileSource>:$source,
     "int64_t":$samples,
     "::mlir::DenseI64ArrayAttr":$counts,
-    "::mlir::DenseF32ArrayAttr":$minimum,
-    "::mlir::DenseF32ArrayAttr":$maximum
+    Lin_ExactF32ArrayParameter:$minimum,
+    Lin_ExactF32ArrayParameter:$maximum
   );
   let assemblyFormat = [{
     `<` $kind `,` $source `,` struct($samples, $counts, $minimum, $maximum) `>`
