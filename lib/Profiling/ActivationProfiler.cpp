@@ -96,6 +96,10 @@ LogicalResult ActivationProfiler::accumulate(Entry &entry,
                            << " neurons in this batch, "
                            << profile.getNumNeurons() << " before";
 
+  // Counting the samples first bounds every count by the (checked) total.
+  if (llvm::Error error = profile.addSamples(rows))
+    return op->emitError() << "lin profiler: " << llvm::toString(std::move(error));
+
   // The breakpoints as f32 thresholds with one comparison, `z > t`: a
   // breakpoint whose value belongs to the piece above becomes the float just
   // below it (z >= b is z > nextafter(b, -inf) on floats).
@@ -143,6 +147,5 @@ LogicalResult ActivationProfiler::accumulate(Entry &entry,
         counts[p * width + j] += aboveLowerEnd - aboveUpperEnd;
       }
   }
-  profile.addSamples(rows);
   return success();
 }

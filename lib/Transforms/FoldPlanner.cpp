@@ -274,3 +274,62 @@ SmallVector<double> FoldPlanner::getCandidateMergeThresholds() const {
   shares.erase(std::unique(shares.begin(), shares.end()), shares.end());
   return shares;
 }
+
+bool FoldPlan::isEmpty() const {
+  for (unsigned index = 0; index < classes.size(); ++index)
+    if (getNumMerged(index) + getNumRemoved(index) > 0)
+      return false;
+  return true;
+}
+
+FoldPlan FoldPlanner::plan(const FoldPlanOptions &options) const {
+  FoldPlan result;
+  result.thresholds = options.thresholds;
+  result.paramsBefore = getOriginalParameters();
+  auto classifyControlled = [&](const FoldThresholds &thresholds) {
+    SmallVector<LayerClassification> classes = classify(thresholds);
+    if (options.shouldFoldLayer)
+      for (auto [layer, cls] : llvm::zip_equal(graph.layers, classes))
+        if (!options.shouldFoldLayer(layer))
+          cls = LayerClassification();
+    return classes;
+  };
+  auto costAt = [&](double mergeThreshold) {
+    FoldThresholds thresholds = options.thresholds;
+    thresholds.merge = mergeThreshold;
+    SmallVector<LayerClassification> classes = classifyControlled(thresholds);
+    return simulate(classes, select(classes, options.policy));
+  };
+
+  result.classes = classifyControlled(result.thresholds);
+  if (options.targetSize) {
+    TargetSizeOutcome outcome;
+    int64_t goal =
+        static_cast<int64_t>(*options.targetSize * double(result.paramsBefore));
+    SmallVector<double> candidates;
+    for (double share : getCandidateMergeThresholds())
+      if (share <= options.thresholds.merge && share > 0.0)
+        candidates.push_back(share);
+    outcome.reached = costAt(options.thresholds.merge) <= goal;
+    if (!outcome.reached && !candidates.empty()) {
+      size_t lo = 0, hi = candidates.size() - 1;
+      outcome.reached = costAt(candidates[hi]) <= goal;
+      if (!outcome.reached)
+        lo = hi;
+      while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (costAt(candidates[mid]) <= goal)
+          hi = mid;
+        else
+          lo = mid + 1;
+      }
+      result.thresholds.merge = candidates[lo];
+      result.classes = classifyControlled(result.thresholds);
+      outcome.lowered = true;
+    }
+    result.targetSize = outcome;
+  }
+  result.mergeLayers = select(result.classes, options.policy);
+  result.predictedParamsAfter = simulate(result.classes, result.mergeLayers);
+  return result;
+}

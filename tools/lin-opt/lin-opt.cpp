@@ -22,7 +22,6 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   lin::registerLinPasses();
-  lin::registerLinPipelines();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

@@ -8,7 +8,8 @@
 // (keep, merge into a skip matmul, or remove as a constant), and chooses
 // which layers merge. Works on shapes only: the parameter count of any choice
 // is simulated exactly without touching weights, so policies can compare
-// choices cheaply.
+// choices cheaply. plan() makes the whole decision, a FoldPlan, which
+// applyFoldPlan (FoldRewrite.h) carries out.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,12 +17,14 @@
 #define LIN_TRANSFORMS_FOLDPLANNER_H
 
 #include "lin/Analysis/LayerGraph.h"
+#include "lin/Transforms/FoldEnums.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
-namespace lin {
+#include <optional>
 
-enum class FoldPolicy { Cost, Paper, All };
+namespace lin {
 
 /// What happens to the neurons of one layer.
 struct LayerClassification {
@@ -36,6 +39,50 @@ struct LayerClassification {
 struct FoldThresholds {
   double merge = 1.0;
   double remove = 1.0;
+};
+
+/// What to plan for.
+struct FoldPlanOptions {
+  FoldThresholds thresholds;
+  FoldPolicy policy = FoldPolicy::Cost;
+  /// Lower the merge threshold along the neurons' own shares until the
+  /// parameters are at most this fraction of the original.
+  std::optional<double> targetSize;
+  /// Control: layers for which this returns false are left alone (as
+  /// upstream's fusion patterns take a control function).
+  llvm::function_ref<bool(const Layer &)> shouldFoldLayer = nullptr;
+};
+
+/// How a target size was met, for the caller to report.
+struct TargetSizeOutcome {
+  /// Whether the goal was reached (otherwise the plan folds every neuron
+  /// with a non-zero share, the closest it gets).
+  bool reached = false;
+  /// Whether the merge threshold had to be lowered at all.
+  bool lowered = false;
+};
+
+/// A complete decision, made on shapes: per layer, its neurons'
+/// classification and whether its mergeable neurons merge.
+struct FoldPlan {
+  llvm::SmallVector<LayerClassification> classes;
+  llvm::SmallVector<bool> mergeLayers;
+  /// The thresholds used (the merge threshold lowered by a target size).
+  FoldThresholds thresholds;
+  /// Parameters of the layer graph before, and predicted after, the fold.
+  int64_t paramsBefore = 0;
+  int64_t predictedParamsAfter = 0;
+  std::optional<TargetSizeOutcome> targetSize;
+
+  /// Whether the plan changes anything.
+  bool isEmpty() const;
+  /// Neurons of layer `index` that merge / are removed.
+  int64_t getNumMerged(unsigned index) const {
+    return mergeLayers[index] ? classes[index].merge.size() : 0;
+  }
+  int64_t getNumRemoved(unsigned index) const {
+    return classes[index].remove.size();
+  }
 };
 
 class FoldPlanner {
@@ -68,6 +115,12 @@ public:
   /// The identity-piece shares of all neurons of foldable layers, sorted
   /// descending and unique: the thresholds worth trying for target-size.
   llvm::SmallVector<double> getCandidateMergeThresholds() const;
+
+  /// The whole decision: classification, the policy's choice of layers and,
+  /// with a target size, the largest merge threshold meeting it (the cost
+  /// only falls as the threshold falls, so bisection over the neurons' own
+  /// shares finds it).
+  FoldPlan plan(const FoldPlanOptions &options) const;
 
 private:
   const LayerGraph &graph;

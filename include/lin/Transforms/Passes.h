@@ -8,18 +8,23 @@
 #define LIN_TRANSFORMS_PASSES_H
 
 #include "lin/Dialect/Lin/IR/LinDialect.h"
+#include "lin/Transforms/FoldEnums.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
 
 namespace lin {
 
 #define GEN_PASS_DECL
 #include "lin/Transforms/Passes.h.inc"
 
-/// Registers the registered pass pipelines (linearity-compress).
-void registerLinPipelines();
+/// Adds the compression pipeline to `pm` (anchored on builtin.module):
+/// linearity-profile and linearity-fold with `options`, then canonicalize
+/// and cse. The linearity-compress pass runs exactly this.
+void buildLinearityCompressPipeline(mlir::OpPassManager &pm,
+                                    const LinearityCompressOptions &options);
 
 #define GEN_PASS_REGISTRATION
 #include "lin/Transforms/Passes.h.inc"

@@ -9,6 +9,58 @@
 
 include "mlir/Pass/PassBase.td"
 
+// Option lists are shared: linearity-compress takes the options of the passes
+// it runs, declared once here.
+defvar LinearityProfileOptions = [
+    ListOption<"dataFiles", "data", "std::string",
+               "Calibration .npy files, one per function argument">,
+    Option<"functionName", "function", "std::string", /*default=*/"\"\"",
+           "Function to profile (default: the only public function)">,
+    Option<"batchSize", "batch", "int64_t", /*default=*/"512",
+           "Samples per batch for a dynamic batch dimension">,
+    Option<"maxSamples", "max-samples", "int64_t", /*default=*/"-1",
+           "Profile at most this many samples (-1: all)">,
+    Option<"quiet", "quiet", "bool", /*default=*/"false",
+           "Do not print progress on stderr">
+];
+
+defvar LinearityFoldOptions = [
+    Option<"threshold", "threshold", "double", /*default=*/"1.0",
+           "Minimum share of samples in one piece for a neuron to fold">,
+    Option<"mergeThreshold", "merge-threshold", "double", /*default=*/"-1.0",
+           "Threshold for identity pieces (default: threshold)">,
+    Option<"removeThreshold", "remove-threshold", "double", /*default=*/"-1.0",
+           "Threshold for constant and sloped pieces (default: threshold)">,
+    Option<"policy", "policy", "::lin::FoldPolicy",
+           /*default=*/"::lin::FoldPolicy::Cost",
+           "Which layers with mergeable neurons merge them",
+           [{::llvm::cl::values(
+             clEnumValN(::lin::FoldPolicy::Cost, "cost",
+                        "minimise the parameters exactly over the layers"),
+             clEnumValN(::lin::FoldPolicy::Paper, "paper",
+                        "the reference rule (n + m + 1) k > n m per layer"),
+             clEnumValN(::lin::FoldPolicy::All, "all",
+                        "merge every qualifying neuron"))}]>,
+    Option<"targetSize", "target-size", "double", /*default=*/"-1.0",
+           "Lower the thresholds along the neurons' rates until parameters "
+           "are at most this fraction of the original (-1: off)">,
+    Option<"reportFile", "report", "std::string", /*default=*/"\"\"",
+           "Write a JSON report of the fold to this file">,
+    Option<"weightLayout", "weight-layout", "::lin::WeightLayout",
+           /*default=*/"::lin::WeightLayout::InOut",
+           "Layout of the emitted weight constants",
+           [{::llvm::cl::values(
+             clEnumValN(::lin::WeightLayout::InOut, "in-out",
+                        "[in, out] constants, plain linalg.matmul"),
+             clEnumValN(::lin::WeightLayout::OutIn, "out-in",
+                        "[out, in] constants (nn.Linear's layout) read "
+                        "through a transposed indexing map"))}]>,
+    Option<"keepProfiles", "keep-profiles", "bool", /*default=*/"false",
+           "Keep lin.profile attributes on the remaining activations">,
+    Option<"verbose", "verbose", "bool", /*default=*/"false",
+           "Print the per-layer report table on stderr">
+];
+
 def LinearityProfile : Pass<"linearity-profile", "::mlir::ModuleOp"> {
   let summary = "Profile piecewise-linear activations on calibration data";
   let description = [{
@@ -36,18 +88,7 @@ def LinearityProfile : Pass<"linearity-profile", "::mlir::ModuleOp"> {
     lin-opt model.mlir --linearity-profile="data=calib.npy batch=512"
     ```
   }];
-  let options = [
-    ListOption<"dataFiles", "data", "std::string",
-               "Calibration .npy files, one per function argument">,
-    Option<"functionName", "function", "std::string", /*default=*/"\"\"",
-           "Function to profile (default: the only public function)">,
-    Option<"batchSize", "batch", "int64_t", /*default=*/"512",
-           "Samples per batch for a dynamic batch dimension">,
-    Option<"maxSamples", "max-samples", "int64_t", /*default=*/"-1",
-           "Profile at most this many samples (-1: all)">,
-    Option<"quiet", "quiet", "bool", /*default=*/"false",
-           "Do not print progress on stderr">
-  ];
+  let options = LinearityProfileOptions;
   let statistics = [
     Statistic<"numActivations", "activations",
               "Number of activations profiled">,
@@ -80,7 +121,9 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     `(n + m + 1) k > n m`, `all` folds every qualifying neuron.
 
     The output is plain upstream IR (no lin attributes unless
-    `keep-profiles`). Activations that cannot be folded (non-constant weights,
+    `keep-profiles`); `weight-layout` chooses how weight constants are laid
+    out (`[in, out]` for a plain linalg.matmul, or `[out, in]` read through a
+    transposed indexing map, as torch-mlir emits nn.Linear). Activations that cannot be folded (non-constant weights,
     unsupported producers or consumers) stay untouched, with a remark saying
     why.
 
@@ -90,25 +133,7 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     statistics out, so `-mlir-pass-statistics` shows them only with an LLVM
     built with statistics enabled.)
   }];
-  let options = [
-    Option<"threshold", "threshold", "double", /*default=*/"1.0",
-           "Minimum share of samples in one piece for a neuron to fold">,
-    Option<"mergeThreshold", "merge-threshold", "double", /*default=*/"-1.0",
-           "Threshold for identity pieces (default: threshold)">,
-    Option<"removeThreshold", "remove-threshold", "double", /*default=*/"-1.0",
-           "Threshold for constant and sloped pieces (default: threshold)">,
-    Option<"policy", "policy", "std::string", /*default=*/"\"cost\"",
-           "Which layers to fold: cost, paper or all">,
-    Option<"targetSize", "target-size", "double", /*default=*/"-1.0",
-           "Lower the thresholds along the neurons' rates until parameters "
-           "are at most this fraction of the original (-1: off)">,
-    Option<"reportFile", "report", "std::string", /*default=*/"\"\"",
-           "Write a JSON report of the fold to this file">,
-    Option<"keepProfiles", "keep-profiles", "bool", /*default=*/"false",
-           "Keep lin.profile attributes on the remaining activations">,
-    Option<"verbose", "verbose", "bool", /*default=*/"false",
-           "Print the per-layer report table on stderr">
-  ];
+  let options = LinearityFoldOptions;
   let statistics = [
     Statistic<"numLayersFolded", "layers-folded",
               "Number of activations with neurons folded">,
@@ -122,6 +147,29 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
               "Parameters of the affine layers after folding">
   ];
   let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def LinearityCompress : Pass<"linearity-compress", "::mlir::ModuleOp"> {
+  let summary = "Profile, fold and clean up: the whole compression";
+  let description = [{
+    Runs the pipeline built by `lin::buildLinearityCompressPipeline`:
+    `linearity-profile`, `linearity-fold`, `canonicalize`, `cse`. It takes
+    every option of `linearity-profile` and `linearity-fold` (the option
+    lists are shared in ODS, so they cannot drift apart) and hands each to
+    its pass.
+
+    ```
+    lin-opt model.mlir --linearity-compress="data=calib.npy threshold=1.0" \
+      -o compressed.mlir
+    ```
+  }];
+  let options = !listconcat(LinearityProfileOptions, LinearityFoldOptions);
+  let dependentDialects = [
+    "::lin::LinDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::tensor::TensorDialect"

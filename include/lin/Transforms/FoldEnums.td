@@ -1,0 +1,37 @@
+//===- FoldEnums.td - Choices of the linearity fold -------*- tablegen -*-===//
+//
+// Part of the lin project: linearity-based compression of neural networks.
+//
+//===----------------------------------------------------------------------===//
+//
+// The enumerated options of the fold, shared by the library API (FoldPlanner,
+// FoldEmission) and the passes' options (Passes.td names them with
+// cl::values); stringify/symbolize come from here too.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIN_TRANSFORMS_FOLDENUMS_TD
+#define LIN_TRANSFORMS_FOLDENUMS_TD
+
+include "mlir/IR/EnumAttr.td"
+
+def Lin_FoldPolicy : I32EnumAttr<"FoldPolicy",
+    "which layers with mergeable neurons merge them", [
+      I32EnumAttrCase<"Cost", 0, "cost">,
+      I32EnumAttrCase<"Paper", 1, "paper">,
+      I32EnumAttrCase<"All", 2, "all">
+    ]> {
+  let cppNamespace = "::lin";
+  let genSpecializedAttr = 0;
+}
+
+def Lin_WeightLayout : I32EnumAttr<"WeightLayout",
+    "how emitted matmuls hold their weight constants", [
+      I32EnumAttrCase<"InOut", 0, "in-out">,
+      I32EnumAttrCase<"OutIn", 1, "out-in">
+    ]> {
+  let cppNamespace = "::lin";
+  let genSpecializedAttr = 0;
+}
+
+#endif // LIN_TRANSFORMS_FOLDENUMS_TD

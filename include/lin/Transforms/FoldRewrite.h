@@ -1,0 +1,65 @@
+//===- FoldRewrite.h - The linearity fold as a library ----------*- C++ -*-===//
+//
+// Part of the lin project: linearity-based compression of neural networks.
+//
+//===----------------------------------------------------------------------===//
+//
+// The fold as reusable functions, the way upstream exposes its transforms
+// (linalg::fuseElementwiseOps): build the LayerGraph of a function (an
+// analysis), plan with FoldPlanner, then applyFoldPlan rewrites the function.
+// The linearity-fold pass is a thin driver around these; other tools can
+// plan differently, or emit another weight layout, with the same rewrite.
+//
+//   ConstantEvaluator constants(/*emitErrors=*/false, /*memoise=*/false);
+//   LayerGraph graph = LayerGraph::build(func, constants);
+//   FoldPlan plan = FoldPlanner(graph).plan(planOptions);
+//   IRRewriter rewriter(func.getContext());
+//   FailureOr<FoldResult> result =
+//       applyFoldPlan(rewriter, func, graph, plan, emissionOptions);
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIN_TRANSFORMS_FOLDREWRITE_H
+#define LIN_TRANSFORMS_FOLDREWRITE_H
+
+#include "lin/Analysis/LayerGraph.h"
+#include "lin/Transforms/FoldEmission.h"
+#include "lin/Transforms/FoldPlanner.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <string>
+
+namespace lin {
+
+/// What the fold did to one layer.
+struct LayerFoldResult {
+  std::string name;
+  int64_t neurons = 0, merged = 0, removed = 0, kept = 0;
+  /// Parameters of the layer's pre-activation before and after.
+  int64_t paramsBefore = 0, paramsAfter = 0;
+};
+
+/// What the fold did to one function.
+struct FoldResult {
+  std::string function;
+  /// Parameters of the layer graph (all sinks) before and after.
+  int64_t paramsBefore = 0, paramsAfter = 0;
+  llvm::SmallVector<LayerFoldResult> layers;
+};
+
+/// Rewrites `func` as `plan` says: new pre-activations and activations for
+/// the changed layers, the changed output sinks re-emitted, then the old
+/// layers removed as dead code. `graph` must be the graph `plan` was made on
+/// (its forms are consumed). Nothing is rewritten before the fold algebra is
+/// complete, so a failure leaves `func` untouched.
+mlir::FailureOr<FoldResult> applyFoldPlan(mlir::RewriterBase &rewriter,
+                                          mlir::func::FuncOp func,
+                                          LayerGraph &graph,
+                                          const FoldPlan &plan,
+                                          const FoldEmissionOptions &options);
+
+} // namespace lin
+
+#endif // LIN_TRANSFORMS_FOLDREWRITE_H

@@ -1,0 +1,113 @@
+//===- FoldRewrite.cpp - The linearity fold as a library ------------------===//
+//
+// Part of the lin project: linearity-based compression of neural networks.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lin/Transforms/FoldRewrite.h"
+#include "lin/Dialect/Lin/IR/ActivationProfile.h"
+#include "lin/Dialect/Lin/IR/LinDialect.h"
+#include "lin/Transforms/FoldAlgebra.h"
+
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+using namespace lin;
+
+/// The profile of the kept neurons only.
+static ProfileAttr shrinkProfile(ProfileAttr profile, ArrayRef<int64_t> kept) {
+  ActivationProfile full = ActivationProfile::fromAttr(profile);
+  ActivationProfile shrunk(full.getKind(), kept.size(), full.getSource());
+  // A fresh profile takes any valid sample count.
+  llvm::cantFail(shrunk.addSamples(full.getNumSamples()));
+  for (auto [i, j] : llvm::enumerate(kept)) {
+    for (unsigned p = 0; p < full.getNumPieces(); ++p)
+      shrunk.getMutableCounts()[p * kept.size() + i] = full.getCount(p, j);
+    shrunk.getMutableMinimum()[i] = full.getMinimum(j);
+    shrunk.getMutableMaximum()[i] = full.getMaximum(j);
+  }
+  return shrunk.toAttr(profile.getContext());
+}
+
+FailureOr<FoldResult> lin::applyFoldPlan(RewriterBase &rewriter,
+                                         func::FuncOp func, LayerGraph &graph,
+                                         const FoldPlan &plan,
+                                         const FoldEmissionOptions &options) {
+  if (plan.classes.size() != graph.layers.size() ||
+      plan.mergeLayers.size() != graph.layers.size())
+    return func.emitError()
+           << "linearity-fold: the plan has " << plan.classes.size()
+           << " layers but the function has " << graph.layers.size();
+
+  FoldedForms folded = foldAffineForms(graph, plan);
+  MutableArrayRef<AffineForm> forms = folded.forms;
+
+  FoldResult result;
+  result.function = func.getSymName().str();
+  for (auto [index, layer] : llvm::enumerate(graph.layers)) {
+    LayerFoldResult row;
+    row.name = llvm::formatv(
+                   "{0}_{1}",
+                   stringifyActivationKind(layer.activation.getKind()), index)
+                   .str();
+    row.neurons = layer.width;
+    row.merged = plan.getNumMerged(index);
+    row.removed = plan.getNumRemoved(index);
+    row.kept = row.neurons - row.merged - row.removed;
+    row.paramsBefore = folded.paramsBefore[layer.preActivationSink];
+    row.paramsAfter = forms[layer.preActivationSink].getNumParameters();
+    result.layers.push_back(row);
+  }
+  for (int64_t params : folded.paramsBefore)
+    result.paramsBefore += params;
+  result.paramsAfter = folded.getNumParameters();
+
+  // Unchanged forms are not emitted: drop their weights now.
+  for (auto [form, isChanged] : llvm::zip_equal(forms, folded.changed))
+    if (!isChanged)
+      form = AffineForm();
+
+  // Materialise, in program order: new pre-activations and activations for
+  // changed layers, then the changed output sinks. Each form is released as
+  // soon as it is emitted (the constants hold the weights from then on).
+  DenseMap<Value, Value> rootMap;
+  Value fallbackBatch;
+  for (BlockArgument arg : func.getArguments())
+    if (auto type = dyn_cast<RankedTensorType>(arg.getType()))
+      if (type.getRank() > 0 && !fallbackBatch)
+        fallbackBatch = arg;
+  OpBuilder::InsertionGuard guard(rewriter);
+  for (auto [index, layer] : llvm::enumerate(graph.layers)) {
+    unsigned pre = layer.preActivationSink;
+    if (!folded.changed[pre] || folded.keptNeurons[index].empty())
+      continue; // Unchanged, or entirely folded: nothing reads it any more.
+    Operation *activationOp = layer.activation.getOperation();
+    rewriter.setInsertionPoint(activationOp);
+    Location loc = activationOp->getLoc();
+    Value z = emitAffineForm(rewriter, loc, forms[pre], rootMap, fallbackBatch,
+                             options);
+    forms[pre] = AffineForm();
+    Value a = emitActivation(rewriter, loc, layer.activation, z);
+    if (options.keepProfiles)
+      a.getDefiningOp()->setAttr(
+          LinDialect::getProfileAttrName(),
+          shrinkProfile(layer.profile, folded.keptNeurons[index]));
+    rootMap[layer.activation.getResult()] = a;
+  }
+  for (auto [index, sink] : llvm::enumerate(graph.sinks)) {
+    if (sink.layer || !folded.changed[index])
+      continue;
+    Value old = sink.form.value;
+    Operation *def = old.getDefiningOp();
+    rewriter.setInsertionPoint(def);
+    Value replacement = emitAffineForm(rewriter, def->getLoc(), forms[index],
+                                       rootMap, fallbackBatch, options);
+    forms[index] = AffineForm();
+    rewriter.replaceAllUsesWith(old, replacement);
+  }
+
+  // Remove what no longer has users (the old layers).
+  (void)runRegionDCE(rewriter, func.getBody());
+  return result;
+}

@@ -1,0 +1,99 @@
+//===- LinearityCompress.cpp - Profile, fold, clean up --------------------===//
+//
+// Part of the lin project: linearity-based compression of neural networks.
+//
+//===----------------------------------------------------------------------===//
+//
+// linearity-compress = linearity-profile + linearity-fold + canonicalize +
+// cse. Its options are the concatenation of the two passes' ODS option lists;
+// here each is handed to the pass that owns it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lin/Transforms/Passes.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+
+namespace lin {
+#define GEN_PASS_DEF_LINEARITYCOMPRESS
+#include "lin/Transforms/Passes.h.inc"
+} // namespace lin
+
+using namespace mlir;
+using namespace lin;
+
+// Every field of the passes' option structs must be forwarded below. These
+// bindings stop compiling when an option is added to either pass (the
+// number of names must match the number of fields), pointing here.
+[[maybe_unused]] static void checkForwardedOptions(
+    const LinearityProfileOptions &profile, const LinearityFoldOptions &fold) {
+  [[maybe_unused]] auto &[dataFiles, functionName, batchSize, maxSamples,
+                          quiet] = profile;
+  [[maybe_unused]] auto &[threshold, mergeThreshold, removeThreshold, policy,
+                          targetSize, reportFile, weightLayout, keepProfiles,
+                          verbose] = fold;
+}
+
+void lin::buildLinearityCompressPipeline(
+    OpPassManager &pm, const LinearityCompressOptions &options) {
+  LinearityProfileOptions profile;
+  profile.dataFiles = options.dataFiles;
+  profile.functionName = options.functionName;
+  profile.batchSize = options.batchSize;
+  profile.maxSamples = options.maxSamples;
+  profile.quiet = options.quiet;
+  pm.addPass(createLinearityProfile(profile));
+
+  LinearityFoldOptions fold;
+  fold.threshold = options.threshold;
+  fold.mergeThreshold = options.mergeThreshold;
+  fold.removeThreshold = options.removeThreshold;
+  fold.policy = options.policy;
+  fold.targetSize = options.targetSize;
+  fold.reportFile = options.reportFile;
+  fold.weightLayout = options.weightLayout;
+  fold.keepProfiles = options.keepProfiles;
+  fold.verbose = options.verbose;
+  pm.addPass(createLinearityFold(fold));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+namespace {
+struct LinearityCompressPass
+    : lin::impl::LinearityCompressBase<LinearityCompressPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    // The pass's own option members, as the options struct. The binding
+    // stops compiling when LinearityCompressOptions gains a field that is
+    // not copied here.
+    LinearityCompressOptions options;
+    [[maybe_unused]] auto &[dataFiles_, functionName_, batchSize_,
+                            maxSamples_, quiet_, threshold_, mergeThreshold_,
+                            removeThreshold_, policy_, targetSize_,
+                            reportFile_, weightLayout_, keepProfiles_,
+                            verbose_] = options;
+    options.dataFiles.assign(dataFiles.begin(), dataFiles.end());
+    options.functionName = functionName;
+    options.batchSize = batchSize;
+    options.maxSamples = maxSamples;
+    options.quiet = quiet;
+    options.threshold = threshold;
+    options.mergeThreshold = mergeThreshold;
+    options.removeThreshold = removeThreshold;
+    options.policy = policy;
+    options.targetSize = targetSize;
+    options.reportFile = reportFile;
+    options.weightLayout = weightLayout;
+    options.keepProfiles = keepProfiles;
+    options.verbose = verbose;
+
+    OpPassManager pipeline(ModuleOp::getOperationName());
+    buildLinearityCompressPipeline(pipeline, options);
+    if (failed(runPipeline(pipeline, getOperation())))
+      signalPassFailure();
+  }
+};
+} // namespace
