@@ -16,7 +16,7 @@ In one run, on the same file, it measures:
   * fold: lin-opt --linearity-fold on the same file, writing bytecode;
   * GEMM: OpenBLAS (the system libopenblas, through ctypes) computing the
     merged matrices of the same fold alone, shape by shape;
-  * peak resident memory of the fold run (GNU time).
+  * peak resident memory of the fold run (its ru_maxrss, as GNU time reports it).
 Target: fold - (parse + print) <= 2 x GEMM, peak memory <= 3 x weights.
 
 Usage:  .venv/bin/python benchmarks/fold_large.py [--width 4096] [--layers 8]
@@ -30,8 +30,6 @@ import ctypes
 import ctypes.util
 import json
 import os
-import re
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -39,74 +37,46 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "python"))
+
+from lin_testing.mlp_ir import Activation, Deferred, Dense, Mlp, format_profile  # noqa: E402
+from lin_toolchain import find_tool, run_measured, run_tool  # noqa: E402
+
 CACHE = REPO / "benchmarks" / ".cache"
-LIN_OPT = REPO / "build" / "bin" / "lin-opt"
-MLIR_OPT = Path("/usr/lib/llvm-22/bin/mlir-opt")
-ID = "affine_map<(d0, d1) -> (d0, d1)>"
-ROW = "affine_map<(d0, d1) -> (d1)>"
 
 
 def write_model(path: Path, width: int, layers: int, seed: int) -> dict:
     """Writes the text IR (hex dense_resource blobs) and returns the plan of
     always-active / always-inactive neurons per hidden layer."""
     rng = np.random.default_rng(seed)
-    plan = {}
+    plan, profiles, dense = {}, [], []
+    samples = 100
+    for i in range(layers):
+        # The weights are drawn while the file is written, one blob at a time.
+        weight = Deferred((width, width), lambda: rng.normal(0, 1 / np.sqrt(width), size=(width, width)))
+        bias = Deferred((width,), lambda: rng.normal(0, 0.1, size=width))
+        hidden = i < layers - 1
+        dense.append(Dense(weight, bias, Activation.relu("select") if hidden else None, "torch",
+                           weight_encoding="resource", bias_encoding="resource"))
+        if not hidden:
+            break
+        # 0 dead (20 %), 1 always active (55 %: merging pays when more
+        # than about half of a square layer's neurons merge), 2 mixed.
+        piece = rng.choice([0, 1, 2], p=[0.2, 0.55, 0.25], size=width)
+        plan[i] = piece
+        inactive = np.where(piece == 0, samples, np.where(piece == 1, 0, 50))
+        profiles.append(format_profile(
+            "relu", samples, np.concatenate([inactive, samples - inactive]),
+            minimum=np.where(piece != 1, -1.0, 0.5), maximum=np.where(piece != 0, 1.0, -0.5)))
     with open(path, "w") as f:
-        t = f"tensor<?x{width}xf32>"
-        f.write(f"func.func @main(%x: {t}) -> {t} {{\n")
-        f.write("  %zero = arith.constant 0.0 : f32\n  %c0 = arith.constant 0 : index\n")
-        f.write(f"  %n = tensor.dim %x, %c0 : {t}\n")
-        h = "%x"
-        for i in range(layers):
-            f.write(f"  %wt{i} = arith.constant dense_resource<w{i}> : tensor<{width}x{width}xf32>\n")
-            f.write(f"  %b{i} = arith.constant dense_resource<b{i}> : tensor<{width}xf32>\n")
-            f.write(f"  %te{i} = tensor.empty() : tensor<{width}x{width}xf32>\n")
-            f.write(f"  %w{i} = linalg.transpose ins(%wt{i} : tensor<{width}x{width}xf32>) outs(%te{i} : tensor<{width}x{width}xf32>) permutation = [1, 0]\n")
-            f.write(f"  %e{i} = tensor.empty(%n) : {t}\n")
-            f.write(f"  %f{i} = linalg.fill ins(%zero : f32) outs(%e{i} : {t}) -> {t}\n")
-            f.write(f"  %m{i} = linalg.matmul ins({h}, %w{i} : {t}, tensor<{width}x{width}xf32>) outs(%f{i} : {t}) -> {t}\n")
-            f.write(f"  %z{i} = linalg.generic {{indexing_maps = [{ID}, {ROW}, {ID}], iterator_types = [\"parallel\", \"parallel\"]}} ins(%m{i}, %b{i} : {t}, tensor<{width}xf32>) outs(%e{i} : {t}) {{\n")
-            f.write("  ^bb0(%in: f32, %bias: f32, %out: f32):\n    %s = arith.addf %in, %bias : f32\n    linalg.yield %s : f32\n")
-            f.write(f"  }} -> {t}\n")
-            if i == layers - 1:
-                h = f"%z{i}"
-                break
-            # 0 dead (20 %), 1 always active (55 %: merging pays when more
-            # than about half of a square layer's neurons merge), 2 mixed.
-            piece = rng.choice([0, 1, 2], p=[0.2, 0.55, 0.25], size=width)
-            plan[i] = piece
-            samples = 100
-            inactive = np.where(piece == 0, samples, np.where(piece == 1, 0, 50))
-            counts = ", ".join(map(str, np.concatenate([inactive, samples - inactive])))
-            mins = ", ".join("-1.0" if p != 1 else "0.5" for p in piece)
-            maxs = ", ".join("1.0" if p != 0 else "-0.5" for p in piece)
-            profile = (f"#lin.profile<relu, observed, samples = {samples}, counts = [{counts}], "
-                       f"minimum = [{mins}], maximum = [{maxs}]>")
-            f.write(f"  %a{i} = linalg.generic {{indexing_maps = [{ID}, {ID}], iterator_types = [\"parallel\", \"parallel\"]}} ins(%z{i} : {t}) outs(%e{i} : {t}) attrs = {{lin.profile = {profile}}} {{\n")
-            f.write("  ^bb0(%in: f32, %out: f32):\n    %c = arith.cmpf ugt, %in, %zero : f32\n    %r = arith.select %c, %in, %zero : f32\n    linalg.yield %r : f32\n")
-            f.write(f"  }} -> {t}\n")
-            h = f"%a{i}"
-        f.write(f"  return {h} : {t}\n}}\n")
-        f.write("\n{-#\n  dialect_resources: {\n    builtin: {\n")
-        for i in range(layers):
-            w = rng.normal(0, 1 / np.sqrt(width), size=(width, width)).astype("<f4")
-            b = rng.normal(0, 0.1, size=width).astype("<f4")
-            f.write(f"      w{i}: \"0x04000000{w.tobytes().hex()}\",\n")
-            f.write(f"      b{i}: \"0x04000000{b.tobytes().hex()}\"{',' if i < layers - 1 else ''}\n")
-        f.write("    }\n  }\n#-}\n")
+        Mlp(dense, batch=None).write(f, profiles)
     return plan
 
 
-def timed(args: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of a command, via GNU time."""
-    start = time.perf_counter()
-    result = subprocess.run(["/usr/bin/time", "-f", "%M"] + args,
-                            capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    if result.returncode != 0:
-        sys.exit(f"failed: {' '.join(args)}\n{result.stderr[-2000:]}")
-    rss = int(result.stderr.strip().splitlines()[-1])
-    return seconds, rss
+def timed(args: list) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of a command."""
+    measured = run_measured(args)
+    return measured.seconds, measured.peak_rss_kib
 
 
 def gemm_seconds(shapes: list[tuple[int, int, int]], repeats: int = 3) -> float:
@@ -168,15 +138,15 @@ def main() -> None:
         print(f"writing {text} ...", flush=True)
         plan = write_model(text, args.width, args.layers, args.seed)
         np.savez(plan_file, **{str(k): v for k, v in plan.items()})
-        subprocess.run([str(LIN_OPT), str(text), "-emit-bytecode", "-o", str(bytecode)], check=True)
+        run_tool(["lin-opt", text, "-emit-bytecode", "-o", bytecode])
         text.unlink()
     weights_bytes = args.layers * (args.width * args.width + args.width) * 4
 
     folded = stem.with_suffix(".folded.mlirbc")
     report = stem.with_suffix(".report.json")
-    parse_cmd = [str(MLIR_OPT), str(bytecode), "-allow-unregistered-dialect",
+    parse_cmd = [find_tool("mlir-opt"), str(bytecode), "-allow-unregistered-dialect",
                  "-emit-bytecode", "-o", "/dev/null"]
-    fold_cmd = [str(LIN_OPT), str(bytecode), "-emit-bytecode", "-o", str(folded),
+    fold_cmd = [find_tool("lin-opt"), str(bytecode), "-emit-bytecode", "-o", str(folded),
                 f"--linearity-fold=report={report}"]
     # The machine is shared and noisy: interleave the measurements and keep
     # the best of each, so that all three see the same conditions.

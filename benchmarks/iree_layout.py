@@ -17,6 +17,7 @@ Writes results/iree_layout_<model>.json.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -30,7 +31,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "python"))
 
-from paper_tables import iree_compile, iree_predict, latency  # noqa: E402
+from lin_toolchain.iree import compile_iree, run_in_batches  # noqa: E402
+from paper_tables import latency  # noqa: E402
 
 TRANSPOSED_B = ("indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, "
                 "affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>]")
@@ -65,7 +67,11 @@ def transpose_b(text: str) -> tuple[str, int]:
 
 
 def main() -> int:
-    d, cfg = Path(sys.argv[1]), sys.argv[2]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("model_dir", type=Path, help="a paper_tables.py cache entry, e.g. benchmarks/.cache/fmnist_paper")
+    parser.add_argument("config", help="a folded configuration in its work/, e.g. paper-m0.8-r0.99")
+    args = parser.parse_args()
+    d, cfg = args.model_dir, args.config
     folded = (d / "work" / f"{cfg}.mlir").read_text()
     transposed, n = transpose_b(folded)
     (d / "work" / f"{cfg}.transposed.mlir").write_text(transposed)
@@ -73,8 +79,8 @@ def main() -> int:
     texts = {"original": (d / "model.mlir").read_text(), "folded": folded, "folded_transposed_b": transposed}
     calls, out = {}, {"model": d.name, "config": cfg, "matmuls_rewritten": n, "accuracy": {}, "latency_ms": {}}
     for k, t in texts.items():
-        calls[k], _ = iree_compile(t, "host")
-        out["accuracy"][k] = float((iree_predict(calls[k], x).argmax(1) == y).mean())
+        calls[k] = compile_iree(t, target_cpu="host", generalize_on_error=True)
+        out["accuracy"][k] = float((run_in_batches(calls[k], x, 1000).argmax(1) == y).mean())
     for b in (1, 256):
         lat = latency(calls, x, b, 5.0)
         out["latency_ms"][f"batch{b}"] = {k: round(lat[k] * 1e3, 3) for k in calls}

@@ -38,13 +38,16 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "python"))
 
-from lin_frontend.models import DEFAULT_CACHE, MODELS, ensure_models  # noqa: E402
+from lin_models import DEFAULT_CACHE, MODELS, ensure_models  # noqa: E402
+from lin_toolchain import find_tool, run_tool  # noqa: E402
+from lin_toolchain.iree import compile_module, load_module, run_in_batches  # noqa: E402
 
 MERGE_THRESHOLDS = (1.0, 0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4)
 REMOVE_THRESHOLDS = (1.0, 0.99)
@@ -66,14 +69,15 @@ def log(msg: str) -> None:
 
 
 class Tools:
-    """lin-opt and lin-run, copied to ``snapshot_dir`` first so that a rebuild
-    of build/bin during the run cannot swap the binaries under it."""
+    """lin-opt and lin-run (from ``bin_dir``, else found by
+    lin_toolchain.find_tool), copied to ``snapshot_dir`` first so that a
+    rebuild of build/bin during the run cannot swap the binaries under it."""
 
-    def __init__(self, bin_dir: Path, snapshot_dir: Path):
+    def __init__(self, bin_dir: Optional[Path], snapshot_dir: Path):
         snapshot_dir.mkdir(parents=True, exist_ok=True)
         self.hashes = {}
         for tool in ("lin-opt", "lin-run"):
-            src = bin_dir / tool
+            src = bin_dir / tool if bin_dir else Path(find_tool(tool, required=False) or tool)
             if not os.access(src, os.X_OK):
                 sys.exit(f"{src} not found: build lin first (ninja -C build)")
             for _ in range(30):          # a concurrent link may be writing it
@@ -87,32 +91,25 @@ class Tools:
         self.lin_opt = str(snapshot_dir / "lin-opt")
         self.lin_run = str(snapshot_dir / "lin-run")
 
-    @staticmethod
-    def _run(args, what: str) -> str:
-        r = subprocess.run([str(a) for a in args], capture_output=True, text=True)
-        if r.returncode != 0:
-            raise RuntimeError(f"{what} failed ({r.returncode}): {' '.join(map(str, args))}\n{r.stderr}")
-        return r.stdout
-
     def profile(self, model: Path, calib: Path, out: Path) -> float:
         t0 = time.time()
-        self._run([self.lin_opt, model, f"--linearity-profile=data={calib} quiet=1",
-                   "-emit-bytecode", "-o", out], "profile")
+        run_tool([self.lin_opt, model, f"--linearity-profile=data={calib} quiet=1",
+                  "-emit-bytecode", "-o", out])
         return time.time() - t0
 
     def fold(self, profiled: Path, options: str, out: Path, report: Path, bytecode=True) -> float:
         t0 = time.time()
-        self._run([self.lin_opt, profiled, f"--linearity-fold={options} report={report}",
-                   "--canonicalize", "--cse", *(["-emit-bytecode"] if bytecode else []),
-                   "-o", out], "fold")
+        run_tool([self.lin_opt, profiled, f"--linearity-fold={options} report={report}",
+                  "--canonicalize", "--cse", *(["-emit-bytecode"] if bytecode else []),
+                  "-o", out])
         return time.time() - t0
 
     def to_text(self, model: Path, out: Path) -> None:
-        self._run([self.lin_opt, model, "-o", out], "print")
+        run_tool([self.lin_opt, model, "-o", out])
 
     def accuracy(self, model: Path, x: Path, y: Path) -> float:
-        out = self._run([self.lin_run, model, "--input", x, "--labels", y,
-                         "--batch", "256", "--quiet"], "lin-run")
+        out = run_tool([self.lin_run, model, "--input", x, "--labels", y,
+                        "--batch", "256", "--quiet"])
         for line in out.splitlines():
             if line.startswith("accuracy:"):
                 return float(line.split()[1])
@@ -124,41 +121,8 @@ def file_hash(p: Path) -> str:
 
 
 # ---------------------------------------------------------------------------
-# IREE
+# IREE latency
 # ---------------------------------------------------------------------------
-
-
-def iree_compile(text: str, cpu: str, driver: str = "local-task"):
-    """Compile linalg-on-tensors text for the local CPU with iree-compile;
-    returns (callable, seconds). Named elementwise ops IREE's MLIR does not
-    know are generalised with mlir-opt first."""
-    import iree.compiler as ireec
-    import iree.runtime as ireert
-
-    t0 = time.time()
-    try:
-        vmfb = ireec.compile_str(text, target_backends=["llvm-cpu"],
-                                 extra_args=[f"--iree-llvmcpu-target-cpu={cpu}"])
-    except ireec.CompilerToolError:
-        mlir_opt = shutil.which("mlir-opt") or "/usr/lib/llvm-22/bin/mlir-opt"
-        text = subprocess.run([mlir_opt, "--linalg-generalize-named-ops"], input=text,
-                              capture_output=True, text=True, check=True).stdout
-        vmfb = ireec.compile_str(text, target_backends=["llvm-cpu"],
-                                 extra_args=[f"--iree-llvmcpu-target-cpu={cpu}"])
-    seconds = time.time() - t0
-    config = ireert.Config(driver)
-    ctx = ireert.SystemContext(config=config)
-    ctx.add_vm_module(ireert.VmModule.copy_buffer(ctx.instance, vmfb))
-    fn = ctx.modules.module["main"]
-
-    def call(x: np.ndarray) -> np.ndarray:
-        return np.asarray(fn(np.ascontiguousarray(x)).to_host())
-
-    return call, seconds
-
-
-def iree_predict(call, x: np.ndarray, chunk: int = 1000) -> np.ndarray:
-    return np.concatenate([call(x[i:i + chunk]) for i in range(0, len(x), chunk)])
 
 
 def latency(calls: dict, x: np.ndarray, batch: int, budget: float) -> dict:
@@ -306,8 +270,12 @@ def bench_iree(res: dict, d: Path, work: Path, tools: Tools, args) -> dict:
             text_path = path
         h = file_hash(text_path)
         if h not in compiled:
-            call, secs = iree_compile(text_path.read_text(), args.iree_cpu, args.iree_driver)
-            acc = float((iree_predict(call, x).argmax(1) == y).mean())
+            t0 = time.time()
+            vmfb = compile_module(text_path.read_text(), target_cpu=args.iree_cpu,
+                                  generalize_on_error=True)
+            secs = time.time() - t0
+            call = load_module(vmfb, driver=args.iree_driver)
+            acc = float((run_in_batches(call, x, 1000).argmax(1) == y).mean())
             compiled[h] = (call, secs, acc, key)
         calls[key], secs, acc, first = compiled[h]
         lin_acc = res["test_acc"] if key == "original" else res[key]["acc"]
@@ -512,7 +480,8 @@ def main(argv=None) -> int:
     ap.add_argument("--cache", default=str(DEFAULT_CACHE), help="model cache (python/train_models.py)")
     ap.add_argument("--out", default=str(REPO / "benchmarks" / "results"))
     ap.add_argument("--models", help="comma-separated subset (default: all)")
-    ap.add_argument("--bin", default=str(REPO / "build" / "bin"), help="directory of lin-opt / lin-run")
+    ap.add_argument("--bin", help="directory of lin-opt / lin-run (default: lin_toolchain.find_tool: "
+                                  "$LIN_BUILD_DIR/bin, build/bin, PATH)")
     ap.add_argument("--paper-max-epochs", type=int, default=DEFAULT_PAPER_MAX_EPOCHS,
                     help="cap of the paper's SGD schedule for fmnist_paper (paper: 20; 0 = no cap)")
     ap.add_argument("--skip-iree", action="store_true")
@@ -525,7 +494,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     t_start = time.time()
-    tools = Tools(Path(args.bin), Path(args.cache) / "bin-snapshot")
+    tools = Tools(Path(args.bin) if args.bin else None, Path(args.cache) / "bin-snapshot")
     names = args.models.split(",") if args.models else list(MODELS)
     cap = args.paper_max_epochs or None
     t0 = time.time()

@@ -16,7 +16,7 @@ excludes parsing and printing, and includes compiling the interpreter,
 decoding and transposing the weights, reading the .npy file and counting).
 The steady-state rate leaves out that one-time setup: it is measured as
 (pass time on all samples - pass time on one batch) / (samples - batch).
-Peak memory is the maximum RSS of the whole lin-opt run (/usr/bin/time -v).
+Peak memory is the maximum RSS of the whole lin-opt run (its ru_maxrss).
 Each measurement is the best of --repeats interleaved rounds (the machine
 may be shared).
 
@@ -40,9 +40,13 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "python"))
+
+from lin_models import FMNIST_PAPER_SIZES as SIZES  # noqa: E402
+from lin_toolchain import default_build_dir, find_tool, run_measured  # noqa: E402
+
 CACHE = REPO / "benchmarks" / ".cache"
 DATA = CACHE / "fmnist"
-SIZES = (784, 1024, 1024, 512, 512, 256, 256, 10)
 
 
 def ensure_model() -> None:
@@ -64,20 +68,14 @@ def ensure_sgemm_bench() -> Path:
     return binary
 
 
-def run_profile(lin_opt: Path, batch: int, max_samples: int, env) -> tuple[float, float, int]:
+def run_profile(lin_opt: str, batch: int, max_samples: int, env) -> tuple[float, float, int]:
     """Returns (pass seconds, wall seconds, max RSS in KiB) of one profile run."""
-    cmd = ["/usr/bin/time", "-v", str(lin_opt), str(DATA / "paper_fmnist.mlir"),
-           f"--linearity-profile=data={DATA / 'inputs.npy'} batch={batch} "
-           f"max-samples={max_samples} quiet=true",
-           "-mlir-timing", "-o", os.devnull]
-    start = time.perf_counter()
-    result = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    wall = time.perf_counter() - start
-    if result.returncode != 0:
-        sys.exit(f"lin-opt failed:\n{result.stderr}")
-    pass_time = re.search(r"^\s*([0-9.]+) \([ 0-9.]+%\)\s+LinearityProfile$", result.stderr, re.M)
-    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
-    return float(pass_time.group(1)), wall, int(rss.group(1))
+    run = run_measured([lin_opt, DATA / "paper_fmnist.mlir",
+                        f"--linearity-profile=data={DATA / 'inputs.npy'} batch={batch} "
+                        f"max-samples={max_samples} quiet=true",
+                        "-mlir-timing", "-o", os.devnull], env=env)
+    pass_time = re.search(r"^\s*([0-9.]+) \([ 0-9.]+%\)\s+LinearityProfile$", run.stderr, re.M)
+    return float(pass_time.group(1)), run.seconds, run.peak_rss_kib
 
 
 _torch_model = None
@@ -89,11 +87,9 @@ def torch_forward(x: np.ndarray, batch: int, threads: int) -> float:
     import torch
 
     if _torch_model is None:
-        sys.path.insert(0, str(REPO / "python" / "tools"))
-        from gen_paper_fmnist import SEED, build_paper_model  # same weights as the IR
+        from lin_models import fmnist_paper_mlp  # the weights gen_paper_fmnist.py writes
 
-        torch.manual_seed(SEED)
-        _torch_model = build_paper_model().eval()
+        _torch_model = fmnist_paper_mlp().eval()
     torch.set_num_threads(threads)
     inputs = torch.from_numpy(x)
     with torch.inference_mode():
@@ -106,14 +102,15 @@ def torch_forward(x: np.ndarray, batch: int, threads: int) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--build", type=Path, default=Path(os.environ.get("LIN_BUILD_DIR", REPO / "build")))
+    parser.add_argument("--build", type=Path, default=default_build_dir(),
+                        help="lin's build directory (default: $LIN_BUILD_DIR, else build/)")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--batch", type=int, default=512)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--output", type=Path, default=REPO / "benchmarks" / "results" / "profile_throughput.json")
     args = parser.parse_args()
 
-    lin_opt = args.build / "bin" / "lin-opt"
+    lin_opt = find_tool("lin-opt", build_dir=args.build)
     ensure_model()
     sgemm = ensure_sgemm_bench()
     x = np.load(DATA / "inputs.npy")

@@ -35,56 +35,17 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn as nn
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "python"))
 
 from lin_frontend import export_torch, write_text  # noqa: E402
 from lin_frontend.data import fashion_mnist  # noqa: E402
-from lin_frontend.iree_run import run_iree  # noqa: E402
+from lin_models import accuracy, build_mlp, predict, train  # noqa: E402
+from lin_toolchain.iree import run_iree  # noqa: E402
 
 SEED = 0
 HIDDEN = (256, 128)
-
-
-def build_model(hidden=HIDDEN, n_in: int = 784, n_out: int = 10) -> nn.Sequential:
-    layers, prev = [], n_in
-    for h in hidden:
-        layers += [nn.Linear(prev, h), nn.ReLU()]
-        prev = h
-    layers.append(nn.Linear(prev, n_out))
-    return nn.Sequential(*layers)
-
-
-@torch.no_grad()
-def predict(model: nn.Module, x: np.ndarray, batch: int = 4096) -> np.ndarray:
-    model.eval()
-    out = [model(torch.from_numpy(x[i : i + batch])) for i in range(0, len(x), batch)]
-    return torch.cat(out).numpy()
-
-
-def accuracy(logits: np.ndarray, y: np.ndarray) -> float:
-    return float((logits.argmax(axis=1) == y).mean())
-
-
-def train(model, x, y, epochs: int, batch_size: int, lr: float, seed: int, log=print):
-    g = torch.Generator().manual_seed(seed)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    loss_fn = nn.CrossEntropyLoss()
-    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
-    for epoch in range(epochs):
-        model.train()
-        perm = torch.randperm(len(xt), generator=g)
-        total = 0.0
-        for i in range(0, len(xt), batch_size):
-            idx = perm[i : i + batch_size]
-            opt.zero_grad(set_to_none=True)
-            loss = loss_fn(model(xt[idx]), yt[idx])
-            loss.backward()
-            opt.step()
-            total += loss.item() * len(idx)
-        log(f"epoch {epoch + 1:2d}/{epochs}  train loss {total / len(xt):.4f}")
 
 
 def main(argv=None) -> int:
@@ -106,8 +67,9 @@ def main(argv=None) -> int:
 
     t0 = time.time()
     data = fashion_mnist(n_calib=10000, seed=SEED)
-    model = build_model()
-    train(model, data.x_train, data.y_train, args.epochs, args.batch_size, args.lr, SEED)
+    model = build_mlp(784, HIDDEN, 10)
+    train(model, data, optimizer="adam", lr=args.lr, epochs=args.epochs,
+          batch_size=args.batch_size, seed=SEED)
     train_time = time.time() - t0
     model.eval()
 
@@ -117,16 +79,16 @@ def main(argv=None) -> int:
     metrics = {
         "train_seconds": round(train_time, 1),
         "epochs": args.epochs,
-        "val_acc_10000": accuracy(predict(model, data.x_calib), data.y_calib),
-        "test_acc_full_10000": accuracy(predict(model, data.x_test), data.y_test),
-        f"test_acc_test_x_{args.n_test}": accuracy(logits, test_y),
-        f"calib_acc_{args.n_calib}": accuracy(predict(model, calib_x), calib_y),
+        "val_acc_10000": accuracy(model, data.x_calib, data.y_calib),
+        "test_acc_full_10000": accuracy(model, data.x_test, data.y_test),
+        f"test_acc_test_x_{args.n_test}": accuracy(model, test_x, test_y),
+        f"calib_acc_{args.n_calib}": accuracy(model, calib_x, calib_y),
     }
 
     text = export_torch(model, torch.zeros(1, 784), dynamic_batch=True)
     iree_logits = run_iree(text, test_x)
     metrics["iree_max_abs_diff"] = float(np.abs(iree_logits - logits).max())
-    metrics["iree_test_acc"] = accuracy(iree_logits, test_y)
+    metrics["iree_test_acc"] = float((iree_logits.argmax(1) == test_y).mean())
     if metrics["iree_test_acc"] != metrics[f"test_acc_test_x_{args.n_test}"]:
         raise AssertionError("IREE run of the exported IR disagrees with PyTorch")
 

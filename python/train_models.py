@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Train and export lin's benchmark models (deterministic, CPU).
 
-Each model (see lin_frontend/models.py, MODELS) is trained with fixed seeds,
+Each model (see lin_models/benchmark.py, MODELS) is trained with fixed seeds,
 exported to linalg-on-tensors MLIR with a dynamic batch dimension and written
 with its calibration / test data to CACHE/<name>/ (default benchmarks/.cache/,
 git-ignored). Models already in the cache with the same spec are skipped.
@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lin_frontend.models import DEFAULT_CACHE, MODELS, ensure_models  # noqa: E402
+from lin_models import DEFAULT_CACHE, MODELS, ensure_models  # noqa: E402
 
 
 def main(argv=None) -> int:

@@ -49,5 +49,13 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.lin_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PYTHONPATH", os.path.join(config.lin_src_root, "python"), append_path=True)
+# lin_toolchain.find_tool (Python tests) takes lin's tools from the build under test.
+llvm_config.with_environment("LIN_BUILD_DIR", config.lin_obj_root)
 config.substitutions.append(
     ("%mlir_lib_dir", os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")))
+# LinPlugin.so (tools/lin-plugin), loaded by upstream mlir-opt in test/Plugin.
+config.substitutions.append(
+    ("%lin_plugin", os.path.join(config.lin_obj_root, "lib", "LinPlugin.so")))
+# The references generated from ODS in the build tree (test/Docs).
+config.substitutions.append(
+    ("%lin_generated_docs", os.path.join(config.lin_obj_root, "docs", "reference")))

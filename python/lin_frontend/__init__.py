@@ -5,8 +5,10 @@
   (and therefore lin's tools) parses.
 * :mod:`lin_frontend.data` loads Fashion-MNIST, scikit-learn's bundled data
   sets and Titanic with fixed-seed train/calibration/test splits.
-* :func:`lin_frontend.iree_run.run_iree` executes exported IR with IREE as an
-  independent numerical check.
+* :func:`save_onnx` writes a PyTorch module as an ONNX file (the ONNX route).
+
+Running exported IR with IREE is :mod:`lin_toolchain.iree`; the models lin's
+benchmarks train are :mod:`lin_models`.
 
 Command line: ``PYTHONPATH=python .venv/bin/python -m lin_frontend --help``.
 """
@@ -16,8 +18,8 @@ from .export import (  # noqa: F401
     check_with_mlir_opt,
     export_onnx,
     export_torch,
-    find_mlir_opt,
     inline_dense_resources,
+    save_onnx,
     write_text,
 )
 
@@ -26,7 +28,7 @@ __all__ = [
     "check_with_mlir_opt",
     "export_onnx",
     "export_torch",
-    "find_mlir_opt",
     "inline_dense_resources",
+    "save_onnx",
     "write_text",
 ]

@@ -33,7 +33,7 @@ def _load_torch_model(path: Path):
 def _cmd_torch(args) -> int:
     import torch
 
-    from .export import export_torch, write_text
+    from .export import export_torch
 
     model = _load_torch_model(Path(args.model))
     if isinstance(model, torch.export.ExportedProgram):
@@ -47,17 +47,20 @@ def _cmd_torch(args) -> int:
         text = export_torch(
             model, example, dynamic_batch=args.static_batch is None, constants=args.constants
         )
-    write_text(args.output, text)
-    print(f"wrote {args.output} ({len(text)} bytes)")
-    return 0
+    return _write_output(args.output, text)
 
 
 def _cmd_onnx(args) -> int:
-    from .export import export_onnx, write_text
+    from .export import export_onnx
 
-    text = export_onnx(args.model, constants=args.constants)
-    write_text(args.output, text)
-    print(f"wrote {args.output} ({len(text)} bytes)")
+    return _write_output(args.output, export_onnx(args.model, constants=args.constants))
+
+
+def _write_output(path: str, text: str) -> int:
+    from .export import write_text
+
+    write_text(path, text)
+    print(f"wrote {path} ({len(text)} bytes)")
     return 0
 
 

@@ -18,25 +18,26 @@ loudly if neither parses.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 import warnings
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
+from lin_toolchain import find_tool
+
 __all__ = [
     "MlirVerifyError",
-    "find_mlir_opt",
     "check_with_mlir_opt",
     "inline_dense_resources",
     "export_torch",
     "export_onnx",
+    "save_onnx",
+    "write_text",
 ]
-
-DEFAULT_MLIR_OPT = "/usr/lib/llvm-22/bin/mlir-opt"
 
 # Full lowering pipeline used for ONNX models (same passes as the
 # ``torch-mlir-import-onnx`` + ``torch-mlir-opt`` command-line route).
@@ -55,23 +56,15 @@ class MlirVerifyError(RuntimeError):
 # ---------------------------------------------------------------------------
 
 
-def find_mlir_opt() -> Optional[str]:
-    """Locate the mlir-opt used to validate emitted IR.
-
-    ``$LIN_MLIR_OPT`` wins, then Debian's LLVM 22 install, then ``mlir-opt`` on
-    PATH. Returns None when none exists.
-    """
-    env = os.environ.get("LIN_MLIR_OPT")
-    if env:
-        return env
-    if os.path.exists(DEFAULT_MLIR_OPT):
-        return DEFAULT_MLIR_OPT
-    return shutil.which("mlir-opt")
+def _find_mlir_opt() -> Optional[str]:
+    """The mlir-opt that validates emitted IR (``$LIN_MLIR_OPT``, PATH, ...,
+    Debian's LLVM 22: see :func:`lin_toolchain.find_tool`), or None."""
+    return find_tool("mlir-opt", required=False)
 
 
 def check_with_mlir_opt(mlir_text: str, mlir_opt: Optional[str] = None) -> None:
     """Parse and verify ``mlir_text`` with mlir-opt; raise MlirVerifyError on failure."""
-    tool = mlir_opt or find_mlir_opt()
+    tool = mlir_opt or _find_mlir_opt()
     if tool is None:
         raise MlirVerifyError("no mlir-opt found (set LIN_MLIR_OPT)")
     with tempfile.NamedTemporaryFile("w", suffix=".mlir", delete=False) as f:
@@ -96,7 +89,7 @@ def _finalize(module, verify: bool, constants: str) -> str:
         text = inline_dense_resources(text)
     elif constants != "resource":
         raise ValueError(f"constants must be 'resource' or 'dense', got {constants!r}")
-    if not verify or find_mlir_opt() is None:
+    if not verify or _find_mlir_opt() is None:
         if verify:
             warnings.warn("mlir-opt not found: emitted IR was not checked against LLVM 22")
         return text
@@ -195,14 +188,17 @@ def export_torch(
     import torch
     from torch_mlir import fx
 
-    if isinstance(module, torch.export.ExportedProgram):
-        mod = fx.export_and_import(
-            module,
+    def import_fx(*args, **kwargs):
+        return fx.export_and_import(
+            *args,
             output_type="linalg-on-tensors",
             func_name=func_name,
             backend_legal_ops=list(backend_legal_ops) if backend_legal_ops else None,
+            **kwargs,
         )
-        return _finalize(mod, verify, constants)
+
+    if isinstance(module, torch.export.ExportedProgram):
+        return _finalize(import_fx(module), verify, constants)
 
     inputs = tuple(example_input) if isinstance(example_input, (tuple, list)) else (example_input,)
     dynamic_shapes = None
@@ -215,26 +211,38 @@ def export_torch(
         batch = torch.export.Dim("batch")
         dynamic_shapes = tuple({0: batch} for _ in inputs)
 
+    with _eval_mode(module), torch.no_grad():
+        mod = import_fx(module, *inputs, dynamic_shapes=dynamic_shapes)
+    return _finalize(mod, verify, constants)
+
+
+@contextlib.contextmanager
+def _eval_mode(module):
+    """Exports trace inference behaviour: eval mode, the flag restored after."""
     was_training = module.training
     module.eval()
     try:
-        with torch.no_grad():
-            mod = fx.export_and_import(
-                module,
-                *inputs,
-                output_type="linalg-on-tensors",
-                dynamic_shapes=dynamic_shapes,
-                func_name=func_name,
-                backend_legal_ops=list(backend_legal_ops) if backend_legal_ops else None,
-            )
+        yield
     finally:
         module.train(was_training)
-    return _finalize(mod, verify, constants)
 
 
 # ---------------------------------------------------------------------------
 # ONNX
 # ---------------------------------------------------------------------------
+
+
+def save_onnx(module, example_input, path: Union[str, os.PathLike]) -> None:
+    """Write a PyTorch module as an ONNX file with a dynamic batch dimension
+    (``torch.onnx.export``'s dynamo exporter, the default since torch 2.9;
+    input ``x``, output ``y``), in eval mode: what :func:`export_onnx` imports
+    on the ONNX route."""
+    import torch
+
+    with _eval_mode(module):
+        torch.onnx.export(module, (example_input,), str(path), dynamo=True,
+                          input_names=["x"], output_names=["y"],
+                          dynamic_shapes=({0: torch.export.Dim("batch")},), verbose=False)
 
 
 def export_onnx(

@@ -1,1 +1,4 @@
-"""Test support: random MLPs written as linalg IR in the forms frontends emit."""
+"""Test and benchmark support: MLPs written as linalg IR in the forms
+frontends emit (:mod:`lin_testing.mlp_ir`), random ones for property tests
+(:mod:`lin_testing.random_mlp`), and running tools from tests
+(:mod:`lin_testing.tools`)."""

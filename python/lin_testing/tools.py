@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
+
+import lin_toolchain
 
 
 def run_tool(args: list[str], stdin: str | None = None) -> str:
-    """Runs a tool and returns its stdout; exits the test (failing it) when
-    the tool fails or prints a warning: lin warns only about internal
-    inconsistencies, which a test must not let pass."""
-    result = subprocess.run(args, input=stdin, capture_output=True, text=True)
-    if result.returncode != 0 or "warning:" in result.stderr:
-        sys.exit(f"FAILED: {' '.join(args)}\n{result.stderr}")
-    return result.stdout
+    """Runs a tool (found by :func:`lin_toolchain.find_tool`) and returns its
+    stdout; exits the test (failing it) when the tool fails or prints a
+    warning: lin warns only about internal inconsistencies, which a test
+    must not let pass."""
+    try:
+        return lin_toolchain.run_tool(args, stdin, fail_on_warning=True)
+    except lin_toolchain.ToolError as error:
+        sys.exit(f"FAILED: {error}")

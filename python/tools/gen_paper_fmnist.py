@@ -31,34 +31,13 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn as nn
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "python"))
 
 from lin_frontend import export_torch, write_text  # noqa: E402
 from lin_frontend.data import fashion_mnist_paper_split  # noqa: E402
-
-PAPER_SIZES = (784, 1024, 1024, 512, 512, 256, 256, 10)
-SEED = 1
-
-
-def build_paper_model(sizes=PAPER_SIZES) -> nn.Sequential:
-    layers = []
-    for i in range(len(sizes) - 1):
-        layers.append(nn.Linear(sizes[i], sizes[i + 1]))
-        if i < len(sizes) - 2:
-            layers.append(nn.ReLU())
-    return nn.Sequential(*layers)
-
-
-@torch.no_grad()
-def accuracy(model, x: np.ndarray, y: np.ndarray, batch: int = 2000) -> float:
-    model.eval()
-    correct = 0
-    for i in range(0, len(x), batch):
-        correct += int((model(torch.from_numpy(x[i : i + batch])).argmax(1).numpy() == y[i : i + batch]).sum())
-    return correct / len(x)
+from lin_models import FMNIST_PAPER_SEED, FMNIST_PAPER_SIZES, accuracy, fmnist_paper_mlp, train  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -69,31 +48,19 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
 
-    torch.manual_seed(SEED)
     torch.set_num_threads(args.threads)
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
 
     data = fashion_mnist_paper_split()
-    model = build_paper_model()
-    info = {"sizes": list(PAPER_SIZES), "params": sum(p.numel() for p in model.parameters()),
+    model = fmnist_paper_mlp()
+    info = {"sizes": list(FMNIST_PAPER_SIZES), "params": sum(p.numel() for p in model.parameters()),
             "epochs": args.epochs}
 
     t0 = time.time()
-    if args.epochs > 0:
-        g = torch.Generator().manual_seed(SEED)
-        opt = torch.optim.SGD(model.parameters(), lr=0.005, momentum=0.9)
-        loss_fn = nn.CrossEntropyLoss()
-        xt, yt = torch.from_numpy(data.x_train), torch.from_numpy(data.y_train)
-        for epoch in range(args.epochs):
-            model.train()
-            perm = torch.randperm(len(xt), generator=g)
-            for i in range(0, len(xt), 32):
-                idx = perm[i : i + 32]
-                opt.zero_grad(set_to_none=True)
-                loss_fn(model(xt[idx]), yt[idx]).backward()
-                opt.step()
-            print(f"epoch {epoch + 1}/{args.epochs}: val acc {accuracy(model, data.x_calib, data.y_calib):.4f}")
+    # The paper's optimiser settings, on logits (no softmax head), no early stopping.
+    train(model, data, optimizer="sgd", lr=0.005, epochs=args.epochs, batch_size=32,
+          seed=FMNIST_PAPER_SEED)
     info["train_seconds"] = round(time.time() - t0, 1)
     model.eval()
     info["val_acc"] = accuracy(model, data.x_calib, data.y_calib)

@@ -39,8 +39,9 @@ import torch.nn as nn
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "python"))
 
-from lin_frontend import export_onnx, export_torch  # noqa: E402
-from lin_frontend.iree_run import run_iree  # noqa: E402
+from lin_frontend import export_onnx, export_torch, save_onnx  # noqa: E402
+from lin_models import build_mlp  # noqa: E402
+from lin_toolchain.iree import run_iree  # noqa: E402
 
 SIZES = (8, 16, 12, 4)
 N_INPUTS = 32
@@ -78,15 +79,10 @@ PIECES = {
 }
 
 
-def make_mlp(act_factory, plan, seed: int = SEED) -> nn.Sequential:
+def make_mlp(activation: str, plan, seed: int = SEED) -> nn.Sequential:
     """8-16-12-4 MLP with default init from ``seed``, then the bias plan applied."""
     torch.manual_seed(seed)
-    layers = []
-    for i in range(len(SIZES) - 1):
-        layers.append(nn.Linear(SIZES[i], SIZES[i + 1]))
-        if i < len(SIZES) - 2:
-            layers.append(act_factory())
-    model = nn.Sequential(*layers).eval()
+    model = build_mlp(SIZES[0], SIZES[1:-1], SIZES[-1], activation).eval()
     linears = [m for m in model if isinstance(m, nn.Linear)]
     with torch.no_grad():
         for lin, layer_plan in zip(linears, plan):
@@ -155,11 +151,7 @@ def onnx_route(model: nn.Module, x: torch.Tensor) -> str:
         y = model(x).numpy()
     with tempfile.TemporaryDirectory() as tmp:
         onnx_path = Path(tmp) / "mlp.onnx"
-        torch.onnx.export(
-            model, (x,), str(onnx_path), dynamo=True,
-            input_names=["x"], output_names=["y"],
-            dynamic_shapes=({0: torch.export.Dim("batch")},), verbose=False,
-        )
+        save_onnx(model, x, onnx_path)
         sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
         y_ort = sess.run(None, {sess.get_inputs()[0].name: x.numpy()})[0]
         if float(np.abs(y_ort - y).max()) > 1e-5:
@@ -210,16 +202,16 @@ def main(argv=None) -> int:
     results = []
 
     cases = [
-        # name, activation factory, plan key, pieces key
-        ("relu", nn.ReLU, "relu", "relu"),
-        ("leaky", lambda: nn.LeakyReLU(0.1), "relu", "leaky"),
-        ("relu6", nn.ReLU6, "relu6", "relu6"),
-        ("hardtanh", lambda: nn.Hardtanh(-1.0, 1.0), "hardtanh", "hardtanh"),
+        # activation (lin_models.activation_module), plan key
+        ("relu", "relu"),
+        ("leaky", "relu"),
+        ("relu6", "relu6"),
+        ("hardtanh", "hardtanh"),
     ]
     models = {}
-    for key, act, plan_key, pieces_key in cases:
-        model = make_mlp(act, PLANS[plan_key])
-        report = check_plan(key, model, x, PLANS[plan_key], PIECES[pieces_key])
+    for key, plan_key in cases:
+        model = make_mlp(key, PLANS[plan_key])
+        report = check_plan(key, model, x, PLANS[plan_key], PIECES[key])
         models[key] = (model, report)
 
     relu_model, relu_report = models["relu"]

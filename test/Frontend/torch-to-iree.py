@@ -9,23 +9,16 @@
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
 import numpy as np
 import torch
-import torch.nn as nn
 
 from lin_frontend import export_torch
-from lin_frontend.iree_run import compile_iree
-
-
-def run(args):
-    result = subprocess.run(args, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.exit(f"FAILED: {' '.join(args)}\n{result.stderr}")
-    return result.stdout
+from lin_models import build_mlp
+from lin_testing.tools import run_tool as run
+from lin_toolchain.iree import compile_iree
 
 
 def build_model():
@@ -35,7 +28,7 @@ def build_model():
     neurons; layer 2 (|w| <= 0.02, inputs in [0, 2.85]: |W a| <= 1.83) has 6
     active and 4 dead ones. The other neurons change sign on the data."""
     torch.manual_seed(0)
-    model = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 16), nn.ReLU(), nn.Linear(16, 4))
+    model = build_mlp(8, (32, 16), 4)
     with torch.no_grad():
         for layer, scale, active, dead in ((model[0], 0.1, 12, 8), (model[2], 0.02, 6, 4)):
             layer.weight.uniform_(-scale, scale)

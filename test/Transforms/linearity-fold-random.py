@@ -13,9 +13,9 @@ import tempfile
 
 import numpy as np
 
-from lin_testing.tools import run_tool as run
-from lin_frontend.iree_run import run_iree_batched
 from lin_testing.random_mlp import annotated_model
+from lin_testing.tools import run_tool as run
+from lin_toolchain.iree import run_iree_batched
 
 POLICIES = ("cost", "paper", "all")
 
@@ -40,8 +40,7 @@ def main():
             assert "lin.profile" not in folded, "profiles left in the output"
             # Plain upstream IR: upstream mlir-opt parses and verifies it.
             generic = run(["mlir-opt", "--linalg-generalize-named-ops"], folded)
-            got = run_iree_batched(
-                generic, x, None if model.dynamic_batch else model.batch)
+            got = run_iree_batched(generic, x, model.batch)
             scale = max(1.0, float(np.abs(reference).max()))
             error = float(np.abs(got - reference).max()) / scale
             if error > 1e-4 or not np.array_equal(got.argmax(1), reference.argmax(1)):

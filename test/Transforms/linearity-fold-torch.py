@@ -20,7 +20,7 @@ import tempfile
 import numpy as np
 
 from lin_testing.tools import run_tool as run
-from lin_frontend.iree_run import run_iree_batched
+from lin_toolchain.iree import run_iree_batched
 
 # Pieces with slope zero, per activation family (lin.profile conventions).
 CONSTANT_PIECES = {"relu": {0}, "leaky": set(), "clamp": {0, 2}}

@@ -14,9 +14,9 @@ import tempfile
 
 import numpy as np
 
-from lin_testing.tools import run_tool as run
-from lin_frontend.iree_run import run_iree_batched
 from lin_testing.random_mlp import random_mlp, to_mlir
+from lin_testing.tools import run_tool as run
+from lin_toolchain.iree import run_iree_batched
 
 
 
@@ -38,7 +38,7 @@ def main():
         proven += sum(r["folded"] + r["removed"] for r in layers)
         generic = run(["mlir-opt", "--linalg-generalize-named-ops"], folded)
         n = model.input_width
-        batch = None if model.dynamic_batch else model.batch
+        batch = model.batch
         count = 64 if batch is None else batch * 8
         x = rng.uniform(-1, 1, size=(count, n)).astype(np.float32)
         x[: min(count, 2 ** n)] = np.sign(rng.uniform(-1, 1, size=(min(count, 2 ** n), n)))

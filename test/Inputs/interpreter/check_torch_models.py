@@ -2,18 +2,20 @@
 """Checks lin-run against PyTorch on the torch-mlir test models.
 
 For every DIR/<name>.mlir that has <name>.input.npy and <name>.expected.npy
-(PyTorch's outputs), runs `lin-run` (from PATH) with several batch sizes and
+(PyTorch's outputs), runs `lin-run` (found by lin_toolchain.find_tool:
+$LIN_BUILD_DIR/bin, build/, PATH) with several batch sizes and
 compares its output with the expected one to a relative tolerance. Prints
 one line per model and run, then `checked N runs of M models, F failed`.
 """
 
 import argparse
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from lin_toolchain import ToolError, run_tool
 
 
 def main() -> int:
@@ -34,13 +36,13 @@ def main() -> int:
             expected = np.load(expected_path)
             for batch in args.batches.split(","):
                 out = Path(tmp) / f"{mlir.stem}.{batch}.npy"
-                cmd = ["lin-run", str(mlir), "--input", str(inputs), "--output",
-                       str(out), "--batch", batch, "--quiet"]
-                result = subprocess.run(cmd, capture_output=True, text=True)
                 runs += 1
-                if result.returncode != 0:
+                try:
+                    run_tool(["lin-run", mlir, "--input", inputs, "--output", out,
+                              "--batch", batch, "--quiet"])
+                except ToolError as error:
                     failures += 1
-                    print(f"{mlir.stem} batch {batch}: FAILED\n{result.stderr}")
+                    print(f"{mlir.stem} batch {batch}: FAILED\n{error}")
                     continue
                 got = np.load(out)
                 scale = max(float(np.abs(expected).max()), 1e-30)

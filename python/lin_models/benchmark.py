@@ -1,4 +1,4 @@
-"""Benchmark models: definitions, deterministic CPU training and export.
+"""The benchmark models: specs, deterministic CPU training, export, cache.
 
 Every benchmark model is a :class:`ModelSpec` in :data:`MODELS`. :func:`ensure_model`
 trains it (fixed seeds, CPU, ``torch.use_deterministic_algorithms``), exports it
@@ -28,28 +28,28 @@ import json
 import os
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from lin_toolchain import REPO
+
+from .mlp import FMNIST_PAPER_HIDDEN, TABULAR_HIDDEN, TITANIC_PAPER_HIDDEN, build_mlp
+from .training import accuracy, train
+
 __all__ = [
     "ModelSpec",
     "MODELS",
     "DEFAULT_CACHE",
-    "build_mlp",
+    "cached_info",
     "ensure_model",
     "ensure_models",
     "load_split",
 ]
 
-REPO = Path(__file__).resolve().parents[2]
 DEFAULT_CACHE = REPO / "benchmarks" / ".cache"
-
-FMNIST_PAPER_HIDDEN = (1024, 1024, 512, 512, 256, 256)
-TABULAR_HIDDEN = (64, 128, 128, 256, 256)
-TITANIC_PAPER_HIDDEN = (25, 50, 100, 100, 100, 100)
 
 
 @dataclass(frozen=True)
@@ -120,115 +120,8 @@ def _specs() -> List[ModelSpec]:
 MODELS: Dict[str, ModelSpec] = {s.name: s for s in _specs()}
 
 
-# ---------------------------------------------------------------------------
-# Models and training
-# ---------------------------------------------------------------------------
-
-
-def _activation(kind: str):
-    import torch.nn as nn
-
-    return {
-        "relu": nn.ReLU,
-        "leaky": lambda: nn.LeakyReLU(0.1),
-        "relu6": nn.ReLU6,
-        "hardtanh": nn.Hardtanh,
-    }[kind]()
-
-
-def build_mlp(n_in: int, hidden: Sequence[int], n_out: int, activation: str = "relu",
-              softmax_head: bool = False):
-    """nn.Sequential of Linear / activation layers (the form the paper handles)."""
-    import torch.nn as nn
-
-    layers, prev = [], n_in
-    for h in hidden:
-        layers += [nn.Linear(prev, h), _activation(activation)]
-        prev = h
-    layers.append(nn.Linear(prev, n_out))
-    if softmax_head:
-        layers.append(nn.Softmax(dim=1))
-    return nn.Sequential(*layers)
-
-
-def _predict(model, x: np.ndarray, batch: int = 2000) -> np.ndarray:
-    import torch
-
-    model.eval()
-    with torch.no_grad():
-        return torch.cat([model(torch.from_numpy(x[i:i + batch])) for i in range(0, len(x), batch)]).numpy()
-
-
-def _accuracy(model, x: np.ndarray, y: np.ndarray) -> Optional[float]:
-    if len(y) == 0 or (y < 0).any():
-        return None
-    return float((_predict(model, x).argmax(1) == y).mean())
-
-
-def _train_adam(model, spec: ModelSpec, data, log) -> int:
-    import torch
-    import torch.nn as nn
-
-    g = torch.Generator().manual_seed(spec.seed)
-    opt = torch.optim.Adam(model.parameters(), lr=spec.lr)
-    loss_fn = nn.CrossEntropyLoss()
-    xt, yt = torch.from_numpy(data.x_train), torch.from_numpy(data.y_train)
-    for epoch in range(spec.epochs):
-        model.train()
-        perm = torch.randperm(len(xt), generator=g)
-        total = 0.0
-        for i in range(0, len(xt), spec.batch_size):
-            idx = perm[i:i + spec.batch_size]
-            opt.zero_grad(set_to_none=True)
-            loss = loss_fn(model(xt[idx]), yt[idx])
-            loss.backward()
-            opt.step()
-            total += loss.item() * len(idx)
-        val = _accuracy(model, data.x_calib, data.y_calib)
-        log(f"  epoch {epoch + 1}/{spec.epochs}: train loss {total / len(xt):.4f}"
-            + (f", calib acc {val:.4f}" if val is not None else ""))
-    return spec.epochs
-
-
-def _train_paper_sgd(model, spec: ModelSpec, data, log, max_epochs: int) -> int:
-    """The reference implementation's training loop: CrossEntropyLoss applied to
-    the Softmax outputs against one-hot targets, SGD(lr, momentum 0.9), early
-    stopping when validation accuracy has not improved for ``patience`` epochs
-    (the weights of the last epoch are kept, as in the reference)."""
-    import torch
-    import torch.nn as nn
-
-    g = torch.Generator().manual_seed(spec.seed)
-    opt = torch.optim.SGD(model.parameters(), lr=spec.lr, momentum=0.9)
-    loss_fn = nn.CrossEntropyLoss()
-    xt, yt = torch.from_numpy(data.x_train), torch.from_numpy(data.y_train)
-    n_classes = int(data.y_train.max()) + 1
-    best, stale, epochs_run = 0.0, 0, 0
-    for epoch in range(max_epochs):
-        model.train()
-        perm = torch.randperm(len(xt), generator=g)
-        for i in range(0, len(xt), spec.batch_size):
-            idx = perm[i:i + spec.batch_size]
-            target = nn.functional.one_hot(yt[idx], n_classes).float()
-            loss = loss_fn(model(xt[idx]), target)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-        epochs_run = epoch + 1
-        val = _accuracy(model, data.x_calib, data.y_calib)
-        log(f"  epoch {epochs_run}/{max_epochs}: validation acc {val:.4f}")
-        if val > best:
-            best, stale = val, 0
-        else:
-            stale += 1
-            if stale == spec.patience:
-                log(f"  early stop after {epochs_run} epochs")
-                break
-    return epochs_run
-
-
 def load_split(spec: ModelSpec):
-    from .data import load_dataset
+    from lin_frontend.data import load_dataset
 
     return load_dataset(spec.dataset)   # each data set's default (fixed) split
 
@@ -236,17 +129,14 @@ def load_split(spec: ModelSpec):
 def _export(model, spec: ModelSpec, n_in: int) -> str:
     import torch
 
-    from .export import export_onnx, export_torch
+    from lin_frontend.export import export_onnx, export_torch, save_onnx
 
     example = torch.zeros(2, n_in)
     if spec.route == "fx":
         return export_torch(model, example, dynamic_batch=True)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{spec.name}.onnx"
-        model.eval()
-        torch.onnx.export(model, (example,), str(path), dynamo=True,
-                          input_names=["x"], output_names=["y"],
-                          dynamic_shapes=({0: torch.export.Dim("batch")},), verbose=False)
+        save_onnx(model, example, path)
         return export_onnx(path)
 
 
@@ -297,9 +187,12 @@ def ensure_model(spec: ModelSpec, cache: os.PathLike = DEFAULT_CACHE, *,
 
     t0 = time.time()
     if spec.trainer == "paper_sgd":
-        epochs_run = _train_paper_sgd(model, spec, data, log, max_epochs)
+        epochs_run = train(model, data, optimizer="sgd", lr=spec.lr, epochs=max_epochs,
+                           batch_size=spec.batch_size, seed=spec.seed, one_hot_targets=True,
+                           patience=spec.patience, log=log)
     else:
-        epochs_run = _train_adam(model, spec, data, log)
+        epochs_run = train(model, data, optimizer="adam", lr=spec.lr, epochs=spec.epochs,
+                           batch_size=spec.batch_size, seed=spec.seed, log=log)
     train_seconds = time.time() - t0
     model.eval()
 
@@ -325,8 +218,8 @@ def ensure_model(spec: ModelSpec, cache: os.PathLike = DEFAULT_CACHE, *,
         "params": int(sum(p.numel() for p in model.parameters())),
         "n_calib": int(len(data.x_calib)),
         "n_test": int(len(data.x_test)),
-        "torch_calib_acc": _accuracy(model, data.x_calib, data.y_calib),
-        "torch_test_acc": _accuracy(model, data.x_test, data.y_test),
+        "torch_calib_acc": accuracy(model, data.x_calib, data.y_calib),
+        "torch_test_acc": accuracy(model, data.x_test, data.y_test),
         "train_seconds": round(train_seconds, 1),
         "export_seconds": round(export_seconds, 1),
         "torch": torch.__version__,
