@@ -17,7 +17,8 @@ from lin_testing.random_mlp import annotated_model
 from lin_testing.tools import run_tool as run
 from lin_toolchain.iree import run_iree_batched
 
-POLICIES = ("cost", "paper", "all")
+# (policy, extra options): every policy, and the [out, in] weight layout.
+RUNS = (("cost", ""), ("paper", ""), ("all", ""), ("cost", "weight-layout=out-in"))
 
 
 
@@ -33,10 +34,10 @@ def main():
         with open(source, "w") as f:
             f.write(text)
         params = {}
-        for policy in POLICIES:
+        for policy, extra in RUNS:
             report = os.path.join(tmp, f"report{seed}{policy}.json")
             folded = run(["lin-opt", source,
-                          f"--linearity-fold=policy={policy} report={report}"])
+                          f"--linearity-fold=policy={policy} report={report} {extra}"])
             assert "lin.profile" not in folded, "profiles left in the output"
             # Plain upstream IR: upstream mlir-opt parses and verifies it.
             generic = run(["mlir-opt", "--linalg-generalize-named-ops"], folded)
@@ -44,7 +45,7 @@ def main():
             scale = max(1.0, float(np.abs(reference).max()))
             error = float(np.abs(got - reference).max()) / scale
             if error > 1e-4 or not np.array_equal(got.argmax(1), reference.argmax(1)):
-                sys.exit(f"FAILED: seed {seed} policy {policy}: relative error {error}")
+                sys.exit(f"FAILED: seed {seed} policy {policy} {extra}: relative error {error}")
             # Idempotence: folding the folded IR changes nothing.
             again = run(["lin-opt", "--linearity-fold"], folded)
             assert again == run(["lin-opt"], folded), f"seed {seed}: not idempotent"
@@ -54,12 +55,14 @@ def main():
                 seed, data["params_before"], model.num_parameters())
             for row in data["layers"]:
                 assert row["neurons"] == row["folded"] + row["removed"] + row["kept"]
-            params[policy] = data["params_after"]
+            params[policy + extra] = data["params_after"]
             if policy == "all":
                 folded_total += sum(r["folded"] for r in data["layers"])
                 removed_total += sum(r["removed"] for r in data["layers"])
         assert params["cost"] <= params["paper"], (seed, params)
         assert params["cost"] <= params["all"], (seed, params)
+        # The layout moves weights around, it does not change their number.
+        assert params["costweight-layout=out-in"] == params["cost"], (seed, params)
         print(f"seed {seed}: params {model.num_parameters()} -> {params}")
     # The models are built to have foldable neurons; a run that folds nothing
     # would test nothing.
