@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs everything lin needs on a bare Debian 12 or 13 machine, by package
-# name, idempotently: the LLVM/MLIR 22 toolchain, OpenBLAS, GoogleTest, the
-# Fashion-MNIST data set, and a Python venv (.venv) with the pinned frontend
-# packages of python/requirements.txt. Fast when everything is in place.
+# name, idempotently: the LLVM/MLIR 22 toolchain, clang 22 with its runtime
+# libraries (AddressSanitizer, UndefinedBehaviorSanitizer, libFuzzer: the
+# second build of scripts/sanitize.sh and scripts/fuzz.sh), OpenBLAS,
+# GoogleTest, the Fashion-MNIST data set, and a Python venv (.venv) with the
+# pinned frontend packages of python/requirements.txt. Fast when everything
+# is in place.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,6 +14,7 @@ cd "$root"
 apt_packages=(
   cmake ninja-build g++ python3 python3-venv
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
+  clang-22 libclang-rt-22-dev
   libopenblas-dev googletest libgtest-dev
   dataset-fashion-mnist
 )

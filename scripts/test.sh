@@ -21,7 +21,7 @@ trap 'rm -f "$log"' EXIT
 status=0
 /usr/lib/llvm-22/bin/lit -sv "$build/test" 2>&1 | tee "$log" || status=$?
 
-count() { sed -n "s/^ *$1: *\([0-9]*\).*/\1/p" "$log" | head -n1; }
+count() { sed -n "s/^ *$1 *: *\([0-9]*\).*/\1/p" "$log" | head -n1; }
 passed=$(($(count Passed || true) + $(count "Expectedly Failed" || true) + 0))
 failed=$(($(count Failed || true) + $(count Unresolved || true) + $(count "Timed Out" || true) + $(count "Unexpectedly Passed" || true) + 0))
 skipped=$(($(count Unsupported || true) + $(count Skipped || true) + 0))

@@ -31,6 +31,15 @@ int64_t AffineForm::getNumParameters() const {
   return total;
 }
 
+Tensor AffineTerm::getDenseWeight(int64_t features) const {
+  if (!identity)
+    return weight;
+  Tensor dense = identityMatrix(features);
+  if (hasWeight())
+    addInPlace(dense, weight);
+  return dense;
+}
+
 AffineTerm *AffineForm::findTerm(Value root) {
   for (AffineTerm &term : terms)
     if (term.root == root)
@@ -56,8 +65,9 @@ void scaleColumns(AffineForm &form, ArrayRef<float> scale) {
     return;
   int64_t m = form.numFeatures;
   for (AffineTerm &term : form.terms) {
-    if (term.isIdentity())
-      term.weight = identityMatrix(m);
+    // A scaled identity is no longer a plain add: make it a matrix.
+    term.weight = term.getDenseWeight(m);
+    term.identity = false;
     term.weight.makeUnique();
     int64_t rows = term.weight.getDimSize(0);
     float *w = term.weight.data();
@@ -80,11 +90,24 @@ void accumulate(AffineForm &form, const AffineForm &other) {
       form.terms.push_back(term);
       continue;
     }
-    if (mine->isIdentity())
-      mine->weight = identityMatrix(form.numFeatures);
-    addInPlace(mine->weight, term.isIdentity()
-                                 ? identityMatrix(form.numFeatures)
-                                 : term.weight);
+    // Weights add up; one identity part stays an add, two become 2 I.
+    if (term.hasWeight()) {
+      if (mine->hasWeight()) {
+        mine->weight.makeUnique();
+        addInPlace(mine->weight, term.weight);
+      } else {
+        mine->weight = term.weight;
+      }
+    }
+    if (term.identity) {
+      if (mine->identity) {
+        mine->weight = mine->getDenseWeight(form.numFeatures);
+        addInPlace(mine->weight, identityMatrix(form.numFeatures));
+        mine->identity = false;
+      } else {
+        mine->identity = true;
+      }
+    }
   }
   if (other.hasBias()) {
     if (!form.hasBias())
@@ -173,7 +196,7 @@ private:
       }
     }
     // Not looked through: the value is a root of its own.
-    form.terms.push_back({value, Tensor()});
+    form.terms.push_back({value, Tensor(), /*identity=*/true});
     return form;
   }
 
@@ -202,7 +225,8 @@ private:
       if (broadcast.getDimensions() == ArrayRef<int64_t>{0} &&
           map == AffineMap::getMultiDimIdentityMap(2, map.getContext()) &&
           constants.isConstantComputable(broadcast.getInput())) {
-        FailureOr<Tensor> vector = constants.evaluateTensor(broadcast.getInput());
+        FailureOr<Tensor> vector =
+            constants.evaluateTensor(broadcast.getInput());
         if (succeeded(vector))
           return std::vector<float>(vector->values().begin(),
                                     vector->values().end());
@@ -271,9 +295,13 @@ private:
     FailureOr<AffineForm> input = decompose(lhs);
     if (failed(input))
       return failure();
-    for (const AffineTerm &term : input->terms)
-      form.terms.push_back(
-          {term.root, term.isIdentity() ? w : multiply(term.weight, w)});
+    // (root @ W_t + root) @ w = root @ (W_t w + w).
+    for (const AffineTerm &term : input->terms) {
+      Tensor weight = term.hasWeight() ? multiply(term.weight, w) : w;
+      if (term.hasWeight() && term.identity)
+        addInPlace(weight, w);
+      form.terms.push_back({term.root, std::move(weight)});
+    }
     if (input->hasBias())
       form.bias = multiplyVector(input->bias, w);
     form.ops = input->ops;

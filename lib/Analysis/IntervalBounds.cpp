@@ -112,8 +112,8 @@ lin::computeActivationBounds(func::FuncOp func,
     for (int64_t j = 0; j < m; ++j) {
       z.lower.push_back(roundDown(lo[j]));
       z.upper.push_back(roundUp(hi[j]));
-      auto [low, high] = activation.getFunction().getImage(z.lower.back(),
-                                                          z.upper.back());
+      auto [low, high] =
+          activation.getFunction().getImage(z.lower.back(), z.upper.back());
       a.lower.push_back(roundDown(low));
       a.upper.push_back(roundUp(high));
     }

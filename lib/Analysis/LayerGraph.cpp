@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lin/Analysis/LayerGraph.h"
+#include "lin/Analysis/WeightCount.h"
 #include "lin/Dialect/Lin/IR/LinDialect.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -104,7 +105,8 @@ LayerGraph LayerGraph::build(func::FuncOp func,
   DenseMap<Value, std::string> failedSinks;
   for (Value value : sinkValues) {
     std::string why;
-    FailureOr<AffineForm> form = decomposeAffine(value, constants, &why, isActivation);
+    FailureOr<AffineForm> form =
+        decomposeAffine(value, constants, &why, isActivation);
     if (failed(form)) {
       failedSinks[value] = why;
       continue;
@@ -117,6 +119,46 @@ LayerGraph LayerGraph::build(func::FuncOp func,
       graph.layers[pre->second].preActivationSink = graph.sinks.size();
     }
     graph.sinks.push_back(std::move(sink));
+  }
+
+  // What the IR stores, and which sink alone reads each weight: a weight
+  // belongs to a sink when every op reading it is part of that sink's form,
+  // or only feeds such ops (a bias broadcast to the batch), so that
+  // rewriting the sink frees it.
+  WeightInventory inventory = WeightInventory::build(func);
+  graph.weightElements = inventory.getTotalElements();
+  constexpr unsigned kShared = ~0u;
+  DenseMap<Operation *, unsigned> sinkOfOp;
+  for (auto [index, sink] : llvm::enumerate(graph.sinks))
+    for (Operation *op : sink.form.ops) {
+      auto [it, inserted] = sinkOfOp.try_emplace(op, index);
+      if (!inserted && it->second != index)
+        it->second = kShared;
+    }
+  for (const WeightInventory::Weight &weight : inventory.weights) {
+    std::optional<unsigned> owner;
+    bool exclusive = true;
+    SmallVector<Operation *> worklist(weight.users.begin(), weight.users.end());
+    DenseSet<Operation *> visited;
+    while (exclusive && !worklist.empty()) {
+      Operation *op = worklist.pop_back_val();
+      if (!visited.insert(op).second)
+        continue;
+      auto it = sinkOfOp.find(op);
+      if (it != sinkOfOp.end()) {
+        exclusive = it->second != kShared && (!owner || *owner == it->second);
+        owner = it->second;
+        continue;
+      }
+      // Outside every sink: it stays unless all it feeds goes.
+      if (op->use_empty()) {
+        exclusive = false;
+        continue;
+      }
+      llvm::append_range(worklist, op->getUsers());
+    }
+    if (exclusive && owner)
+      graph.sinks[*owner].ownedWeights += weight.elements;
   }
 
   // A layer folds only when its pre-activation is affine in its roots and
@@ -148,4 +190,20 @@ LayerGraph LayerGraph::build(func::FuncOp func,
     }
   }
   return graph;
+}
+
+SmallVector<bool> LayerGraph::getLiveSinks(
+    function_ref<bool(unsigned sink, Value root)> readsRoot) const {
+  SmallVector<bool> live(sinks.size(), true);
+  // Readers come after the layer they read: one pass backwards settles it.
+  for (const Layer &layer : llvm::reverse(layers)) {
+    if (!layer.isFoldable())
+      continue;
+    Value result = layer.activation.getResult();
+    bool read = false;
+    for (unsigned s = 0; s < sinks.size() && !read; ++s)
+      read = s != layer.preActivationSink && live[s] && readsRoot(s, result);
+    live[layer.preActivationSink] = read;
+  }
+  return live;
 }

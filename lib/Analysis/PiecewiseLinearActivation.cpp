@@ -195,8 +195,7 @@ private:
         return failure();
       values[result] = combine(
           operands, {{0, 1}}, [takeMax](ArrayRef<LinearPiece> lines, double s) {
-            double a = lines[0].evaluate(s),
-                   b = lines[1].evaluate(s);
+            double a = lines[0].evaluate(s), b = lines[1].evaluate(s);
             return (a >= b) == takeMax ? lines[0] : lines[1];
           });
       return success();
@@ -273,9 +272,9 @@ private:
           values[result] =
               combine(operands, {{0, 1}},
                       [predicate](ArrayRef<LinearPiece> lines, double s) {
-                        bool taken = evaluatePredicate(
-                            predicate, lines[0].evaluate(s),
-                            lines[1].evaluate(s));
+                        bool taken =
+                            evaluatePredicate(predicate, lines[0].evaluate(s),
+                                              lines[1].evaluate(s));
                         return taken ? lines[2] : lines[3];
                       });
           return success();
@@ -316,8 +315,7 @@ static std::optional<double> getUniformValue(Value tensor) {
 /// constant lo, the identity on [lo, hi], then the constant hi.
 /// Sets the family's convention for values at breakpoints (see
 /// PiecewiseLinearFunction): clamp bounds belong to the identity piece.
-static FailureOr<ActivationKind>
-classifyFamily(PiecewiseLinearFunction &f) {
+static FailureOr<ActivationKind> classifyFamily(PiecewiseLinearFunction &f) {
   if (f.pieces.size() == 2 && f.breakpoints[0] == 0.0 &&
       f.pieces[1].isIdentity() && f.pieces[0].offset == 0.0)
     return f.pieces[0].slope == 0.0 ? ActivationKind::ReLU
@@ -437,8 +435,7 @@ PiecewiseLinearActivation::match(Operation *op, std::string *whyNot) {
   activation.input = composite->root;
   activation.ops.assign(composite->ops.begin(), composite->ops.end());
   activation.function = std::move(composite->function);
-  FailureOr<ActivationKind> kind =
-      classifyFamily(activation.function);
+  FailureOr<ActivationKind> kind = classifyFamily(activation.function);
   if (failed(kind)) {
     // Affine bodies (one piece) are not activations; say nothing then.
     if (activation.function.pieces.size() > 1)

@@ -105,8 +105,16 @@ LogicalResult BatchRunner::run(Consumer consume,
       SmallVector<int64_t> shape(reader->getShape());
       shape[0] = rows;
       // Reuse the previous batch's buffer once the interpreter let go of it.
-      if (!argument.isUniquelyOwned() || argument.getShape() != ArrayRef(shape))
-        argument = Tensor::uninitialized(shape);
+      // A static batch dimension may be far larger than the file.
+      if (!argument.isUniquelyOwned() ||
+          argument.getShape() != ArrayRef(shape)) {
+        llvm::Expected<Tensor> allocated = Tensor::tryUninitialized(shape);
+        if (!allocated)
+          return function.emitError()
+                 << reader->getPath() << ": cannot hold a batch of " << rows
+                 << " samples: " << llvm::toString(allocated.takeError());
+        argument = std::move(*allocated);
+      }
       if (llvm::Error error = reader->readRows(first, samples, argument.data()))
         return function.emitError() << llvm::toString(std::move(error));
       int64_t rowSize = reader->getRowSize();

@@ -137,7 +137,13 @@ void BodyExecutor::fill(unsigned reg, float value, int64_t count) {
 
 void BodyExecutor::loadUniforms(ArrayRef<RuntimeValue> inputs) {
   for (auto [reg, source] : llvm::enumerate(program.registers)) {
-    if (source.kind == RegisterSource::Constant)
+    // A result the last run computed straight into its output memory must
+    // not write there again: that tensor may be freed by now, and this run
+    // may not redirect the register (e.g. a batch of one row, where the
+    // output is no longer contiguous along the innermost loop).
+    if (source.kind == RegisterSource::Temporary)
+      resetToScratch(reg);
+    else if (source.kind == RegisterSource::Constant)
       fill(reg, source.constant, chunkSize);
     else if (source.kind == RegisterSource::Capture)
       fill(reg, static_cast<float>(inputs[source.index].getScalar()),

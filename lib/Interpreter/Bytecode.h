@@ -97,7 +97,8 @@ public:
   void fill(unsigned reg, float value, int64_t count);
 
   /// Fills the constant registers (once per kernel run is enough) and the
-  /// captures from `inputs`.
+  /// captures from `inputs`, and points the instructions' results back at
+  /// their scratch (a run redirects them anew).
   void loadUniforms(llvm::ArrayRef<RuntimeValue> inputs);
 
   /// Executes every instruction over `count` elements.

@@ -121,17 +121,28 @@ static llvm::Expected<Tensor> decodeDense(DenseElementsAttr dense) {
   if (!isa<FloatType, IntegerType, IndexType>(elementType))
     return kernelError("constants of element type {0} are not supported",
                        elementType);
-  int64_t numElements = type.getNumElements();
+  // Not type.getNumElements(): a splat may have any shape, and that product
+  // is unchecked.
+  llvm::Expected<Tensor> allocated = Tensor::tryShapeOnly(type.getShape());
+  if (!allocated)
+    return allocated.takeError();
+  int64_t numElements = allocated->getNumElements();
   // Raw storage is densely packed for the widths read directly, except i1.
   unsigned bytes = getRawElementBytes(elementType);
   ArrayRef<char> raw = dense.getRawData();
   bool isPacked = !dense.isSplat() && bytes && !elementType.isInteger(1) &&
-                  raw.size() == static_cast<size_t>(bytes * numElements);
+                  raw.size() / bytes == static_cast<size_t>(numElements) &&
+                  raw.size() % bytes == 0;
   if (isPacked)
     if (std::optional<Tensor> view = borrowF32(raw, elementType, type))
       return *view;
 
-  Tensor result = Tensor::uninitialized(type.getShape());
+  // A splat of a huge type (tensor<100000000000x100000xf32>) is cheap in the
+  // IR and fails here, as an error on the constant.
+  allocated = Tensor::tryUninitialized(type.getShape());
+  if (!allocated)
+    return allocated.takeError();
+  Tensor &result = *allocated;
   float *out = result.data();
   if (dense.isSplat()) {
     float value;
@@ -178,16 +189,22 @@ decodeResource(DenseResourceElementsAttr resource) {
                        "dialect_resources section does not define it)",
                        resource.getRawHandle().getKey());
   ArrayRef<char> data = blob->getData();
-  int64_t numElements = type.getNumElements();
-  if (data.size() != static_cast<size_t>(bytes * numElements))
+  llvm::Expected<Tensor> shape = Tensor::tryShapeOnly(type.getShape());
+  if (!shape)
+    return shape.takeError();
+  // No overflow: countElements keeps element counts below 2^61.
+  int64_t numElements = shape->getNumElements();
+  if (data.size() != static_cast<uint64_t>(numElements) * bytes)
     return kernelError("dense_resource '{0}' holds {1} bytes, but {2} needs "
                        "{3}",
                        resource.getRawHandle().getKey(), data.size(), type,
-                       bytes * numElements);
+                       static_cast<uint64_t>(numElements) * bytes);
   if (std::optional<Tensor> view = borrowF32(data, elementType, type))
     return *view;
-  Tensor result = Tensor::uninitialized(type.getShape());
-  convertRaw(data.data(), elementType, numElements, result.data());
+  llvm::Expected<Tensor> result = Tensor::tryUninitialized(type.getShape());
+  if (!result)
+    return result.takeError();
+  convertRaw(data.data(), elementType, numElements, result->data());
   return result;
 }
 

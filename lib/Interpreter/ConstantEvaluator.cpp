@@ -61,13 +61,23 @@ bool ConstantEvaluator::isConstantComputable(Value value) {
   return result;
 }
 
-FailureOr<RuntimeValue> ConstantEvaluator::evaluate(Value value) {
+FailureOr<RuntimeValue> ConstantEvaluator::evaluate(Value value,
+                                                    bool materialize) {
   lastError.clear();
   if (!memoiseValues)
     values.clear();
-  auto cached = values.find(value);
-  if (cached != values.end())
-    return cached->second;
+  if (!values.count(value) && failed(compute(value)))
+    return failure();
+  RuntimeValue &result = values[value];
+  if (materialize && result.isTensor() && !result.getTensor().hasStorage())
+    if (llvm::Error error = result.getTensor().tryMakeUnique()) {
+      (void)fail(value.getDefiningOp(), llvm::toString(std::move(error)));
+      return failure();
+    }
+  return result;
+}
+
+LogicalResult ConstantEvaluator::compute(Value value) {
   if (!isConstantComputable(value)) {
     lastError = "the value depends on a function argument or on an op with "
                 "side effects";
@@ -107,7 +117,11 @@ FailureOr<RuntimeValue> ConstantEvaluator::evaluate(Value value) {
       // Contents of tensor.empty are undefined: zeros are as good as any.
       if ((*kernel)->getInputUse(index) == InputUse::Data &&
           inputs.back().isTensor() && !inputs.back().getTensor().hasStorage())
-        inputs.back().getTensor().makeUnique();
+        if (llvm::Error error = inputs.back().getTensor().tryMakeUnique()) {
+          (void)fail(op, "operand #" + llvm::Twine(index) + ": " +
+                             llvm::toString(std::move(error)));
+          return failure();
+        }
     }
     SmallVector<RuntimeValue> results(op->getNumResults());
     if (llvm::Error error = (*kernel)->run(inputs, results)) {
@@ -117,11 +131,7 @@ FailureOr<RuntimeValue> ConstantEvaluator::evaluate(Value value) {
     for (auto [result, runtimeValue] : llvm::zip(op->getResults(), results))
       values[result] = std::move(runtimeValue);
   }
-
-  RuntimeValue &result = values[value];
-  if (result.isTensor() && !result.getTensor().hasStorage())
-    result.getTensor().makeUnique();
-  return result;
+  return success();
 }
 
 FailureOr<Tensor> ConstantEvaluator::evaluateTensor(Value value) {

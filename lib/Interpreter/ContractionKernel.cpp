@@ -24,6 +24,7 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <limits>
 
 using namespace mlir;
 using namespace lin;
@@ -157,37 +158,61 @@ llvm::Error ContractionKernel::run(MutableArrayRef<RuntimeValue> inputs,
 
   SmallVector<int64_t> aStrides = loopStrides(a, maps[0], numLoops);
   SmallVector<int64_t> bStrides = loopStrides(b, maps[1], numLoops);
-  Tensor shape = Tensor::shapeOnly(outputShape);
-  SmallVector<int64_t> cStrides = loopStrides(shape, maps[2], numLoops);
+  // With a zero-filled init, the output's shape comes from the operands
+  // alone: M x N may not be a valid tensor even though both are.
+  llvm::Expected<Tensor> shape = Tensor::tryShapeOnly(outputShape);
+  if (!shape)
+    return shape.takeError();
+  SmallVector<int64_t> cStrides = loopStrides(*shape, maps[2], numLoops);
   std::optional<GemmLayout> layout =
       chooseLayout(*ranges, aStrides, bStrides, cStrides);
+  int64_t M = (*ranges)[dims.m[0]], N = (*ranges)[dims.n[0]],
+          K = (*ranges)[dims.k[0]];
+  if (layout && layout->swapped)
+    std::swap(M, N);
+  // BLAS takes 32-bit sizes (int in every cblas.h lin builds with; blasint
+  // may be wider): larger problems run through the structured kernel rather
+  // than being truncated.
+  constexpr int64_t blasMax = std::numeric_limits<int>::max();
+  if (layout &&
+      (M > blasMax || N > blasMax || K > blasMax || layout->lda > blasMax ||
+       layout->ldb > blasMax || layout->ldc > blasMax))
+    layout.reset();
   if (!layout) {
-    if (zeroInit)
-      inputs[2] = Tensor(outputShape);
+    if (zeroInit) {
+      llvm::Expected<Tensor> zeros = Tensor::tryZeros(outputShape);
+      if (!zeros)
+        return zeros.takeError();
+      inputs[2] = std::move(*zeros);
+    }
     return fallback->run(inputs, results);
   }
 
   Tensor output;
   float beta = 0.0f;
   if (zeroInit) {
-    output = Tensor::uninitialized(outputShape);
+    llvm::Expected<Tensor> allocated = Tensor::tryUninitialized(outputShape);
+    if (!allocated)
+      return allocated.takeError();
+    output = std::move(*allocated);
   } else {
     output = std::move(inputs[2].getTensor());
-    output.makeUnique();
+    if (llvm::Error error = output.tryMakeUnique())
+      return error;
     beta = 1.0f;
   }
-  int64_t M = (*ranges)[dims.m[0]], N = (*ranges)[dims.n[0]],
-          K = (*ranges)[dims.k[0]];
-  if (layout->swapped)
-    std::swap(M, N);
   const float *left = layout->swapped ? b.data() : a.data();
   const float *right = layout->swapped ? a.data() : b.data();
   ArrayRef<int64_t> leftStrides = layout->swapped ? bStrides : aStrides;
   ArrayRef<int64_t> rightStrides = layout->swapped ? aStrides : bStrides;
 
-  // One sgemm per batch index (odometer over the batch loops).
+  // One sgemm per batch index (odometer over the batch loops). The odometer
+  // visits index 0 first, so an empty batch loop must stop it before: the
+  // output then holds no element to write.
   SmallVector<int64_t> batchPosition(dims.batch.size(), 0);
-  while (true) {
+  bool emptyBatch = llvm::any_of(
+      dims.batch, [&](unsigned loop) { return (*ranges)[loop] == 0; });
+  while (!emptyBatch) {
     int64_t leftOffset = 0, rightOffset = 0, outOffset = 0;
     for (auto [i, loop] : llvm::enumerate(dims.batch)) {
       leftOffset += batchPosition[i] * leftStrides[loop];

@@ -149,7 +149,9 @@ LogicalResult Interpreter::compile(function_ref<bool(Operation *)> mustRun) {
   DenseMap<Value, unsigned> slotOf, constantOf;
   for (BlockArgument arg : body.getArguments())
     slotOf[arg] = numSlots++;
-  auto sourceOf = [&](Value value) -> FailureOr<InputSource> {
+  // Constants read as data get storage once, here; a constant tensor.empty
+  // read for its shape only stays without storage, whatever its size.
+  auto sourceOf = [&](Value value, bool readsData) -> FailureOr<InputSource> {
     InputSource source;
     auto slot = slotOf.find(value);
     if (slot != slotOf.end()) {
@@ -159,12 +161,18 @@ LogicalResult Interpreter::compile(function_ref<bool(Operation *)> mustRun) {
     }
     auto constant = constantOf.find(value);
     if (constant == constantOf.end()) {
-      FailureOr<RuntimeValue> evaluated = evaluator.evaluate(value);
+      FailureOr<RuntimeValue> evaluated =
+          evaluator.evaluate(value, /*materialize=*/readsData);
       if (failed(evaluated))
         return failure();
       constant = constantOf.insert({value, constants.size()}).first;
       constants.push_back(std::move(*evaluated));
     }
+    RuntimeValue &known = constants[constant->second];
+    if (readsData && known.isTensor() && !known.getTensor().hasStorage())
+      if (llvm::Error error = known.getTensor().tryMakeUnique())
+        return value.getDefiningOp()->emitError()
+               << "lin interpreter: " << llvm::toString(std::move(error));
     source.kind = InputSource::Constant;
     source.index = constant->second;
     return source;
@@ -179,7 +187,8 @@ LogicalResult Interpreter::compile(function_ref<bool(Operation *)> mustRun) {
       InputUse use = candidate.kernel->getInputUse(index);
       InputSource source;
       if (use != InputUse::None) {
-        FailureOr<InputSource> found = sourceOf(input);
+        FailureOr<InputSource> found =
+            sourceOf(input, /*readsData=*/use == InputUse::Data);
         if (failed(found))
           return failure();
         source = *found;
@@ -199,7 +208,7 @@ LogicalResult Interpreter::compile(function_ref<bool(Operation *)> mustRun) {
     steps.push_back(std::move(step));
   }
   for (Value value : terminator->getOperands()) {
-    FailureOr<InputSource> source = sourceOf(value);
+    FailureOr<InputSource> source = sourceOf(value, /*readsData=*/true);
     if (failed(source))
       return failure();
     returned.push_back(*source);
@@ -269,11 +278,16 @@ FailureOr<SmallVector<Tensor>> Interpreter::run(ArrayRef<Tensor> arguments,
         inputs.emplace_back();
         break;
       }
-      // tensor.empty has undefined contents; zeros are as good as any.
+      // tensor.empty has undefined contents; zeros are as good as any. Its
+      // shape may be anything the IR says: a failed allocation is an error on
+      // the op that needs the data.
       RuntimeValue &input = inputs.back();
       if (source.readsData && input.isTensor() &&
           !input.getTensor().hasStorage())
-        input.getTensor().makeUnique();
+        if (llvm::Error error = input.getTensor().tryMakeUnique())
+          return step.op->emitError()
+                 << "lin interpreter: operand #" << inputs.size() - 1 << ": "
+                 << llvm::toString(std::move(error));
     }
     ArrayRef<RuntimeValue> operands =
         ArrayRef(inputs).take_front(step.op->getNumOperands());
@@ -310,7 +324,10 @@ FailureOr<SmallVector<Tensor>> Interpreter::run(ArrayRef<Tensor> arguments,
     }
     Tensor tensor = value.getTensor();
     if (!tensor.hasStorage())
-      tensor.makeUnique();
+      if (llvm::Error error = tensor.tryMakeUnique())
+        return function.getBody().front().getTerminator()->emitError()
+               << "lin interpreter: result #" << outputs.size() << ": "
+               << llvm::toString(std::move(error));
     outputs.push_back(std::move(tensor));
   }
   return outputs;

@@ -106,7 +106,19 @@ llvm::Error kernelError(const char *format, Args &&...args) {
       llvm::formatv(format, std::forward<Args>(args)...).str());
 }
 
-/// Row-major strides of a shape.
+/// A runtime index (held as a double, see RuntimeValue) as int64. Values
+/// int64 cannot hold saturate and NaN becomes INT64_MIN, so that the range
+/// checks that follow reject them: a plain cast would be undefined.
+inline int64_t toIndex(double value) {
+  if (!(value >= -0x1p63))
+    return INT64_MIN;
+  if (value >= 0x1p63)
+    return INT64_MAX;
+  return static_cast<int64_t>(value);
+}
+
+/// Row-major strides of a shape (of a valid tensor: every product of its
+/// sizes fits, see Tensor::countElements).
 llvm::SmallVector<int64_t, 4> getStrides(llvm::ArrayRef<int64_t> shape);
 
 /// Formats a shape as `2x3x4` for messages.

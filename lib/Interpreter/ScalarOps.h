@@ -121,7 +121,14 @@ template <typename T> inline T minNum(T a, T b) {
   return b != b ? a : (a < b ? a : b);
 }
 
+/// The integer an element (held as a float or double) stands for. Values
+/// int64 cannot hold saturate and NaN becomes 0: a plain cast of them is
+/// undefined behaviour, and fuzzed or overflowing IR produces them.
 template <typename T> inline int64_t toInt(T value) {
+  if (!(value >= T(-0x1p63)))
+    return value != value ? 0 : INT64_MIN;
+  if (value >= T(0x1p63))
+    return INT64_MAX;
   return static_cast<int64_t>(value);
 }
 

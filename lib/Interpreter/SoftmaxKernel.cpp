@@ -41,7 +41,10 @@ public:
     for (int64_t d = dimension + 1; d < int64_t(shape.size()); ++d)
       inner *= shape[d];
 
-    Tensor output = Tensor::uninitialized(shape);
+    llvm::Expected<Tensor> allocated = Tensor::tryUninitialized(shape);
+    if (!allocated)
+      return allocated.takeError();
+    Tensor &output = *allocated;
     std::vector<float> maximum(inner), sum(inner);
     for (int64_t o = 0; o < outer; ++o) {
       const float *in = input.data() + o * axis * inner;

@@ -22,6 +22,7 @@
 #include "mlir/IR/AffineExpr.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallBitVector.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 #include <algorithm>
 #include <cstring>
@@ -69,6 +70,16 @@ lin::computeLoopRanges(ArrayRef<AffineMap> maps,
       return kernelError("the size of loop d{0} is not determined by any "
                          "operand",
                          loop);
+  // Loops bounded by operands that are only shapes (tensor.empty) may span
+  // more iterations than int64 counts; the loop nest multiplies ranges.
+  std::optional<int64_t> iterations = 1;
+  for (int64_t range : ranges)
+    if (iterations && range)
+      iterations = llvm::checkedMul(*iterations, range);
+  if (!iterations)
+    return kernelError("the iteration space {0} has more points than fit in "
+                       "64 bits",
+                       formatShape(ranges));
   return ranges;
 }
 
@@ -137,8 +148,9 @@ private:
 
   /// Chooses the output buffer of init `index`; may steal the buffer of a
   /// dying input for an in-place update.
-  Tensor allocateResult(unsigned index, MutableArrayRef<RuntimeValue> inputs,
-                        SmallVectorImpl<bool> &bufferTaken);
+  llvm::Expected<Tensor> allocateResult(unsigned index,
+                                        MutableArrayRef<RuntimeValue> inputs,
+                                        SmallVectorImpl<bool> &bufferTaken);
 
   SmallVector<AffineMap> maps;
   SmallVector<bool> isReduction;
@@ -152,15 +164,17 @@ private:
 };
 } // namespace
 
-Tensor StructuredKernel::allocateResult(unsigned index,
-                                        MutableArrayRef<RuntimeValue> inputs,
-                                        SmallVectorImpl<bool> &bufferTaken) {
+llvm::Expected<Tensor>
+StructuredKernel::allocateResult(unsigned index,
+                                 MutableArrayRef<RuntimeValue> inputs,
+                                 SmallVectorImpl<bool> &bufferTaken) {
   unsigned initOperand = numInputs + index;
   Tensor &init = inputs[initOperand].getTensor();
   if (readsInit[index]) {
     // Updated in place when nobody else holds the init.
     Tensor result = std::move(init);
-    result.makeUnique();
+    if (llvm::Error error = result.tryMakeUnique())
+      return std::move(error);
     return result;
   }
   // An input read at exactly the positions the result is written at can be
@@ -176,7 +190,9 @@ Tensor StructuredKernel::allocateResult(unsigned index,
       }
     }
   }
-  return Tensor::uninitialized(init.getShape());
+  // The init may be a shape-only tensor.empty of any size: a fill of a huge
+  // shape ends here, as an error on the op.
+  return Tensor::tryUninitialized(init.getShape());
 }
 
 llvm::Error StructuredKernel::run(MutableArrayRef<RuntimeValue> inputs,
@@ -222,7 +238,10 @@ llvm::Error StructuredKernel::run(MutableArrayRef<RuntimeValue> inputs,
   SmallVector<bool> bufferTaken(numInputs, false);
   SmallVector<Tensor> outputs;
   for (unsigned i = 0; i < numInits; ++i) {
-    outputs.push_back(allocateResult(i, inputs, bufferTaken));
+    llvm::Expected<Tensor> output = allocateResult(i, inputs, bufferTaken);
+    if (!output)
+      return output.takeError();
+    outputs.push_back(std::move(*output));
     Stream &stream = streams[numInputs + i];
     stream.base = outputs.back().data();
     describe(stream, outputs.back(), maps[numInputs + i]);

@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/SmallBitVector.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 #include <cstring>
 #include <functional>
@@ -45,7 +46,7 @@ struct IndexOperand {
   int64_t value = 0;
   int input = -1;
   int64_t get(ArrayRef<RuntimeValue> inputs) const {
-    return input < 0 ? value : static_cast<int64_t>(inputs[input].getScalar());
+    return input < 0 ? value : toIndex(inputs[input].getScalar());
   }
 };
 
@@ -119,11 +120,19 @@ void forEachBoxRow(ArrayRef<int64_t> shape, ArrayRef<int64_t> offsets,
 
 llvm::Error checkBox(ArrayRef<int64_t> shape, ArrayRef<int64_t> offsets,
                      ArrayRef<int64_t> sizes, ArrayRef<int64_t> steps) {
+  if (offsets.size() != shape.size() || sizes.size() != shape.size() ||
+      steps.size() != shape.size())
+    return kernelError("slice of rank {0} into a tensor of rank {1}",
+                       sizes.size(), shape.size());
   for (unsigned d = 0; d < shape.size(); ++d) {
     if (sizes[d] == 0)
       continue;
-    int64_t last = offsets[d] + (sizes[d] - 1) * steps[d];
-    if (offsets[d] < 0 || sizes[d] < 0 || last < 0 || last >= shape[d])
+    // Offsets, sizes and strides come from the IR or from runtime values:
+    // the last position must not overflow on its way to the bounds check.
+    std::optional<int64_t> last =
+        sizes[d] < 0 ? std::nullopt
+                     : llvm::checkedMulAdd(sizes[d] - 1, steps[d], offsets[d]);
+    if (offsets[d] < 0 || !last || *last < 0 || *last >= shape[d])
       return kernelError("slice (offset {0}, size {1}, stride {2}) is out of "
                          "bounds in dimension {3} of size {4}",
                          offsets[d], sizes[d], steps[d], d, shape[d]);
@@ -151,8 +160,14 @@ lin::buildTensorKernel(Operation *op, KernelDiagnoser &diagnoser) {
 
   if (auto empty = dyn_cast<tensor::EmptyOp>(op)) {
     SmallVector<IndexOperand> sizes = resolve(k, empty.getMixedSizes());
-    k.setBody([sizes](auto inputs, auto results) {
-      results[0] = Tensor::shapeOnly(evaluate(sizes, inputs));
+    k.setBody([sizes](auto inputs, auto results) -> llvm::Error {
+      // Free (no storage), but the shape must be valid: whoever reads the
+      // data allocates it from this shape.
+      llvm::Expected<Tensor> result =
+          Tensor::tryShapeOnly(evaluate(sizes, inputs));
+      if (!result)
+        return result.takeError();
+      results[0] = std::move(*result);
       return llvm::Error::success();
     });
     return done();
@@ -177,9 +192,8 @@ lin::buildTensorKernel(Operation *op, KernelDiagnoser &diagnoser) {
     k.setBody([shape](auto inputs, auto results) -> llvm::Error {
       SmallVector<int64_t> newShape = evaluate(shape, inputs);
       const Tensor &source = inputs[0].getTensor();
-      int64_t count = 1;
-      for (int64_t size : newShape)
-        count *= size;
+      std::optional<int64_t> count =
+          llvm::expectedToOptional(Tensor::countElements(newShape));
       if (count != source.getNumElements())
         return kernelError("cannot expand {0} into {1}",
                            formatShape(source.getShape()),
@@ -214,11 +228,10 @@ lin::buildTensorKernel(Operation *op, KernelDiagnoser &diagnoser) {
     k.setBody([](auto inputs, auto results) -> llvm::Error {
       const Tensor &source = inputs[0].getTensor();
       SmallVector<int64_t> newShape;
-      int64_t count = 1;
-      for (float size : inputs[1].getTensor().values()) {
-        newShape.push_back(static_cast<int64_t>(size));
-        count *= newShape.back();
-      }
+      for (float size : inputs[1].getTensor().values())
+        newShape.push_back(toIndex(size));
+      std::optional<int64_t> count =
+          llvm::expectedToOptional(Tensor::countElements(newShape));
       if (count != source.getNumElements())
         return kernelError("cannot reshape {0} into {1}",
                            formatShape(source.getShape()),
@@ -233,7 +246,7 @@ lin::buildTensorKernel(Operation *op, KernelDiagnoser &diagnoser) {
     k.setInputUse(0, InputUse::ShapeOnly);
     k.setBody([](auto inputs, auto results) -> llvm::Error {
       const Tensor &source = inputs[0].getTensor();
-      int64_t index = static_cast<int64_t>(inputs[1].getScalar());
+      int64_t index = toIndex(inputs[1].getScalar());
       if (index < 0 || index >= source.getRank())
         return kernelError("dimension {0} out of range for rank {1}", index,
                            source.getRank());
@@ -259,7 +272,7 @@ lin::buildTensorKernel(Operation *op, KernelDiagnoser &diagnoser) {
       SmallVector<int64_t, 4> strides = getStrides(source.getShape());
       int64_t index = 0;
       for (int64_t d = 0; d < source.getRank(); ++d) {
-        int64_t i = static_cast<int64_t>(inputs[1 + d].getScalar());
+        int64_t i = toIndex(inputs[1 + d].getScalar());
         if (i < 0 || i >= source.getDimSize(d))
           return kernelError("index {0} out of range in dimension {1} of "
                              "size {2}",
@@ -274,11 +287,13 @@ lin::buildTensorKernel(Operation *op, KernelDiagnoser &diagnoser) {
 
   if (auto fromElements = dyn_cast<tensor::FromElementsOp>(op)) {
     SmallVector<int64_t> shape(fromElements.getType().getShape());
-    k.setBody([shape](auto inputs, auto results) {
-      Tensor tensor = Tensor::uninitialized(shape);
+    k.setBody([shape](auto inputs, auto results) -> llvm::Error {
+      llvm::Expected<Tensor> tensor = Tensor::tryUninitialized(shape);
+      if (!tensor)
+        return tensor.takeError();
       for (auto [i, input] : llvm::enumerate(inputs))
-        tensor.data()[i] = static_cast<float>(input.getScalar());
-      results[0] = std::move(tensor);
+        tensor->data()[i] = static_cast<float>(input.getScalar());
+      results[0] = std::move(*tensor);
       return llvm::Error::success();
     });
     return done();
@@ -292,11 +307,14 @@ lin::buildTensorKernel(Operation *op, KernelDiagnoser &diagnoser) {
       sizes.push_back(ShapedType::isDynamic(size)
                           ? IndexOperand{0, int(nextDynamic++)}
                           : IndexOperand{size, -1});
-    k.setBody([sizes](auto inputs, auto results) {
-      Tensor tensor = Tensor::uninitialized(evaluate(sizes, inputs));
-      std::fill_n(tensor.data(), tensor.getNumElements(),
+    k.setBody([sizes](auto inputs, auto results) -> llvm::Error {
+      llvm::Expected<Tensor> tensor =
+          Tensor::tryUninitialized(evaluate(sizes, inputs));
+      if (!tensor)
+        return tensor.takeError();
+      std::fill_n(tensor->data(), tensor->getNumElements(),
                   static_cast<float>(inputs[0].getScalar()));
-      results[0] = std::move(tensor);
+      results[0] = std::move(*tensor);
       return llvm::Error::success();
     });
     return done();
@@ -314,7 +332,12 @@ lin::buildTensorKernel(Operation *op, KernelDiagnoser &diagnoser) {
       SmallVector<int64_t> step = evaluate(strides, inputs);
       if (llvm::Error error = checkBox(source.getShape(), offset, size, step))
         return error;
-      Tensor result = Tensor::uninitialized(size);
+      // A stride of 0 repeats elements, so the size is not bounded by the
+      // source's.
+      llvm::Expected<Tensor> allocated = Tensor::tryUninitialized(size);
+      if (!allocated)
+        return allocated.takeError();
+      Tensor &result = *allocated;
       int64_t lastStep = step.empty() ? 1 : step.back();
       forEachBoxRow(source.getShape(), offset, size, step,
                     [&](int64_t boxIndex, int64_t tensorIndex, int64_t count) {
@@ -338,18 +361,18 @@ lin::buildTensorKernel(Operation *op, KernelDiagnoser &diagnoser) {
     k.setBody([=](auto inputs, auto results) -> llvm::Error {
       const Tensor &source = inputs[0].getTensor();
       Tensor dest = std::move(inputs[1].getTensor());
-      dest.makeUnique();
       SmallVector<int64_t> offset = evaluate(offsets, inputs);
       SmallVector<int64_t> size = evaluate(sizes, inputs);
       SmallVector<int64_t> step = evaluate(strides, inputs);
       if (llvm::Error error = checkBox(dest.getShape(), offset, size, step))
         return error;
-      int64_t count = 1;
-      for (int64_t s : size)
-        count *= s;
+      std::optional<int64_t> count =
+          llvm::expectedToOptional(Tensor::countElements(size));
       if (count != source.getNumElements())
         return kernelError("source of shape {0} does not fill a slice of {1}",
                            formatShape(source.getShape()), formatShape(size));
+      if (llvm::Error error = dest.tryMakeUnique())
+        return error;
       int64_t lastStep = step.empty() ? 1 : step.back();
       forEachBoxRow(dest.getShape(), offset, size, step,
                     [&](int64_t boxIndex, int64_t tensorIndex, int64_t n) {
@@ -385,9 +408,19 @@ lin::buildTensorKernel(Operation *op, KernelDiagnoser &diagnoser) {
       for (int64_t d = 0; d < source.getRank(); ++d) {
         if (lows[d] < 0 || highs[d] < 0)
           return kernelError("negative padding is not supported");
-        shape.push_back(source.getDimSize(d) + lows[d] + highs[d]);
+        std::optional<int64_t> padded =
+            llvm::checkedAdd(source.getDimSize(d), lows[d]);
+        if (padded)
+          padded = llvm::checkedAdd(*padded, highs[d]);
+        if (!padded)
+          return kernelError("padding dimension {0} by {1} and {2} overflows",
+                             d, lows[d], highs[d]);
+        shape.push_back(*padded);
       }
-      Tensor result = Tensor::uninitialized(shape);
+      llvm::Expected<Tensor> allocated = Tensor::tryUninitialized(shape);
+      if (!allocated)
+        return allocated.takeError();
+      Tensor &result = *allocated;
       float fill = value.input < 0
                        ? constant
                        : static_cast<float>(inputs[value.input].getScalar());
@@ -411,15 +444,25 @@ lin::buildTensorKernel(Operation *op, KernelDiagnoser &diagnoser) {
       shape[axis] = 0;
       for (const RuntimeValue &input : inputs) {
         ArrayRef<int64_t> part = input.getTensor().getShape();
-        for (int64_t d = 0; d < int64_t(shape.size()); ++d)
-          if (d != axis && part[d] != shape[d])
-            return kernelError("concatenated tensors {0} and {1} differ "
-                               "outside dimension {2}",
-                               formatShape(inputs[0].getTensor().getShape()),
-                               formatShape(part), axis);
-        shape[axis] += part[axis];
+        bool matches = part.size() == shape.size();
+        for (int64_t d = 0; matches && d < int64_t(shape.size()); ++d)
+          matches = d == axis || part[d] == shape[d];
+        if (!matches)
+          return kernelError("concatenated tensors {0} and {1} differ "
+                             "outside dimension {2}",
+                             formatShape(inputs[0].getTensor().getShape()),
+                             formatShape(part), axis);
+        // Shape-only inputs (tensor.empty) may be of any size.
+        std::optional<int64_t> sum = llvm::checkedAdd(shape[axis], part[axis]);
+        if (!sum)
+          return kernelError("the concatenation's dimension {0} overflows",
+                             axis);
+        shape[axis] = *sum;
       }
-      Tensor result = Tensor::uninitialized(shape);
+      llvm::Expected<Tensor> allocated = Tensor::tryUninitialized(shape);
+      if (!allocated)
+        return allocated.takeError();
+      Tensor &result = *allocated;
       SmallVector<int64_t> offsets(shape.size(), 0);
       SmallVector<int64_t> ones(shape.size(), 1);
       for (const RuntimeValue &input : inputs) {

@@ -12,6 +12,12 @@
 // p's count is `above[p-1] - above[p]`. NaN is above no breakpoint (piece 0,
 // as getPieceIndex says) and ignored by the extrema.
 //
+// Non-finite values are found by the same loop without a branch: `z - z` is
+// 0 for every finite z and NaN for NaN and +-inf, and the or of `!(z - z ==
+// 0)` over the block is a vector reduction (this needs IEEE semantics: no
+// -ffinite-math-only). Only a block where it fires is scanned again, to count
+// and locate its non-finite values.
+//
 //===----------------------------------------------------------------------===//
 
 #include "lin/Profiling/ActivationProfiler.h"
@@ -25,7 +31,9 @@
 using namespace mlir;
 using namespace lin;
 
-ActivationProfiler::ActivationProfiler(func::FuncOp function) {
+ActivationProfiler::ActivationProfiler(func::FuncOp function,
+                                       bool allowNonFinite)
+    : allowNonFinite(allowNonFinite) {
   for (PiecewiseLinearActivation &activation :
        findPiecewiseLinearActivations(function)) {
     // The pre-activation is an operand of one of the activation's ops (not
@@ -54,11 +62,13 @@ LogicalResult ActivationProfiler::beforeOp(Operation *op,
 
 /// Adds rows of `width` pre-activations to the counts of values above each
 /// of `numBreakpoints` breakpoints (counters of breakpoint k at
-/// `above + k * width`) and to the running extrema.
+/// `above + k * width`) and to the running extrema. Returns whether any value
+/// is NaN or infinite.
 template <unsigned numBreakpoints>
-static void countRows(const float *z, int64_t rows, int64_t width,
+static bool countRows(const float *z, int64_t rows, int64_t width,
                       const float *breakpoints, int32_t *above, float *minimum,
                       float *maximum) {
+  unsigned nonFinite = 0;
   for (int64_t row = 0; row < rows; ++row, z += width) {
     for (int64_t j = 0; j < width; ++j) {
       float value = z[j];
@@ -66,8 +76,71 @@ static void countRows(const float *z, int64_t rows, int64_t width,
         above[k * width + j] += value > breakpoints[k];
       minimum[j] = value < minimum[j] ? value : minimum[j];
       maximum[j] = value > maximum[j] ? value : maximum[j];
+      nonFinite |= !(value - value == 0.0f);
     }
   }
+  return nonFinite;
+}
+
+namespace {
+/// The non-finite values of a block, found by a second (rare) pass.
+struct NonFiniteValues {
+  int64_t numNaN = 0, numInfinite = 0;
+  /// Offset of the first one from the start of the block.
+  int64_t first = -1;
+};
+} // namespace
+
+static NonFiniteValues findNonFinite(const float *z, int64_t size) {
+  NonFiniteValues result;
+  for (int64_t i = 0; i < size; ++i) {
+    if (std::isfinite(z[i]))
+      continue;
+    (std::isnan(z[i]) ? result.numNaN : result.numInfinite) += 1;
+    if (result.first < 0)
+      result.first = i;
+  }
+  return result;
+}
+
+/// The error for non-finite pre-activations, on the activation: its kind,
+/// how many values, and where the first one is (`firstOffset` into the
+/// pre-activation; the sample is `firstSample` plus its leading index, when
+/// the leading dimension is known to be the samples').
+static LogicalResult
+reportNonFinite(const PiecewiseLinearActivation &activation,
+                const Tensor &preActivation, int64_t firstOffset,
+                const NonFiniteValues &found,
+                std::optional<int64_t> firstSample) {
+  int64_t width = preActivation.getShape().back();
+  InFlightDiagnostic diag = activation.getOperation()->emitError();
+  diag << "lin profiler: " << found.numNaN + found.numInfinite
+       << " pre-activation value(s) of this "
+       << stringifyActivationKind(activation.getKind())
+       << " in this batch are not finite (" << found.numNaN << " NaN, "
+       << found.numInfinite << " infinite), the first at ";
+  if (firstSample) {
+    int64_t sliceSize =
+        preActivation.getNumElements() / preActivation.getDimSize(0);
+    diag << "sample " << *firstSample + firstOffset / sliceSize << ", ";
+  }
+  diag << "neuron " << firstOffset % width
+       << ": the data or the weights hold NaN or infinity (allow-non-finite "
+          "counts them instead)";
+  return diag;
+}
+
+std::optional<int64_t>
+ActivationProfiler::sampleOfLeadingIndex(const Tensor &preActivation) const {
+  // The leading dimension holds the batch's samples when it has their number
+  // (or the static batch size); without batches (a plain interpreter run)
+  // the samples are numbered from 0.
+  if (preActivation.getRank() < 2)
+    return std::nullopt;
+  int64_t leading = preActivation.getDimSize(0);
+  if (batchSamples < 0 || leading == batchSamples || leading == batchSize)
+    return batchFirstSample;
+  return std::nullopt;
 }
 
 LogicalResult ActivationProfiler::accumulate(Entry &entry,
@@ -98,7 +171,8 @@ LogicalResult ActivationProfiler::accumulate(Entry &entry,
 
   // Counting the samples first bounds every count by the (checked) total.
   if (llvm::Error error = profile.addSamples(rows))
-    return op->emitError() << "lin profiler: " << llvm::toString(std::move(error));
+    return op->emitError() << "lin profiler: "
+                           << llvm::toString(std::move(error));
 
   // The breakpoints as f32 thresholds with one comparison, `z > t`: a
   // breakpoint whose value belongs to the piece above becomes the float just
@@ -126,19 +200,29 @@ LogicalResult ActivationProfiler::accumulate(Entry &entry,
     int64_t block = std::min(kBlockRows, rows - first);
     std::fill(scratchCounts.begin(), scratchCounts.end(), 0);
     const float *rowsOfBlock = z + first * width;
+    bool nonFinite = false;
     switch (numBreakpoints) {
     case 1:
-      countRows<1>(rowsOfBlock, block, width, breakpoints.data(), above,
-                   minimum, maximum);
+      nonFinite = countRows<1>(rowsOfBlock, block, width, breakpoints.data(),
+                               above, minimum, maximum);
       break;
     case 2:
-      countRows<2>(rowsOfBlock, block, width, breakpoints.data(), above,
-                   minimum, maximum);
+      nonFinite = countRows<2>(rowsOfBlock, block, width, breakpoints.data(),
+                               above, minimum, maximum);
       break;
     default:
-      return op->emitError() << "lin profiler: activations with "
-                             << numBreakpoints
-                             << " breakpoints are not supported";
+      return op->emitError()
+             << "lin profiler: activations with " << numBreakpoints
+             << " breakpoints are not supported";
+    }
+    if (nonFinite) {
+      NonFiniteValues found = findNonFinite(rowsOfBlock, block * width);
+      entry.numNaN += found.numNaN;
+      entry.numInfinite += found.numInfinite;
+      if (!allowNonFinite)
+        return reportNonFinite(entry.activation, preActivation,
+                               first * width + found.first, found,
+                               sampleOfLeadingIndex(preActivation));
     }
     for (int64_t j = 0; j < width; ++j)
       for (unsigned p = 0; p <= numBreakpoints; ++p) {

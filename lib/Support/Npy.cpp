@@ -16,10 +16,12 @@
 #include "lin/Support/Npy.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 
@@ -311,34 +313,68 @@ llvm::Expected<std::unique_ptr<NpyReader>> NpyReader::open(StringRef path) {
   reader->dtype = *dtype;
   reader->shape = header->shape;
   reader->dataOffset = headerStart + headerLength;
-  reader->rowSize = 1;
+  std::string shapeText =
+      llvm::join(llvm::map_range(reader->shape,
+                                 [](int64_t s) { return std::to_string(s); }),
+                 ", ");
+
+  // The header may claim any shape: every count derived from it is checked,
+  // so that a product that overflows (and would wrap to a small size) is an
+  // error here rather than a short buffer later. The bytes must fit in
+  // int64 (offsets into the file) and the elements in a Tensor.
+  std::optional<int64_t> rowSize = 1, numElements = reader->getNumRows();
   for (int64_t size :
        llvm::ArrayRef(reader->shape).drop_front(reader->shape.empty() ? 0 : 1))
-    reader->rowSize *= size;
-
-  uint64_t dataBytes = static_cast<uint64_t>(reader->getNumRows()) *
-                       reader->rowSize * getNpyElementSize(*dtype);
-  if (reader->dataOffset + dataBytes > fileSize)
+    if (rowSize)
+      rowSize = llvm::checkedMul(*rowSize, size);
+  if (rowSize)
+    numElements = llvm::checkedMul(*numElements, *rowSize);
+  std::optional<int64_t> dataBytes;
+  if (numElements)
+    dataBytes =
+        llvm::checkedMul<int64_t>(*numElements, getNpyElementSize(*dtype));
+  // Tensors of the rows must be representable too (their strides are
+  // products of the sizes, zeros skipped).
+  if (!dataBytes ||
+      !llvm::expectedToOptional(Tensor::countElements(reader->shape)))
+    return reader->error(llvm::formatv(
+        "shape ({0}) of {1} is too large: its size in bytes overflows 64 "
+        "bits",
+        shapeText, header->descr));
+  reader->rowSize = *rowSize;
+  if (static_cast<uint64_t>(*dataBytes) > fileSize - reader->dataOffset)
     return reader->error(llvm::formatv(
         "truncated: shape ({0}) of {1} needs {2} bytes of data, the file "
         "has {3}",
-        llvm::join(llvm::map_range(reader->shape,
-                                   [](int64_t s) { return std::to_string(s); }),
-                   ", "),
-        header->descr, dataBytes, fileSize - reader->dataOffset));
+        shapeText, header->descr, *dataBytes, fileSize - reader->dataOffset));
   return reader;
+}
+
+void NpyReader::FreeDeleter::operator()(char *memory) const {
+  std::free(memory);
 }
 
 llvm::Error NpyReader::readBytes(int64_t firstRow, int64_t numRows,
                                  char *destination) {
-  if (firstRow < 0 || numRows < 0 || firstRow + numRows > getNumRows())
-    return error(llvm::formatv("rows [{0}, {1}) out of range ({2} rows)",
-                               firstRow, firstRow + numRows, getNumRows()));
+  // Written so that no sum overflows: open() checked the whole array's byte
+  // count, so the products below are within it once the range is valid.
+  if (firstRow < 0 || numRows < 0 || firstRow > getNumRows() ||
+      numRows > getNumRows() - firstRow)
+    return error(llvm::formatv(
+        "rows [{0}, {1}) out of range ({2} rows)", firstRow,
+        llvm::checkedAdd(firstRow, numRows).value_or(INT64_MAX), getNumRows()));
   size_t elementSize = getNpyElementSize(dtype);
   size_t bytes = static_cast<size_t>(numRows * rowSize) * elementSize;
   if (!destination) {
-    buffer.resize(bytes);
-    destination = buffer.data();
+    if (bytes > bufferSize) {
+      buffer.reset(static_cast<char *>(std::malloc(bytes)));
+      bufferSize = buffer ? bytes : 0;
+      if (!buffer)
+        return error(llvm::formatv("cannot allocate {0} bytes to convert "
+                                   "rows [{1}, +{2}): out of memory",
+                                   bytes, firstRow, numRows));
+    }
+    destination = buffer.get();
   }
   uint64_t offset =
       dataOffset + static_cast<uint64_t>(firstRow) * rowSize * elementSize;
@@ -429,7 +465,7 @@ llvm::Error NpyReader::readRows(int64_t firstRow, int64_t numRows, float *out) {
     return readBytes(firstRow, numRows, reinterpret_cast<char *>(out));
   if (llvm::Error err = readBytes(firstRow, numRows))
     return err;
-  convertElements(dtype, buffer.data(), numRows * rowSize, out);
+  convertElements(dtype, buffer.get(), numRows * rowSize, out);
   return llvm::Error::success();
 }
 
@@ -439,27 +475,33 @@ llvm::Error NpyReader::readRows(int64_t firstRow, int64_t numRows,
     return err;
   size_t count = numRows * rowSize;
   if (!isFloating(dtype)) {
-    convertElements(dtype, buffer.data(), count, out);
+    convertElements(dtype, buffer.get(), count, out);
     return llvm::Error::success();
   }
-  std::vector<double> values(count);
-  convertElements(dtype, buffer.data(), count, values.data());
+  // One element at a time: no second buffer of the whole range.
+  size_t elementSize = getNpyElementSize(dtype);
   for (size_t i = 0; i < count; ++i) {
-    if (values[i] != std::trunc(values[i])) {
+    double value;
+    convertElements(dtype, buffer.get() + i * elementSize, 1, &value);
+    // Labels must be integers that int64 holds: converting anything else
+    // (NaN, 1e30) is undefined behaviour.
+    if (value != std::trunc(value) || !(value >= -0x1p63 && value < 0x1p63)) {
       std::string message;
       llvm::raw_string_ostream os(message);
       os << "element " << firstRow * rowSize + int64_t(i) << " ("
-         << llvm::format("%g", values[i]) << ") is not an integer";
+         << llvm::format("%g", value) << ") is not an integer";
       return error(message);
     }
-    out[i] = static_cast<int64_t>(values[i]);
+    out[i] = static_cast<int64_t>(value);
   }
   return llvm::Error::success();
 }
 
 llvm::Expected<Tensor> NpyReader::readAll() {
-  Tensor tensor = Tensor::uninitialized(shape);
-  if (llvm::Error err = readRows(0, getNumRows(), tensor.data()))
+  llvm::Expected<Tensor> tensor = Tensor::tryUninitialized(shape);
+  if (!tensor)
+    return error(llvm::toString(tensor.takeError()));
+  if (llvm::Error err = readRows(0, getNumRows(), tensor->data()))
     return std::move(err);
   return tensor;
 }
@@ -515,32 +557,17 @@ NpyWriter::create(StringRef path, NpyDType dtype,
   for (int64_t size : shape)
     writer->expectedElements *= size;
 
-  int fd;
-  llvm::SmallString<128> temporary;
-  if (std::error_code ec =
-          llvm::sys::fs::createUniqueFile(path + ".tmp-%%%%%%", fd, temporary))
-    return writer->error("cannot create a temporary file next to it: " +
-                         ec.message());
-  writer->temporaryPath = temporary.str().str();
-  writer->stream =
-      std::make_unique<llvm::raw_fd_ostream>(fd, /*shouldClose=*/true);
-  *writer->stream << buildHeader(dtype, shape);
+  llvm::Expected<std::unique_ptr<AtomicOutputFile>> file =
+      AtomicOutputFile::create(path);
+  if (!file)
+    return file.takeError();
+  writer->file = std::move(*file);
+  writer->file->os() << buildHeader(dtype, shape);
   return writer;
 }
 
-NpyWriter::~NpyWriter() {
-  if (committed)
-    return;
-  if (stream) {
-    // An unchecked stream error is fatal in raw_fd_ostream's destructor; the
-    // error was reported already (or the file is abandoned anyway).
-    stream->close();
-    stream->clear_error();
-    stream.reset();
-  }
-  if (!temporaryPath.empty())
-    (void)llvm::sys::fs::remove(temporaryPath);
-}
+// The AtomicOutputFile discards itself unless committed.
+NpyWriter::~NpyWriter() = default;
 
 llvm::Error NpyWriter::appendBytes(llvm::ArrayRef<char> bytes, int64_t count) {
   if (committed)
@@ -548,11 +575,9 @@ llvm::Error NpyWriter::appendBytes(llvm::ArrayRef<char> bytes, int64_t count) {
   if (writtenElements + count > expectedElements)
     return error(llvm::formatv("more elements than the shape holds ({0})",
                                expectedElements));
-  stream->write(bytes.data(), bytes.size());
+  file->os().write(bytes.data(), bytes.size());
   writtenElements += count;
-  if (stream->has_error())
-    return error("write failed: " + stream->error().message());
-  return llvm::Error::success();
+  return file->checkWriteError();
 }
 
 llvm::Error NpyWriter::append(llvm::ArrayRef<float> values) {
@@ -575,14 +600,8 @@ llvm::Error NpyWriter::commit() {
   if (writtenElements != expectedElements)
     return error(llvm::formatv("{0} of {1} elements written", writtenElements,
                                expectedElements));
-  stream->close();
-  if (stream->has_error()) {
-    std::error_code ec = stream->error();
-    stream->clear_error();
-    return error("write failed: " + ec.message());
-  }
-  if (std::error_code ec = llvm::sys::fs::rename(temporaryPath, path))
-    return error("cannot move the finished file into place: " + ec.message());
+  if (llvm::Error err = file->commit())
+    return err;
   committed = true;
   return llvm::Error::success();
 }

@@ -12,12 +12,14 @@ using namespace lin;
 
 namespace {
 
-/// Adds `weight` as a term of `root` to `form`.
+/// Adds `weight` as a term of `root` to `form`. A residual (identity) part
+/// of an existing term stays apart, as an add.
 void addTerm(AffineForm &form, Value root, Tensor weight) {
   if (AffineTerm *term = form.findTerm(root)) {
-    if (term->isIdentity())
-      term->weight = identityMatrix(form.numFeatures);
-    addInPlace(term->weight, weight);
+    if (term->hasWeight())
+      addInPlace(term->weight, weight);
+    else
+      term->weight = std::move(weight);
     return;
   }
   form.terms.push_back({root, std::move(weight)});
@@ -27,10 +29,6 @@ void addToBias(AffineForm &form, const Tensor &vector) {
   if (!form.hasBias())
     form.bias = zeroVector(form.numFeatures);
   addInPlace(form.bias, vector);
-}
-
-Tensor denseWeight(const AffineTerm &term, int64_t features) {
-  return term.isIdentity() ? identityMatrix(features) : term.weight;
 }
 
 /// Substitutes the merged and removed neurons of layer `layer` into every
@@ -82,14 +80,14 @@ SmallVector<int64_t> foldLayer(const LayerGraph &graph, unsigned layerIndex,
     AffineTerm *term = sink.findTerm(result);
     if (!term)
       continue;
-    Tensor consumer = denseWeight(*term, layer.width); // [width x m]
+    Tensor consumer = term->getDenseWeight(layer.width); // [width x m]
     if (!merged.empty()) {
       Tensor mergedRows = selectRows(consumer, merged);
       addToBias(sink, multiplyVector(mergedOffsetVector, mergedRows));
       scaleRows(mergedRows, slopes);
       // Snapshot the pre-activation terms: `sink` may gain terms as we go.
       for (const AffineTerm &source : pre.terms) {
-        Tensor sourceWeight = denseWeight(source, layer.width);
+        Tensor sourceWeight = source.getDenseWeight(layer.width);
         addTerm(sink, source.root,
                 multiply(selectColumns(sourceWeight, merged), mergedRows));
       }
@@ -103,12 +101,13 @@ SmallVector<int64_t> foldLayer(const LayerGraph &graph, unsigned layerIndex,
     if (kept.empty())
       sink.terms.erase(sink.terms.begin() + (term - sink.terms.begin()));
     else
-      term->weight = selectRows(consumer, kept);
+      *term = {result, selectRows(consumer, kept)};
     changed[sinkIndex] = true;
   }
 
+  // A residual into a shrinking pre-activation becomes a column selection.
   for (AffineTerm &term : pre.terms)
-    term.weight = selectColumns(denseWeight(term, layer.width), kept);
+    term = {term.root, selectColumns(term.getDenseWeight(layer.width), kept)};
   if (pre.hasBias())
     pre.bias = selectEntries(pre.bias, kept);
   pre.numFeatures = kept.size();

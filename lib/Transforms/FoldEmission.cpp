@@ -23,10 +23,16 @@ namespace {
 /// (compact in text and bytecode); smaller ones stay inline and readable.
 constexpr int64_t kInlineConstantLimit = 64;
 
+/// Whether emitConstant stores `tensor` inline, as a DenseElementsAttr: the
+/// context uniques those by content (and makes uniform ones splats).
+bool isInline(const Tensor &tensor) {
+  return tensor.getNumElements() <= kInlineConstantLimit;
+}
+
 Value emitConstant(OpBuilder &builder, Location loc, const Tensor &tensor) {
   auto type = RankedTensorType::get(tensor.getShape(), builder.getF32Type());
   Attribute value;
-  if (tensor.getNumElements() > kInlineConstantLimit) {
+  if (!isInline(tensor)) {
     // The blob takes a share of the tensor's storage instead of a copy: on
     // large models the folded weights are hundreds of megabytes.
     ArrayRef<float> data = tensor.values();
@@ -82,10 +88,10 @@ Value emitMatmul(OpBuilder &builder, Location loc, Value lhs,
                  const Tensor &weight, Value acc, WeightLayout layout) {
   Type resultType = acc.getType();
   if (layout == WeightLayout::InOut)
-    return linalg::MatmulOp::create(builder, loc, TypeRange{resultType},
-                                    ValueRange{lhs, emitConstant(builder, loc,
-                                                                 weight)},
-                                    ValueRange{acc})
+    return linalg::MatmulOp::create(
+               builder, loc, TypeRange{resultType},
+               ValueRange{lhs, emitConstant(builder, loc, weight)},
+               ValueRange{acc})
         .getResult(0);
   // [out x in], read as B[n, k] by the contraction (m, n, k).
   MLIRContext *ctx = builder.getContext();
@@ -97,14 +103,46 @@ Value emitMatmul(OpBuilder &builder, Location loc, Value lhs,
   Attribute maps =
       builder.getArrayAttr({map({m, k}), map({n, k}), map({m, n})});
   Value transposed = emitConstant(builder, loc, transpose(weight));
-  return linalg::MatmulOp::create(
-             builder, loc, TypeRange{resultType}, ValueRange{lhs, transposed},
-             ValueRange{acc},
-             {builder.getNamedAttr("indexing_maps", maps)})
+  return linalg::MatmulOp::create(builder, loc, TypeRange{resultType},
+                                  ValueRange{lhs, transposed}, ValueRange{acc},
+                                  {builder.getNamedAttr("indexing_maps", maps)})
       .getResult(0);
 }
 
+bool hasNonZeroBias(const AffineForm &form) {
+  return form.hasBias() &&
+         llvm::any_of(form.bias.values(), [](float b) { return b != 0.0f; });
+}
+
 } // namespace
+
+void EmittedWeightCounter::add(const Tensor &tensor) {
+  if (!isInline(tensor)) {
+    // Every blob is a constant of its own.
+    elements += tensor.getNumElements();
+    return;
+  }
+  // Inline constants are uniqued by type and content, as the context does;
+  // an all-zero one is a zero splat, which holds no parameters.
+  ArrayRef<float> values = tensor.values();
+  if (llvm::all_of(values, [](float v) { return v == 0.0f; }))
+    return;
+  std::vector<float> key(tensor.getShape().begin(), tensor.getShape().end());
+  key.push_back(-1.0f); // Separates the shape from the values.
+  llvm::append_range(key, values);
+  if (inlineConstants.insert(std::move(key)).second)
+    elements += tensor.getNumElements();
+}
+
+void EmittedWeightCounter::add(const AffineForm &form) {
+  if (form.numFeatures == 0)
+    return;
+  for (const AffineTerm &term : form.terms)
+    if (term.hasWeight())
+      add(term.weight);
+  if (hasNonZeroBias(form))
+    add(form.bias);
+}
 
 Value lin::emitAffineForm(OpBuilder &builder, Location loc,
                           const AffineForm &form,
@@ -124,15 +162,15 @@ Value lin::emitAffineForm(OpBuilder &builder, Location loc,
   MLIRContext *ctx = builder.getContext();
   for (const AffineTerm &term : form.terms) {
     Value root = mapped(term.root);
-    if (term.isIdentity()) {
+    if (term.hasWeight())
+      acc = emitMatmul(builder, loc, root, term.weight, acc,
+                       options.weightLayout);
+    // A residual part is an add, never an identity matrix.
+    if (term.identity)
       acc = emitAdd(builder, loc, acc, root,
                     AffineMap::getMultiDimIdentityMap(2, ctx), empty);
-      continue;
-    }
-    acc = emitMatmul(builder, loc, root, term.weight, acc,
-                     options.weightLayout);
   }
-  if (form.hasBias()) {
+  if (hasNonZeroBias(form)) {
     Value bias = emitConstant(builder, loc, form.bias);
     acc = emitAdd(builder, loc, acc, bias,
                   AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx), empty);

@@ -47,6 +47,11 @@ FoldPlanner::classify(const FoldThresholds &thresholds) const {
     ActivationProfile profile = ActivationProfile::fromAttr(layer.profile);
     std::optional<unsigned> identity = getIdentityPiece(layer.activation);
     for (int64_t j = 0; j < layer.width; ++j) {
+      // A neuron that saw samples but no finite value (min > max: NaN data
+      // under allow-non-finite) gives no evidence of linearity: keep it.
+      if (profile.getNumSamples() > 0 &&
+          profile.getMinimum(j) > profile.getMaximum(j))
+        continue;
       double bestShare = -1.0;
       std::optional<unsigned> bestPiece;
       for (unsigned p = 0; p < profile.getNumPieces(); ++p) {
@@ -73,21 +78,31 @@ FoldPlanner::classify(const FoldThresholds &thresholds) const {
 }
 
 namespace {
-/// Shape-only replay of the fold algebra.
+/// Shape-only replay of the fold algebra (FoldAlgebra.cpp), step for step:
+/// which terms of which sinks become dense, which sinks change. Two costs
+/// come out: the foldable part (the forms' parameters, as the algebra counts
+/// them) and the whole function's weights, where a sink the fold does not
+/// change keeps the weights the IR really stores for it, and a changed one
+/// costs what emission writes.
 class Simulation {
 public:
   explicit Simulation(const LayerGraph &graph) : graph(graph) {
+    int64_t owned = 0;
     for (const Sink &sink : graph.sinks) {
       SimSink sim;
       sim.cols = sink.form.numFeatures;
       sim.bias = sink.form.hasBias();
+      sim.owned = sink.ownedWeights;
+      owned += sink.ownedWeights;
       for (const AffineTerm &term : sink.form.terms)
         sim.terms.push_back({term.root,
-                             term.isIdentity() ? sink.form.numFeatures
-                                               : term.weight.getDimSize(0),
-                             term.isIdentity()});
+                             term.hasWeight() ? term.weight.getDimSize(0)
+                                              : sink.form.numFeatures,
+                             term.hasWeight(), term.identity});
       sinks.push_back(std::move(sim));
     }
+    // Weights no sink owns alone stay whatever the fold does.
+    unownedWeights = graph.weightElements - owned;
   }
 
   /// Folds layer `index`: its `merged` neurons into skips, `removed` away.
@@ -112,19 +127,23 @@ public:
             return t.root == source.root;
           });
           if (same == sink.terms.end())
-            sink.terms.push_back({source.root, source.rows, false});
+            sink.terms.push_back({source.root, source.rows, true, false});
           else
-            same->identity = false;
+            same->dense = true; // A residual part stays an add.
         }
       sink.bias = true;
-      sink.terms[at].rows = kept;
-      sink.terms[at].identity = false;
+      sink.terms[at] = {result, kept, true, false};
       if (kept == 0)
         sink.terms.erase(sink.terms.begin() + at);
+      sink.changed = true;
     }
+    // The pre-activation shrinks; a residual into it becomes a selection.
     pre.cols = kept;
-    for (SimTerm &term : pre.terms)
-      term.identity = term.identity && kept == layer.width;
+    for (SimTerm &term : pre.terms) {
+      term.dense = true;
+      term.identity = false;
+    }
+    pre.changed = true;
   }
 
   int64_t getInputWidth(unsigned index) const {
@@ -145,15 +164,26 @@ public:
     return total;
   }
 
-  int64_t cost() const {
+  /// Parameters of the sinks' forms.
+  int64_t getFoldableCost() const {
     int64_t total = 0;
-    for (const SimSink &sink : sinks) {
-      if (sink.cols == 0)
-        continue;
-      for (const SimTerm &term : sink.terms)
-        total += term.identity ? 0 : term.rows * sink.cols;
-      total += sink.bias ? sink.cols : 0;
-    }
+    for (const SimSink &sink : sinks)
+      total += getFormCost(sink);
+    return total;
+  }
+
+  /// Weight elements of the function (an upper bound for changed sinks:
+  /// emission drops zero biases). A sink no live code reads any more is
+  /// dead, with its weights.
+  int64_t getWeightCost() const {
+    SmallVector<bool> live = graph.getLiveSinks([&](unsigned s, Value root) {
+      return llvm::any_of(sinks[s].terms,
+                          [&](const SimTerm &t) { return t.root == root; });
+    });
+    int64_t total = unownedWeights;
+    for (auto [sink, isLive] : llvm::zip_equal(sinks, live))
+      if (isLive)
+        total += sink.changed ? getFormCost(sink) : sink.owned;
     return total;
   }
 
@@ -161,29 +191,58 @@ private:
   struct SimTerm {
     Value root;
     int64_t rows;
+    bool dense;
     bool identity;
   };
   struct SimSink {
     SmallVector<SimTerm> terms;
     int64_t cols = 0;
     bool bias = false;
+    bool changed = false;
+    int64_t owned = 0;
   };
+
+  static int64_t getFormCost(const SimSink &sink) {
+    if (sink.cols == 0)
+      return 0;
+    int64_t total = sink.bias ? sink.cols : 0;
+    for (const SimTerm &term : sink.terms)
+      total += term.dense ? term.rows * sink.cols : 0;
+    return total;
+  }
+
   const LayerGraph &graph;
   SmallVector<SimSink> sinks;
+  int64_t unownedWeights = 0;
 };
-} // namespace
 
-int64_t FoldPlanner::simulate(ArrayRef<LayerClassification> classes,
-                              ArrayRef<bool> mergeLayers) const {
+Simulation replay(const LayerGraph &graph,
+                  ArrayRef<LayerClassification> classes,
+                  ArrayRef<bool> mergeLayers) {
   Simulation sim(graph);
   for (auto [index, cls] : llvm::enumerate(classes))
     sim.apply(index, mergeLayers[index] ? cls.merge.size() : 0,
               cls.remove.size());
-  return sim.cost();
+  return sim;
+}
+} // namespace
+
+int64_t FoldPlanner::simulate(ArrayRef<LayerClassification> classes,
+                              ArrayRef<bool> mergeLayers) const {
+  return replay(graph, classes, mergeLayers).getWeightCost();
+}
+
+int64_t FoldPlanner::simulateFoldable(ArrayRef<LayerClassification> classes,
+                                      ArrayRef<bool> mergeLayers) const {
+  return replay(graph, classes, mergeLayers).getFoldableCost();
 }
 
 int64_t FoldPlanner::getOriginalParameters() const {
-  return Simulation(graph).cost();
+  return graph.weightElements;
+}
+
+int64_t FoldPlanner::getOriginalFoldableParameters() const {
+  return Simulation(graph).getFoldableCost();
 }
 
 SmallVector<bool> FoldPlanner::select(ArrayRef<LayerClassification> classes,
@@ -331,5 +390,19 @@ FoldPlan FoldPlanner::plan(const FoldPlanOptions &options) const {
   }
   result.mergeLayers = select(result.classes, options.policy);
   result.predictedParamsAfter = simulate(result.classes, result.mergeLayers);
+
+  // Never a bigger model: removals alone can grow it too (a residual stream
+  // or a shared weight re-emitted as one matrix per root), so fall back to
+  // no merges, then to nothing.
+  if (result.predictedParamsAfter > result.paramsBefore) {
+    result.declinedGrowth = result.predictedParamsAfter;
+    result.mergeLayers.assign(result.classes.size(), false);
+    if (simulate(result.classes, result.mergeLayers) > result.paramsBefore)
+      result.classes.assign(result.classes.size(), LayerClassification());
+    result.predictedParamsAfter = simulate(result.classes, result.mergeLayers);
+  }
+  result.foldableParamsBefore = getOriginalFoldableParameters();
+  result.predictedFoldableParamsAfter =
+      simulateFoldable(result.classes, result.mergeLayers);
   return result;
 }

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lin/Transforms/FoldRewrite.h"
+#include "lin/Analysis/WeightCount.h"
 #include "lin/Dialect/Lin/IR/ActivationProfile.h"
 #include "lin/Dialect/Lin/IR/LinDialect.h"
 #include "lin/Transforms/FoldAlgebra.h"
@@ -55,13 +56,43 @@ FailureOr<FoldResult> lin::applyFoldPlan(RewriterBase &rewriter,
     row.merged = plan.getNumMerged(index);
     row.removed = plan.getNumRemoved(index);
     row.kept = row.neurons - row.merged - row.removed;
-    row.paramsBefore = folded.paramsBefore[layer.preActivationSink];
-    row.paramsAfter = forms[layer.preActivationSink].getNumParameters();
+    if (layer.isFoldable()) {
+      row.paramsBefore = folded.paramsBefore[layer.preActivationSink];
+      row.paramsAfter = forms[layer.preActivationSink].getNumParameters();
+    }
     result.layers.push_back(row);
   }
   for (int64_t params : folded.paramsBefore)
-    result.paramsBefore += params;
-  result.paramsAfter = folded.getNumParameters();
+    result.foldableParamsBefore += params;
+  result.foldableParamsAfter = folded.getNumParameters();
+
+  // The function's weights after: what the changed and the now dead sinks
+  // owned goes, what emission writes for the live changed ones comes.
+  result.paramsBefore = graph.weightElements;
+  SmallVector<bool> live = graph.getLiveSinks([&](unsigned s, Value root) {
+    return forms[s].findTerm(root) != nullptr;
+  });
+  EmittedWeightCounter emitted;
+  int64_t freed = 0;
+  for (auto [index, sink] : llvm::enumerate(graph.sinks)) {
+    if (folded.changed[index] || !live[index])
+      freed += sink.ownedWeights;
+    if (folded.changed[index] && live[index])
+      emitted.add(forms[index]);
+  }
+  result.predictedParamsAfter =
+      result.paramsBefore - freed + emitted.getElements();
+  if (result.predictedParamsAfter > result.paramsBefore) {
+    result.declinedGrowth = true;
+    result.paramsAfter = result.predictedParamsAfter = result.paramsBefore;
+    result.foldableParamsAfter = result.foldableParamsBefore;
+    for (LayerFoldResult &row : result.layers) {
+      row.merged = row.removed = 0;
+      row.kept = row.neurons;
+      row.paramsAfter = row.paramsBefore;
+    }
+    return result;
+  }
 
   // Unchanged forms are not emitted: drop their weights now.
   for (auto [form, isChanged] : llvm::zip_equal(forms, folded.changed))
@@ -79,6 +110,8 @@ FailureOr<FoldResult> lin::applyFoldPlan(RewriterBase &rewriter,
         fallbackBatch = arg;
   OpBuilder::InsertionGuard guard(rewriter);
   for (auto [index, layer] : llvm::enumerate(graph.layers)) {
+    if (!layer.isFoldable())
+      continue;
     unsigned pre = layer.preActivationSink;
     if (!folded.changed[pre] || folded.keptNeurons[index].empty())
       continue; // Unchanged, or entirely folded: nothing reads it any more.
@@ -107,7 +140,9 @@ FailureOr<FoldResult> lin::applyFoldPlan(RewriterBase &rewriter,
     rewriter.replaceAllUsesWith(old, replacement);
   }
 
-  // Remove what no longer has users (the old layers).
+  // Remove what no longer has users (the old layers), then count what the
+  // function stores now.
   (void)runRegionDCE(rewriter, func.getBody());
+  result.paramsAfter = countWeightElements(func);
   return result;
 }

@@ -26,10 +26,11 @@ using namespace lin;
 // Every field of the passes' option structs must be forwarded below. These
 // bindings stop compiling when an option is added to either pass (the
 // number of names must match the number of fields), pointing here.
-[[maybe_unused]] static void checkForwardedOptions(
-    const LinearityProfileOptions &profile, const LinearityFoldOptions &fold) {
+[[maybe_unused]] static void
+checkForwardedOptions(const LinearityProfileOptions &profile,
+                      const LinearityFoldOptions &fold) {
   [[maybe_unused]] auto &[dataFiles, functionName, batchSize, maxSamples,
-                          quiet] = profile;
+                          allowNonFinite, quiet] = profile;
   [[maybe_unused]] auto &[threshold, mergeThreshold, removeThreshold, policy,
                           targetSize, reportFile, weightLayout, keepProfiles,
                           verbose] = fold;
@@ -42,6 +43,7 @@ void lin::buildLinearityCompressPipeline(
   profile.functionName = options.functionName;
   profile.batchSize = options.batchSize;
   profile.maxSamples = options.maxSamples;
+  profile.allowNonFinite = options.allowNonFinite;
   profile.quiet = options.quiet;
   pm.addPass(createLinearityProfile(profile));
 
@@ -70,15 +72,16 @@ struct LinearityCompressPass
     // stops compiling when LinearityCompressOptions gains a field that is
     // not copied here.
     LinearityCompressOptions options;
-    [[maybe_unused]] auto &[dataFiles_, functionName_, batchSize_,
-                            maxSamples_, quiet_, threshold_, mergeThreshold_,
-                            removeThreshold_, policy_, targetSize_,
-                            reportFile_, weightLayout_, keepProfiles_,
-                            verbose_] = options;
+    [[maybe_unused]] auto &[dataFiles_, functionName_, batchSize_, maxSamples_,
+                            allowNonFinite_, quiet_, threshold_,
+                            mergeThreshold_, removeThreshold_, policy_,
+                            targetSize_, reportFile_, weightLayout_,
+                            keepProfiles_, verbose_] = options;
     options.dataFiles.assign(dataFiles.begin(), dataFiles.end());
     options.functionName = functionName;
     options.batchSize = batchSize;
     options.maxSamples = maxSamples;
+    options.allowNonFinite = allowNonFinite;
     options.quiet = quiet;
     options.threshold = threshold;
     options.mergeThreshold = mergeThreshold;

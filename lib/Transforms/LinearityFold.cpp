@@ -52,26 +52,24 @@ private:
 } // namespace
 
 FailureOr<FoldPlanOptions> LinearityFoldPass::getPlanOptions() {
-  ModuleOp module = getOperation();
+  // -1 is the documented "use threshold" / "off"; any other value outside
+  // the range (a negative threshold, NaN) is a mistake, not a default.
+  PassOptionChecker checks(getOperation(), getArgument());
+  checks.isFraction("threshold", threshold)
+      .isFraction("merge-threshold", mergeThreshold, -1.0, "threshold")
+      .isFraction("remove-threshold", removeThreshold, -1.0, "threshold")
+      .inRange("target-size", targetSize, 0.0, 1.0, /*minExclusive=*/true, -1.0,
+               "off");
+  if (checks.failed())
+    return failure();
   FoldPlanOptions options;
   options.policy = policy;
-  options.thresholds.merge = mergeThreshold >= 0.0 ? mergeThreshold : threshold;
+  options.thresholds.merge =
+      mergeThreshold == -1.0 ? double(threshold) : double(mergeThreshold);
   options.thresholds.remove =
-      removeThreshold >= 0.0 ? removeThreshold : threshold;
-  for (auto [name, value] :
-       {std::pair<StringRef, double>{"threshold", threshold},
-        {"merge-threshold", options.thresholds.merge},
-        {"remove-threshold", options.thresholds.remove}})
-    if (value < 0.0 || value > 1.0)
-      return module.emitError() << "linearity-fold: " << name
-                                << " must be in [0, 1], got " << value;
-  if (targetSize != -1.0) {
-    if (targetSize <= 0.0 || targetSize > 1.0)
-      return module.emitError()
-             << "linearity-fold: target-size must be in (0, 1], got "
-             << targetSize;
-    options.targetSize = targetSize;
-  }
+      removeThreshold == -1.0 ? double(threshold) : double(removeThreshold);
+  if (targetSize != -1.0)
+    options.targetSize = double(targetSize);
   return options;
 }
 
@@ -104,19 +102,38 @@ LinearityFoldPass::foldFunction(func::FuncOp func,
                       << llvm::formatv("{0:F6}", plan.thresholds.merge);
   }
 
+  if (plan.declinedGrowth)
+    func.emitRemark() << "not folded as planned: the plan would store "
+                      << *plan.declinedGrowth << " weights, more than the "
+                      << plan.paramsBefore
+                      << " the function has; folding less instead";
+
   IRRewriter rewriter(func.getContext());
   FailureOr<FoldResult> result = applyFoldPlan(
       rewriter, func, graph, plan,
       FoldEmissionOptions{weightLayout, static_cast<bool>(keepProfiles)});
   if (failed(result))
     return failure();
-  // The planner chose on a shape-only simulation of the fold algebra; if the
-  // two ever disagree the choice was made on wrong numbers, so say so loudly.
-  if (plan.predictedParamsAfter != result->paramsAfter)
+  if (result->declinedGrowth)
+    func.emitRemark() << "not folded: the folded function would store "
+                         "more weights than the "
+                      << result->paramsBefore << " it has";
+  // The planner chose on a shape-only simulation of the fold algebra, and
+  // the fold predicted its output's size from the folded weights; if either
+  // disagrees with what was produced, choices were made on wrong numbers,
+  // so say so loudly (tests fail on any warning).
+  if (plan.predictedFoldableParamsAfter != result->foldableParamsAfter &&
+      !result->declinedGrowth)
     func.emitWarning() << "linearity-fold: internal cost model predicted "
-                       << plan.predictedParamsAfter
+                       << plan.predictedFoldableParamsAfter
                        << " parameters but the fold produced "
-                       << result->paramsAfter;
+                       << result->foldableParamsAfter;
+  if (result->paramsAfter != result->predictedParamsAfter ||
+      result->paramsAfter > result->paramsBefore)
+    func.emitWarning() << "linearity-fold: the folded function stores "
+                       << result->paramsAfter << " weights, "
+                       << result->predictedParamsAfter << " predicted, "
+                       << result->paramsBefore << " before";
   LLVM_DEBUG(llvm::dbgs() << "fold of @" << func.getSymName() << ": "
                           << result->paramsBefore << " -> "
                           << result->paramsAfter << " parameters\n");
@@ -158,8 +175,8 @@ void LinearityFoldPass::runOnOperation() {
   if (!reportFile.empty())
     if (llvm::Error error = writeFoldReport(reportFile, results)) {
       module.emitError() << "linearity-fold: cannot write report '"
-                         << reportFile << "': "
-                         << llvm::toString(std::move(error));
+                         << reportFile
+                         << "': " << llvm::toString(std::move(error));
       return signalPassFailure();
     }
 }

@@ -12,9 +12,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "lin/Dialect/Lin/IR/LinDialect.h"
-#include "lin/Profiling/ActivationProfiler.h"
 #include "lin/Interpreter/BatchRunner.h"
 #include "lin/Interpreter/Interpreter.h"
+#include "lin/Profiling/ActivationProfiler.h"
 #include "lin/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -34,6 +34,14 @@ struct LinearityProfilePass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    PassOptionChecker options(module, getArgument());
+    options.isPositive("batch", batchSize)
+        .isPositive("max-samples", maxSamples, /*sentinel=*/-1, "all")
+        .require(llvm::none_of(dataFiles,
+                               [](const std::string &f) { return f.empty(); }),
+                 "data has an empty file name");
+    if (options.failed())
+      return signalPassFailure();
     if (dataFiles.empty()) {
       module.emitError() << "linearity-profile needs calibration data: "
                             "data=<file.npy>[,<file.npy>...], one file per "
@@ -44,7 +52,7 @@ struct LinearityProfilePass
     if (failed(function))
       return signalPassFailure();
 
-    ActivationProfiler profiler(*function);
+    ActivationProfiler profiler(*function, allowNonFinite);
     if (profiler.getNumActivations() == 0) {
       function->emitWarning()
           << "linearity-profile: no piecewise-linear activation to profile";
@@ -55,12 +63,12 @@ struct LinearityProfilePass
         *function, [&](Operation *op) { return profiler.isObserved(op); });
     if (failed(interpreter))
       return signalPassFailure();
-    BatchRunOptions options;
-    options.batchSize = batchSize;
-    options.maxSamples = maxSamples;
-    options.showProgress = !quiet;
+    BatchRunOptions runOptions;
+    runOptions.batchSize = batchSize;
+    runOptions.maxSamples = maxSamples;
+    runOptions.showProgress = !quiet;
     FailureOr<std::unique_ptr<BatchRunner>> runner =
-        BatchRunner::create(**interpreter, dataFiles, options);
+        BatchRunner::create(**interpreter, dataFiles, runOptions);
     if (failed(runner))
       return signalPassFailure();
     if ((*runner)->getNumSamples() == 0) {
@@ -81,6 +89,7 @@ struct LinearityProfilePass
                              "depend on the data; not profiled";
         continue;
       }
+      warnAboutNonFinite(profiler, i);
       ActivationProfile profile = *observed;
       if (auto existing = op->getAttrOfType<ProfileAttr>(
               LinDialect::getProfileAttrName())) {
@@ -100,6 +109,28 @@ struct LinearityProfilePass
     for (auto [op, attr] : attachments)
       op->setAttr(LinDialect::getProfileAttrName(), attr);
     numSamples += (*runner)->getNumSamples();
+  }
+
+  /// With allow-non-finite, the counts of non-finite values are still worth
+  /// knowing: data full of NaN makes neurons look constant.
+  void warnAboutNonFinite(const ActivationProfiler &profiler, unsigned index) {
+    int64_t numNaN = profiler.getNumNaN(index);
+    int64_t numInfinite = profiler.getNumInfinite(index);
+    if (numNaN == 0 && numInfinite == 0)
+      return;
+    const ActivationProfile &profile = *profiler.getProfile(index);
+    int64_t neverFinite = 0;
+    for (int64_t j = 0; j < profile.getNumNeurons(); ++j)
+      neverFinite += !(profile.getMinimum(j) <= profile.getMaximum(j));
+    InFlightDiagnostic warning =
+        profiler.getActivation(index).getOperation()->emitWarning();
+    warning << "linearity-profile: counted " << numNaN
+            << " NaN pre-activation value(s) in piece 0 and " << numInfinite
+            << " infinite one(s) (allow-non-finite)";
+    if (neverFinite)
+      warning << "; " << neverFinite << " of " << profile.getNumNeurons()
+              << " neuron(s) saw no finite value, so that their profile puts "
+                 "every sample in piece 0";
   }
 };
 } // namespace

@@ -24,11 +24,15 @@ struct LinearityProvePass : lin::impl::LinearityProveBase<LinearityProvePass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (!(lower <= upper)) {
-      module.emitError() << "linearity-prove: lower (" << lower
-                         << ") must not exceed upper (" << upper << ")";
+    // Infinite bounds would make every interval product 0 * inf = NaN.
+    PassOptionChecker options(module, getArgument());
+    options.isFinite("lower", lower).isFinite("upper", upper);
+    if (options.succeeded())
+      options.require(lower <= upper, "lower (" + formatOptionValue(lower) +
+                                          ") must not exceed upper (" +
+                                          formatOptionValue(upper) + ")");
+    if (options.failed())
       return signalPassFailure();
-    }
     StringRef name = LinDialect::getProfileAttrName();
     ConstantEvaluator constants(/*emitErrors=*/false,
                                 /*memoiseValues=*/false);

@@ -6,11 +6,10 @@
 
 #include "lin/Dialect/Lin/IR/ActivationProfile.h"
 #include "lin/Dialect/Lin/IR/LinDialect.h"
+#include "lin/Support/AtomicOutput.h"
 #include "lin/Transforms/Passes.h"
 
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/ToolOutputFile.h"
 
 namespace lin {
 #define GEN_PASS_DEF_LINEARITYSUMMARY
@@ -26,18 +25,14 @@ struct LinearitySummaryPass
   using Base::Base;
 
   void runOnOperation() override {
-    std::error_code error;
-    std::unique_ptr<llvm::ToolOutputFile> file;
-    if (outputFile != "-") {
-      file = std::make_unique<llvm::ToolOutputFile>(outputFile, error,
-                                                    llvm::sys::fs::OF_Text);
-      if (error) {
-        getOperation().emitError() << "linearity-summary: cannot write '"
-                                   << outputFile << "': " << error.message();
-        return signalPassFailure();
-      }
-    }
-    llvm::raw_ostream &os = file ? file->os() : llvm::errs();
+    PassOptionChecker options(getOperation(), getArgument());
+    options.isFraction("share", share).isNonEmpty("output", outputFile);
+    if (options.failed())
+      return signalPassFailure();
+    // The table is small: built in memory, then written in one piece, so
+    // that an `output` file is replaced only by a complete table.
+    std::string table;
+    llvm::raw_string_ostream os(table);
     os << llvm::formatv("{0,-14} {1,8} {2,8} {3,9} {4,9} {5,10}\n", "layer",
                         "neurons", "samples", "active%", "inactive%",
                         llvm::formatv(">={0:F2}%", double(share)).str());
@@ -71,8 +66,17 @@ struct LinearitySummaryPass
           profile.getNumNeurons(), profile.getNumSamples(), 100.0 * active / n,
           100.0 * inactive / n, 100.0 * nearly / n);
     });
-    if (file)
-      file->keep();
+    if (outputFile == "-") {
+      llvm::errs() << table;
+    } else if (llvm::Error error = writeFileAtomically(
+                   outputFile, [&](llvm::raw_ostream &file) {
+                     file << table;
+                     return llvm::Error::success();
+                   })) {
+      getOperation().emitError()
+          << "linearity-summary: " << llvm::toString(std::move(error));
+      return signalPassFailure();
+    }
     markAllAnalysesPreserved();
   }
 };

@@ -100,8 +100,9 @@ func.func @leaky_both_sides(%x: tensor<?x1xf32>) -> tensor<?x1xf32> {
 // CHECK-LABEL: func.func @clamp_pieces
 // CHECK: %[[W1:.*]] = arith.constant dense<1.000000e+00> : tensor<1x1xf32>
 // CHECK: %[[Z:.*]] = linalg.matmul ins(%arg0, %[[W1]] :
-// CHECK: %[[ZB:.*]] = linalg.generic {{.*}} ins(%[[Z]], %{{.*}} : tensor<?x1xf32>, tensor<1xf32>)
-// CHECK: %[[A:.*]] = linalg.generic {{.*}} ins(%[[ZB]] : tensor<?x1xf32>)
+// The kept neuron's bias is 0: no bias add.
+// CHECK-NOT: tensor<1xf32>
+// CHECK: %[[A:.*]] = linalg.generic {{.*}} ins(%[[Z]] : tensor<?x1xf32>)
 // CHECK: arith.maximumf %{{.*}}, %{{.*}}
 // CHECK: arith.minimumf
 // CHECK: %[[W2:.*]] = arith.constant dense<1.000000e+03> : tensor<1x1xf32>
@@ -218,19 +219,17 @@ func.func @chain_of_two(%x: tensor<?x2xf32>) -> tensor<?x1xf32> {
 // -----
 
 // Merging neuron 2 would cost a 4x4 skip for 4+4+1 saved: policy=cost
-// leaves the layer alone, policy=all merges it.
+// leaves the layer alone, and so does policy=all, which would merge it but
+// never grows the model (27 weights; merging would store 36: see
+// linearity-fold-sizes.mlir for the remark).
 // CHECK-LABEL: func.func @merge_does_not_pay
 // CHECK-COUNT-2: linalg.matmul
 // CHECK-NOT: linalg.matmul
 // CHECK: return
 // ALL-LABEL: func.func @merge_does_not_pay
-// ALL: arith.constant dense<1.000000e+00> : tensor<4x2xf32>
-// ALL: linalg.matmul
-// ALL: arith.constant dense<1.000000e+00> : tensor<2x4xf32>
-// ALL: linalg.matmul
-// ALL: arith.constant dense<1.000000e+00> : tensor<4x4xf32>
-// ALL: linalg.matmul ins(%arg0
-// ALL: arith.constant dense<9.000000e+00> : tensor<4xf32>
+// ALL-COUNT-2: linalg.matmul
+// ALL-NOT: linalg.matmul
+// ALL: return
 func.func @merge_does_not_pay(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
   %zero = arith.constant 0.0 : f32
   %c0 = arith.constant 0 : index
@@ -268,8 +267,8 @@ func.func @merge_does_not_pay(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
 // One activation read by two layers, one of them with a residual connection
 // of the input (an identity term). Cost keeps neuron 0 (merging would need
 // skips into both consumers) and removes dead neuron 1; `all` merges neuron 0
-// too, so the layer disappears and the residual joins the skip matrix:
-// r = 2 (x0 + 3 x1 + 5) + 1 + x = x [[3 0] [6 1]] + [11 1].
+// too, so the layer disappears; the residual stays an add beside the skip:
+// r = 2 (x0 + 3 x1 + 5) + 1 + x = x [[2 0] [6 0]] + x + [11 1].
 // CHECK-LABEL: func.func @two_consumers_and_residual
 // CHECK: %[[A:.*]] = linalg.generic {{.*}} ins(%{{[0-9]+}} : tensor<?x1xf32>)
 // CHECK: linalg.matmul ins(%[[A]], %{{.*}} : tensor<?x1xf32>, tensor<1x2xf32>)
@@ -277,7 +276,9 @@ func.func @merge_does_not_pay(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
 // CHECK: linalg.generic {{.*}} ins(%{{.*}}, %arg0 : tensor<?x2xf32>, tensor<?x2xf32>)
 // ALL-LABEL: func.func @two_consumers_and_residual
 // ALL-NOT: arith.maximumf
-// ALL: arith.constant dense<{{\[}}[3.000000e+00, 0.000000e+00], [6.000000e+00, 1.000000e+00]]> : tensor<2x2xf32>
+// ALL: %[[SKIPW:.*]] = arith.constant dense<{{\[}}[2.000000e+00, 0.000000e+00], [6.000000e+00, 0.000000e+00]]> : tensor<2x2xf32>
+// ALL: %[[SKIP:.*]] = linalg.matmul ins(%arg0, %[[SKIPW]] :
+// ALL: %[[RES:.*]] = linalg.generic {{.*}} ins(%[[SKIP]], %arg0 : tensor<?x2xf32>, tensor<?x2xf32>)
 // ALL: arith.constant dense<[1.100000e+01, 1.000000e+00]> : tensor<2xf32>
 // ALL: return
 func.func @two_consumers_and_residual(%x: tensor<?x2xf32>) -> (tensor<?x2xf32>, tensor<?x2xf32>) {

@@ -33,6 +33,34 @@
 // RUN: not lin-opt %s --linearity-profile="data=%t.good.npy function=nope quiet=true" 2>&1 | FileCheck %s --check-prefix=NOFUNC
 // NOFUNC: error: no function @nope with a body in the module
 
+// Options: numbers and flags given empty are parse errors naming the option
+// (plain llvm::cl reads `batch=` as an error but `quiet=` as true); ranges
+// are checked before any data is read; every bad option is reported.
+// RUN: not lin-opt %s --linearity-profile="data=%t.good.npy batch=" 2>&1 | FileCheck %s --check-prefix=EMPTY-BATCH
+// RUN: not lin-opt %s --linearity-profile="data=%t.good.npy max-samples=" 2>&1 | FileCheck %s --check-prefix=EMPTY-MAX
+// RUN: not lin-opt %s --linearity-profile="data=%t.good.npy quiet=" 2>&1 | FileCheck %s --check-prefix=EMPTY-QUIET
+// RUN: not lin-opt %s --linearity-profile="data=%t.good.npy allow-non-finite=" 2>&1 | FileCheck %s --check-prefix=EMPTY-ALLOW
+// RUN: not lin-opt %s --linearity-profile="data=%t.good.npy batch=2.5" 2>&1 | FileCheck %s --check-prefix=FRACTIONAL
+// EMPTY-BATCH: for the --batch option: empty value; expected an integer
+// EMPTY-MAX: for the --max-samples option: empty value; expected an integer
+// EMPTY-QUIET: for the --quiet option: empty value; expected true or false
+// EMPTY-ALLOW: for the --allow-non-finite option: empty value; expected true or false
+// FRACTIONAL: for the --batch option: '2.5' value invalid for long argument!
+
+// RUN: not lin-opt %s --linearity-profile="data=%t.good.npy batch=0 quiet=1" 2>&1 | FileCheck %s --check-prefix=BATCH0
+// RUN: not lin-opt %s --linearity-profile="data=%t.good.npy batch=-3 max-samples=-5 quiet=1" 2>&1 | FileCheck %s --check-prefix=NEGATIVE
+// RUN: not lin-opt %s --linearity-profile="data=%t.good.npy max-samples=0 quiet=1" 2>&1 | FileCheck %s --check-prefix=MAX0
+// RUN: not lin-opt %s --linearity-profile="data=%t.good.npy, quiet=1" 2>&1 | FileCheck %s --check-prefix=EMPTYFILE
+// BATCH0: error: linearity-profile: batch must be positive, got 0
+// NEGATIVE: error: linearity-profile: batch must be positive, got -3
+// NEGATIVE: error: linearity-profile: max-samples must be positive or -1 (all), got -5
+// MAX0: error: linearity-profile: max-samples must be positive or -1 (all), got 0
+// EMPTYFILE: error: linearity-profile: data has an empty file name
+
+// The same checks through linearity-compress, which forwards the options.
+// RUN: not lin-opt %s --linearity-compress="data=%t.good.npy batch=0 quiet=1" 2>&1 | FileCheck %s --check-prefix=BATCH0
+// RUN: not lin-opt %s --linearity-compress="data=%t.good.npy allow-non-finite=" 2>&1 | FileCheck %s --check-prefix=EMPTY-ALLOW
+
 func.func @main(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
   %c0 = arith.constant 0 : index
   %zero = arith.constant 0.0 : f32

@@ -2,7 +2,7 @@
 // RUN: lin-opt %s -split-input-file -verify-diagnostics --linearity-prove --linearity-fold | FileCheck %s --check-prefix=FOLD
 // RUN: not lin-opt %s --split-input-file --linearity-prove="lower=1 upper=0" 2>&1 | FileCheck %s --check-prefix=ERROR
 
-// ERROR: error: linearity-prove: lower (1.000000e+00) must not exceed upper (0.000000e+00)
+// ERROR: error: linearity-prove: lower (1) must not exceed upper (0)
 
 // Inputs in [0, 1]^2: z0 = x0 + 2 x1 + 0.5 in [0.5, 3.5] (always active),
 // z1 = x0 - x1 - 10 in [-11, -9] (always inactive), z2 = x0 - x1 in [-1, 1].

@@ -8,9 +8,18 @@
 // dialect, extension and pass is registered too, so upstream lowering
 // pipelines run on lin's output in the same tool.
 //
+// The driver is upstream's MlirOptMain(argc, argv, ...) taken apart at its
+// documented seams, with two differences: the input is read by
+// lin::readInputFile and the output written through lin::AtomicOutputFile
+// (upstream's ToolOutputFile truncates `-o` at start-up and deletes it on
+// failure, so a failing run, even for a bad option, destroyed the file, and
+// `-o` naming the input destroyed the model), and diagnostics do not print
+// the whole enclosing operation unless asked to.
+//
 //===----------------------------------------------------------------------===//
 
 #include "lin/Dialect/Lin/IR/LinDialect.h"
+#include "lin/Support/AtomicOutput.h"
 #include "lin/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -18,8 +27,29 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Process.h"
+
+#include <cstdio>
+
+/// Changes the default of a boolean command-line option registered by MLIR
+/// (an explicit flag still overrides it).
+static void setBoolOptionDefault(llvm::StringRef name, bool value) {
+  llvm::DenseMap<llvm::StringRef, llvm::cl::Option *> &options =
+      llvm::cl::getRegisteredOptions();
+  auto it = options.find(name);
+  if (it != options.end())
+    static_cast<llvm::cl::opt<bool> *>(it->second)->setInitialValue(value);
+}
+
+static int fail(llvm::Error error) {
+  llvm::errs() << "lin-opt: " << llvm::toString(std::move(error)) << "\n";
+  return 1;
+}
 
 int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
   mlir::registerAllPasses();
   lin::registerLinPasses();
 
@@ -28,7 +58,41 @@ int main(int argc, char **argv) {
   mlir::registerAllExtensions(registry);
   registry.insert<lin::LinDialect>();
 
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, "lin optimizer: linearity-based network compression\n",
-      registry));
+  std::string helpHeader = mlir::registerCLIOptions(
+      "lin optimizer: linearity-based network compression\n", registry);
+  // Errors and remarks name the op and its location; the attached dump of
+  // the op (with its regions: the whole function in generic form, or
+  // hundreds of profile numbers) buried them.
+  setBoolOptionDefault("mlir-print-op-on-diagnostic", false);
+  auto [inputFilename, outputFilename] =
+      mlir::parseCLIOptions(argc, argv, helpHeader);
+  mlir::MlirOptMainConfig config =
+      mlir::MlirOptMainConfig::createFromCLOptions();
+
+  // --show-dialects and --list-passes print and return before the input is
+  // read, as upstream's driver does.
+  if (config.shouldShowDialects() || config.shouldListPasses())
+    return mlir::asMainReturnCode(mlir::MlirOptMain(
+        llvm::outs(), llvm::MemoryBuffer::getMemBuffer(""), registry, config));
+
+  if (inputFilename == "-" &&
+      llvm::sys::Process::FileDescriptorIsDisplayed(fileno(stdin)))
+    llvm::errs() << "(processing input from stdin now, hit ctrl-c/ctrl-d to "
+                    "interrupt)\n";
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> input =
+      lin::readInputFile(inputFilename);
+  if (!input)
+    return fail(input.takeError());
+  // Opened before the run, so that an unwritable destination fails fast;
+  // nothing replaces the target before commit().
+  llvm::Expected<std::unique_ptr<lin::AtomicOutputFile>> output =
+      lin::AtomicOutputFile::create(outputFilename);
+  if (!output)
+    return fail(output.takeError());
+  if (mlir::failed(mlir::MlirOptMain((*output)->os(), std::move(*input),
+                                     registry, config)))
+    return 1;
+  if (llvm::Error error = (*output)->commit())
+    return fail(std::move(error));
+  return 0;
 }

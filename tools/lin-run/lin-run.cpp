@@ -14,16 +14,18 @@
 // One --input per function argument; the leading dimension of every file is
 // the sample dimension. One --output per function result (in order, any
 // prefix of the results); outputs are float32 .npy files with one row per
-// sample. With --labels (integer class labels, one per sample) the first
-// result is read as [samples, classes] scores and the tool prints
-// `accuracy: <fraction>` and `samples: <count>`.
+// sample. With --labels (integer class labels in [0, classes), one per
+// sample) the first result is read as [samples, classes] scores and the tool
+// prints `accuracy: <fraction>` and `samples: <count>`.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lin/Dialect/Lin/IR/LinDialect.h"
 #include "lin/Interpreter/BatchRunner.h"
 #include "lin/Interpreter/Interpreter.h"
+#include "lin/Support/AtomicOutput.h"
 #include "lin/Support/Npy.h"
+#include "lin/Support/OptionChecks.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -37,7 +39,6 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
@@ -64,7 +65,9 @@ static cl::list<std::string>
     outputFiles("output",
                 cl::desc("Write the next function result here (.npy)"),
                 cl::value_desc("out.npy"), cl::cat(category));
-static cl::opt<int64_t>
+// Numbers and flags are CheckedOptions: plain llvm::cl would read
+// `--quiet=` as true.
+static cl::opt<CheckedOption<int64_t>>
     batchSize("batch",
               cl::desc("Samples per run when the batch dimension is dynamic"),
               cl::init(256), cl::cat(category));
@@ -72,16 +75,18 @@ static cl::opt<std::string>
     functionName("function",
                  cl::desc("Function to run (default: the only public one)"),
                  cl::init(""), cl::cat(category));
-static cl::opt<int64_t> maxSamples("max-samples",
-                                   cl::desc("Run at most this many samples"),
-                                   cl::init(-1), cl::cat(category));
-static cl::opt<bool>
+static cl::opt<CheckedOption<int64_t>>
+    maxSamples("max-samples",
+               cl::desc("Run at most this many samples (-1: all)"),
+               cl::init(-1), cl::cat(category));
+static cl::opt<CheckedOption<bool>>
     printOutputs("print",
                  cl::desc("Print the results as text, one line per sample "
                           "(`r<result>[<sample>]: values`)"),
                  cl::init(false), cl::cat(category));
-static cl::opt<bool> quiet("quiet", cl::desc("No progress on stderr"),
-                           cl::init(false), cl::cat(category));
+static cl::opt<CheckedOption<bool>> quiet("quiet",
+                                          cl::desc("No progress on stderr"),
+                                          cl::init(false), cl::cat(category));
 
 namespace {
 /// Streams per-sample results into .npy files, prints them, and scores them
@@ -104,7 +109,12 @@ public:
       return function.emitError()
              << labelsFile << ": labels must have shape (samples,) or "
              << "(samples, 1)";
-    if (labels->getNumRows() < numSamples)
+    // The labels belong to the data: one per sample. When --max-samples cuts
+    // the run short the data's own count is not known here, so then they
+    // need only cover the run.
+    bool wholeData = maxSamples < 0 || numSamples < maxSamples;
+    if (wholeData ? labels->getNumRows() != numSamples
+                  : labels->getNumRows() < numSamples)
       return function.emitError()
              << labelsFile << " has " << labels->getNumRows() << " labels for "
              << numSamples << " samples";
@@ -202,6 +212,12 @@ private:
             labels->readRows(firstSample, rows, expected.data()))
       return function.emitError() << llvm::toString(std::move(error));
     for (int64_t row = 0; row < rows; ++row) {
+      // A label no argmax can equal would silently count as wrong.
+      if (expected[row] < 0 || expected[row] >= classes)
+        return function.emitError()
+               << labelsFile << ": label " << expected[row] << " of sample "
+               << firstSample + row << " is not one of the " << classes
+               << " classes of the first result (0 to " << classes - 1 << ")";
       const float *values = scores.data() + row * classes;
       int64_t best = 0;
       for (int64_t c = 1; c < classes; ++c)
@@ -222,11 +238,33 @@ private:
 };
 } // namespace
 
+/// The checks llvm::cl does not make: ranges, and file names given empty.
+static LogicalResult checkOptions() {
+  bool ok = true;
+  auto complain = [&](std::optional<std::string> problem) {
+    if (problem) {
+      llvm::errs() << "lin-run: " << *problem << "\n";
+      ok = false;
+    }
+  };
+  complain(checkPositive("--batch", batchSize));
+  complain(checkPositive("--max-samples", maxSamples, -1, "all"));
+  for (const std::string &file : inputFiles)
+    complain(checkNonEmpty("--input", file));
+  for (const std::string &file : outputFiles)
+    complain(checkNonEmpty("--output", file));
+  if (labelsFile.getNumOccurrences())
+    complain(checkNonEmpty("--labels", labelsFile));
+  return success(ok);
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv, "lin-run: run a linalg-on-tensors model on .npy data\n");
+  if (failed(checkOptions()))
+    return 1;
 
   DialectRegistry registry;
   // Dialects the interpreter runs, plus common ones it rejects with a
@@ -241,15 +279,16 @@ int main(int argc, char **argv) {
   // Errors name the op and its location; the op dump adds nothing.
   context.printOpOnDiagnostic(false);
 
-  std::string errorMessage;
-  std::unique_ptr<llvm::MemoryBuffer> file =
-      openInputFile(modelFile, &errorMessage);
+  // Not mlir::openInputFile: a model cut off inside a string literal made
+  // MLIR's lexer read past the buffer (see lin::readInputFile).
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> file =
+      readInputFile(modelFile);
   if (!file) {
-    llvm::errs() << "lin-run: " << errorMessage << "\n";
+    llvm::errs() << "lin-run: " << llvm::toString(file.takeError()) << "\n";
     return 1;
   }
   auto sourceMgr = std::make_shared<llvm::SourceMgr>();
-  sourceMgr->AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  sourceMgr->AddNewSourceBuffer(std::move(*file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(*sourceMgr, &context);
   OwningOpRef<ModuleOp> module =
       parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));

@@ -311,4 +311,133 @@ TEST_F(InterpreterTest, FindsTheEntryFunction) {
   EXPECT_NE(errors[0].find("no function @missing"), std::string::npos);
 }
 
+TEST_F(InterpreterTest, ResultsOfEarlierRunsStayIntact) {
+  // Found by lin-fold-fuzzer (heap-use-after-free): the bias add of a 4-row
+  // batch computed straight into its output; on the next, 1-row batch the
+  // output is not contiguous along a loop any more, and the body still wrote
+  // through the pointer into the previous batch's (freed) result.
+  func::FuncOp function = parse(R"mlir(
+    func.func @main(%x: tensor<?x1xf32>) -> tensor<?x1xf32> {
+      %c0 = arith.constant 0 : index
+      %b = arith.constant dense<[0.25]> : tensor<1xf32>
+      %n = tensor.dim %x, %c0 : tensor<?x1xf32>
+      %e = tensor.empty(%n) : tensor<?x1xf32>
+      %z = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+          ins(%x, %b : tensor<?x1xf32>, tensor<1xf32>) outs(%e : tensor<?x1xf32>) {
+      ^bb0(%a: f32, %c: f32, %o: f32):
+        %s = arith.addf %a, %c : f32
+        linalg.yield %s : f32
+      } -> tensor<?x1xf32>
+      return %z : tensor<?x1xf32>
+    })mlir");
+  auto interpreter = Interpreter::create(function);
+  ASSERT_TRUE(succeeded(interpreter));
+  auto first = (*interpreter)->run({makeTensor({4, 1}, {1, 2, 3, 4})});
+  ASSERT_TRUE(succeeded(first));
+  auto second = (*interpreter)->run({makeTensor({1, 1}, {10})});
+  ASSERT_TRUE(succeeded(second));
+  EXPECT_EQ(toVector((*first)[0].values()),
+            (std::vector<float>{1.25f, 2.25f, 3.25f, 4.25f}));
+  EXPECT_EQ(toVector((*second)[0].values()), (std::vector<float>{10.25f}));
+}
+
+TEST_F(InterpreterTest, HugeTensorsAreLocatedErrors) {
+  // Issue 9: a fill of tensor<100000000000x100000xf32> (4e16 bytes) ended in
+  // `LLVM ERROR: out of memory`.
+  func::FuncOp function = parse(R"mlir(
+    func.func @main(%x: tensor<?xf32>) -> tensor<100000000000x100000xf32> {
+      %c0 = arith.constant 0 : index
+      %v = tensor.extract %x[%c0] : tensor<?xf32>
+      %e = tensor.empty() : tensor<100000000000x100000xf32>
+      %f = linalg.fill ins(%v : f32) outs(%e : tensor<100000000000x100000xf32>) -> tensor<100000000000x100000xf32>
+      return %f : tensor<100000000000x100000xf32>
+    })mlir");
+  auto interpreter = Interpreter::create(function);
+  ASSERT_TRUE(succeeded(interpreter));
+  EXPECT_TRUE(failed((*interpreter)->run({makeTensor({1}, {1})})));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("lin interpreter: cannot allocate 40000000000000000 "
+                           "bytes for a tensor of shape 100000000000x100000"),
+            std::string::npos)
+      << errors[0];
+}
+
+TEST_F(InterpreterTest, ShapesThatOverflowAreLocatedErrors) {
+  // The element count of the tensor.empty overflows int64: before, it
+  // wrapped around and kernels ran on a short buffer.
+  func::FuncOp function = parse(R"mlir(
+    func.func @main(%x: tensor<?xf32>) -> tensor<?x4611686018427387904xf32> {
+      %c0 = arith.constant 0 : index
+      %n = tensor.dim %x, %c0 : tensor<?xf32>
+      %e = tensor.empty(%n) : tensor<?x4611686018427387904xf32>
+      return %e : tensor<?x4611686018427387904xf32>
+    })mlir");
+  auto interpreter = Interpreter::create(function);
+  ASSERT_TRUE(succeeded(interpreter));
+  EXPECT_TRUE(failed((*interpreter)->run({makeTensor({4}, {1, 2, 3, 4})})));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("a tensor of shape 4x4611686018427387904 has too "
+                           "many elements"),
+            std::string::npos)
+      << errors[0];
+}
+
+TEST_F(InterpreterTest, AllocationLimitIsALocatedError) {
+  func::FuncOp function = parse(kTorchLayer);
+  auto interpreter = Interpreter::create(function);
+  ASSERT_TRUE(succeeded(interpreter));
+  Tensor argument({1000, 2});
+  uint64_t previous = Tensor::getAllocationLimit();
+  Tensor::setAllocationLimit(1024);
+  auto results = (*interpreter)->run({argument});
+  Tensor::setAllocationLimit(previous);
+  EXPECT_TRUE(failed(results));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("over the allocation limit of 1024 bytes"),
+            std::string::npos)
+      << errors[0];
+}
+
+TEST_F(InterpreterTest, EmptyBatchOfBatchMatmulWritesNothing) {
+  // The batch loop was entered once even when empty: sgemm then wrote an
+  // M x N block into the output's zero elements (heap overflow).
+  func::FuncOp function = parse(R"mlir(
+    func.func @main(%a: tensor<?x30x40xf32>, %b: tensor<?x40x50xf32>) -> tensor<?x30x50xf32> {
+      %c0 = arith.constant 0 : index
+      %zero = arith.constant 0.0 : f32
+      %n = tensor.dim %a, %c0 : tensor<?x30x40xf32>
+      %e = tensor.empty(%n) : tensor<?x30x50xf32>
+      %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x30x50xf32>) -> tensor<?x30x50xf32>
+      %m = linalg.batch_matmul ins(%a, %b : tensor<?x30x40xf32>, tensor<?x40x50xf32>) outs(%f : tensor<?x30x50xf32>) -> tensor<?x30x50xf32>
+      return %m : tensor<?x30x50xf32>
+    })mlir");
+  auto interpreter = Interpreter::create(function);
+  ASSERT_TRUE(succeeded(interpreter));
+  auto results =
+      (*interpreter)->run({Tensor({0, 30, 40}), Tensor({0, 40, 50})});
+  ASSERT_TRUE(succeeded(results));
+  EXPECT_EQ((*results)[0].getShape(), ArrayRef<int64_t>({0, 30, 50}));
+  EXPECT_EQ((*results)[0].getNumElements(), 0);
+}
+
+TEST_F(InterpreterTest, IndicesOutsideInt64AreRangeErrors) {
+  // An index computed from a float that int64 cannot hold: converting it was
+  // undefined behaviour; now it saturates and fails the range check.
+  func::FuncOp function = parse(R"mlir(
+    func.func @main(%x: tensor<?xf32>) -> index {
+      %f = arith.constant 1.0e30 : f32
+      %j = arith.fptosi %f : f32 to i64
+      %i = arith.index_cast %j : i64 to index
+      %d = tensor.dim %x, %i : tensor<?xf32>
+      return %d : index
+    })mlir");
+  auto interpreter = Interpreter::create(function);
+  ASSERT_TRUE(succeeded(interpreter));
+  EXPECT_TRUE(failed((*interpreter)->run({makeTensor({1}, {1})})));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("dimension 9223372036854775807 out of range"),
+            std::string::npos)
+      << errors[0];
+}
+
 } // namespace

@@ -33,8 +33,7 @@ TEST(ScalarOpsTest, CompareFloatMatchesArithSemantics) {
       for (float b : values) {
         bool expected =
             arith::applyCmpPredicate(predicate, APFloat(a), APFloat(b));
-        EXPECT_EQ(scalar::compareFloat(static_cast<uint8_t>(p), a, b),
-                  expected)
+        EXPECT_EQ(scalar::compareFloat(static_cast<uint8_t>(p), a, b), expected)
             << arith::stringifyCmpFPredicate(predicate).str() << "(" << a
             << ", " << b << ")";
       }
@@ -50,12 +49,12 @@ TEST(ScalarOpsTest, CompareIntMatchesArithSemantics) {
     auto predicate = static_cast<arith::CmpIPredicate>(p);
     for (int64_t a : values)
       for (int64_t b : values) {
-        bool expected = arith::applyCmpPredicate(
-            predicate, APInt(64, a, /*isSigned=*/true),
-            APInt(64, b, /*isSigned=*/true));
-        EXPECT_EQ(scalar::compareInt(static_cast<uint8_t>(p), double(a),
-                                     double(b)),
-                  expected)
+        bool expected =
+            arith::applyCmpPredicate(predicate, APInt(64, a, /*isSigned=*/true),
+                                     APInt(64, b, /*isSigned=*/true));
+        EXPECT_EQ(
+            scalar::compareInt(static_cast<uint8_t>(p), double(a), double(b)),
+            expected)
             << arith::stringifyCmpIPredicate(predicate).str() << "(" << a
             << ", " << b << ")";
       }

@@ -12,6 +12,7 @@
 #include "llvm/Support/Path.h"
 #include "gtest/gtest.h"
 
+#include <cmath>
 #include <cstring>
 #include <fstream>
 
@@ -261,6 +262,120 @@ TEST_F(NpyTest, RowsOutOfRangeAreErrors) {
   std::string error = errorOf((*reader)->readRows(1, 2, values));
   EXPECT_NE(error.find("rows [1, 3) out of range (2 rows)"), std::string::npos)
       << error;
+}
+
+TEST_F(NpyTest, ShapesWhoseSizeOverflowsAreErrors) {
+  // Issue 9: 4 x 2^62 floats is 2^66 bytes, which wrapped to 0 and passed the
+  // size check; lin-run then wrote a data-less .npy and lin-opt aborted.
+  std::string data = bytesOf<float>({1, 2, 3, 4});
+  struct Case {
+    const char *name, *shape;
+  };
+  for (Case c : {Case{"product.npy", "(4, 4611686018427387904)"},
+                 Case{"bytes.npy", "(4611686018427387905,)"},
+                 Case{"rows.npy", "(3, 3074457345618258603)"},
+                 // A 0 does not hide an overflowing product of the others:
+                 // strides of the rows would overflow.
+                 Case{"zero.npy", "(0, 4611686018427387904, 4)"},
+                 Case{"int64.npy", "(99999999999999999999,)"}}) {
+    std::string file = writeRaw(c.name,
+                                std::string("{'descr': '<f4', 'fortran_order': "
+                                            "False, 'shape': ") +
+                                    c.shape + ", }",
+                                data);
+    auto reader = NpyReader::open(file);
+    ASSERT_FALSE(bool(reader)) << c.shape;
+    std::string error = errorOf(reader.takeError());
+    EXPECT_EQ(error.rfind(file + ": ", 0), 0u) << error;
+    EXPECT_TRUE(error.find("too large") != std::string::npos ||
+                error.find("'shape' is not a tuple") != std::string::npos)
+        << error;
+  }
+  // Large but representable: the data is missing, says so.
+  std::string file = writeRaw("huge.npy",
+                              "{'descr': '<f4', 'fortran_order': False, "
+                              "'shape': (1099511627776, 4), }",
+                              data);
+  auto reader = NpyReader::open(file);
+  ASSERT_FALSE(bool(reader));
+  EXPECT_NE(errorOf(reader.takeError())
+                .find("needs 17592186044416 bytes of data, the file has 16"),
+            std::string::npos);
+}
+
+TEST_F(NpyTest, RowRangesNeverOverflow) {
+  std::string file = writeRaw("r.npy",
+                              "{'descr': '<f8', 'fortran_order': False, "
+                              "'shape': (2,), }",
+                              bytesOf<double>({1, 2}));
+  auto reader = NpyReader::open(file);
+  ASSERT_TRUE(bool(reader));
+  float values[2];
+  int64_t labels[2];
+  EXPECT_TRUE(bool((*reader)->readRows(INT64_MAX, INT64_MAX, values)));
+  EXPECT_TRUE(bool((*reader)->readRows(1, INT64_MAX, labels)));
+  EXPECT_TRUE(bool((*reader)->readRows(-1, 1, values)));
+  EXPECT_FALSE((*reader)->readRows(0, 2, labels));
+  EXPECT_EQ(labels[1], 2);
+}
+
+TEST_F(NpyTest, LabelsOutsideInt64AreErrors) {
+  // Converting 1e30 or NaN to int64 is undefined behaviour: an error instead.
+  for (double value : {1e30, -1e30, std::nan("")}) {
+    std::string file = writeRaw("big.npy",
+                                "{'descr': '<f8', 'fortran_order': False, "
+                                "'shape': (1,), }",
+                                bytesOf<double>({value}));
+    auto reader = NpyReader::open(file);
+    ASSERT_TRUE(bool(reader));
+    int64_t label;
+    std::string error = errorOf((*reader)->readRows(0, 1, &label));
+    EXPECT_NE(error.find("is not an integer"), std::string::npos) << error;
+  }
+}
+
+TEST_F(NpyTest, ReadAllReportsAllocationFailure) {
+  std::string file = writeRaw("x.npy",
+                              "{'descr': '<f4', 'fortran_order': False, "
+                              "'shape': (1024, 16), }",
+                              std::string(1024 * 16 * 4, '\0'));
+  auto reader = NpyReader::open(file);
+  ASSERT_TRUE(bool(reader));
+  uint64_t previous = Tensor::getAllocationLimit();
+  Tensor::setAllocationLimit(4096);
+  auto tensor = (*reader)->readAll();
+  Tensor::setAllocationLimit(previous);
+  ASSERT_FALSE(bool(tensor));
+  std::string error = errorOf(tensor.takeError());
+  EXPECT_EQ(error.rfind(file + ": ", 0), 0u) << error;
+  EXPECT_NE(error.find("cannot allocate 65536 bytes for a tensor of shape "
+                       "1024x16: over the allocation limit of 4096 bytes"),
+            std::string::npos)
+      << error;
+}
+
+TEST(TensorTest, CountsElementsWithoutOverflow) {
+  EXPECT_EQ(llvm::expectedToOptional(Tensor::countElements({})), 1);
+  EXPECT_EQ(llvm::expectedToOptional(Tensor::countElements({3, 0, 5})), 0);
+  EXPECT_EQ(llvm::expectedToOptional(Tensor::countElements({1 << 20, 1 << 20})),
+            int64_t(1) << 40);
+  EXPECT_FALSE(llvm::expectedToOptional(Tensor::countElements({-1, 2})));
+  EXPECT_FALSE(
+      llvm::expectedToOptional(Tensor::countElements({int64_t(1) << 62, 4})));
+  EXPECT_FALSE(llvm::expectedToOptional(
+      Tensor::countElements({0, int64_t(1) << 40, int64_t(1) << 40})));
+  llvm::Expected<Tensor> huge = Tensor::tryZeros({100000000000, 100000});
+  ASSERT_FALSE(bool(huge));
+  EXPECT_NE(llvm::toString(huge.takeError())
+                .find("cannot allocate 40000000000000000 bytes for a tensor "
+                      "of shape 100000000000x100000: out of memory"),
+            std::string::npos);
+  llvm::Expected<Tensor> small = Tensor::tryZeros({2, 3});
+  ASSERT_TRUE(bool(small));
+  EXPECT_EQ(small->values(), llvm::ArrayRef<float>({0, 0, 0, 0, 0, 0}));
+  Tensor shapeOnly = Tensor::shapeOnly({2, 2});
+  EXPECT_FALSE(shapeOnly.tryMakeUnique());
+  EXPECT_EQ(shapeOnly.values(), llvm::ArrayRef<float>({0, 0, 0, 0}));
 }
 
 } // namespace

@@ -36,15 +36,26 @@
 
 namespace lin {
 
-/// One contribution `root @ weight`; `weight` is [root features x features],
-/// or empty (rank 0) for the identity.
+/// One contribution `root @ weight + root` of a root: a weight matrix
+/// [root features x features] (rank 0 when there is none) and / or the root
+/// itself (same features), as a residual connection adds it. The identity
+/// part is kept apart from the matrix because it costs no parameters and is
+/// emitted as an add: merging a skip into a residual term must not turn the
+/// residual into a dense identity matrix.
 struct AffineTerm {
   mlir::Value root;
   Tensor weight;
-  bool isIdentity() const { return weight.getRank() == 0; }
+  bool identity = false;
+
+  bool hasWeight() const { return weight.getRank() != 0; }
+  /// The root itself, with no matrix.
+  bool isIdentity() const { return identity && !hasWeight(); }
   int64_t getNumParameters() const {
-    return isIdentity() ? 0 : weight.getNumElements();
+    return hasWeight() ? weight.getNumElements() : 0;
   }
+  /// The whole term as one matrix, `weight + I` ([features x features] for
+  /// the identity part).
+  Tensor getDenseWeight(int64_t features) const;
 };
 
 /// `value = sum(terms) + bias`, over a [batch x features] tensor.

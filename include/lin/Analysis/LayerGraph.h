@@ -36,7 +36,9 @@ namespace lin {
 struct Layer {
   PiecewiseLinearActivation activation;
   ProfileAttr profile;
-  /// Index of the sink computing this layer's pre-activation.
+  /// Index of the sink computing this layer's pre-activation (only for a
+  /// foldable layer: a layer whose pre-activation is not an affine form has
+  /// no sink).
   unsigned preActivationSink = 0;
   /// Number of neurons (features).
   int64_t width = 0;
@@ -50,6 +52,11 @@ struct Sink {
   AffineForm form;
   /// The layer whose pre-activation this is, if any.
   std::optional<unsigned> layer;
+  /// Weight elements the IR stores for this sink alone (constants no op
+  /// outside its form reads): what rewriting the sink frees. Can be far
+  /// fewer than form.getNumParameters(), which expands shared and diagonal
+  /// weights into one matrix per root.
+  int64_t ownedWeights = 0;
 };
 
 /// An op carrying a lin.profile that is not a layer, and why.
@@ -68,8 +75,20 @@ public:
                           ConstantTensorEvaluator &constants);
 
   llvm::SmallVector<Layer, 0> layers;
-  llvm::SmallVector<Sink> sinks;
+  llvm::SmallVector<Sink, 0> sinks;
   llvm::SmallVector<DeclinedActivation> declined;
+  /// Weight elements of the whole function (WeightCount.h), recognised
+  /// layers or not.
+  int64_t weightElements = 0;
+
+  /// Which sinks stay live when the sinks' terms are those `readsRoot`
+  /// describes (e.g. after a fold): an output sink always, a foldable
+  /// layer's pre-activation only while a live sink reads the layer's value
+  /// (a layer nothing reads any more is dead code, and so is its
+  /// pre-activation). Non-foldable layers are kept live.
+  llvm::SmallVector<bool> getLiveSinks(
+      llvm::function_ref<bool(unsigned sink, mlir::Value root)> readsRoot)
+      const;
 
   /// Layer index of an activation result, or nullopt.
   std::optional<unsigned> getLayerOf(mlir::Value value) const {

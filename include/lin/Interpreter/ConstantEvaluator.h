@@ -57,8 +57,12 @@ public:
 
   bool isConstantComputable(mlir::Value value) override;
 
-  /// Evaluates `value` (and memoises it and everything it depends on).
-  mlir::FailureOr<RuntimeValue> evaluate(mlir::Value value);
+  /// Evaluates `value` (and memoises it and everything it depends on). With
+  /// `materialize` false, a tensor only its shape defines (tensor.empty)
+  /// comes back without storage: for callers that need the shape only,
+  /// which any size is fine for.
+  mlir::FailureOr<RuntimeValue> evaluate(mlir::Value value,
+                                         bool materialize = true);
   /// evaluate(), with a scalar returned as a 0-d tensor.
   mlir::FailureOr<Tensor> evaluateTensor(mlir::Value value) override;
 
@@ -69,6 +73,8 @@ public:
   void clear();
 
 private:
+  /// Runs the ops `value` depends on and memoises their results.
+  mlir::LogicalResult compute(mlir::Value value);
   mlir::LogicalResult fail(mlir::Operation *op, const llvm::Twine &reason);
 
   bool emitErrors;

@@ -11,6 +11,11 @@
 // maximum. The neuron is the last dimension of the pre-activation; all other
 // dimensions count as samples (positions of a sequence, pixels of an image).
 //
+// A NaN or infinite pre-activation means the data or the weights are broken,
+// and a profile of it would say something false (NaN lands in piece 0, so a
+// ReLU neuron fed only NaN looks always inactive): it is a located error on
+// the activation unless the profiler is told to count such values.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef LIN_PROFILING_ACTIVATIONPROFILER_H
@@ -32,14 +37,21 @@ namespace lin {
 class ActivationProfiler : public InterpreterObserver {
 public:
   /// Profiles every activation of `function` that
-  /// PiecewiseLinearActivation::match recognises.
-  explicit ActivationProfiler(mlir::func::FuncOp function);
+  /// PiecewiseLinearActivation::match recognises. Unless `allowNonFinite`, a
+  /// NaN or infinite pre-activation fails the run; with it, NaN counts in
+  /// piece 0 (PiecewiseLinearFunction::getPieceIndex) and is ignored by the
+  /// extrema, and an infinity counts in the piece it falls in.
+  explicit ActivationProfiler(mlir::func::FuncOp function,
+                              bool allowNonFinite = false);
 
   /// Only the first `samples` slices along the leading dimension of the
-  /// current batch are counted (the rest pads a static batch).
+  /// current batch are counted (the rest pads a static batch). Batches are
+  /// numbered consecutively, so that errors can name a sample.
   void beginBatch(int64_t samples, int64_t batchSize) override {
     batchSamples = samples;
     this->batchSize = batchSize;
+    batchFirstSample = nextSample;
+    nextSample += samples;
   }
 
   unsigned getNumActivations() const { return activations.size(); }
@@ -50,6 +62,12 @@ public:
   /// depends on constants only).
   const std::optional<ActivationProfile> &getProfile(unsigned index) const {
     return activations[index].profile;
+  }
+  /// How many NaN and infinite pre-activations activation `index` counted
+  /// (only with `allowNonFinite`; otherwise the first one fails the run).
+  int64_t getNumNaN(unsigned index) const { return activations[index].numNaN; }
+  int64_t getNumInfinite(unsigned index) const {
+    return activations[index].numInfinite;
   }
 
   bool isObserved(mlir::Operation *op) override;
@@ -64,12 +82,20 @@ private:
     PiecewiseLinearActivation activation;
     unsigned inputOperand;
     std::optional<ActivationProfile> profile;
+    int64_t numNaN = 0, numInfinite = 0;
   };
   mlir::LogicalResult accumulate(Entry &entry, const Tensor &preActivation);
+  /// The number of the sample at leading index 0 of `preActivation`, if its
+  /// leading dimension is the batch's samples.
+  std::optional<int64_t>
+  sampleOfLeadingIndex(const Tensor &preActivation) const;
 
   std::vector<Entry> activations;
   llvm::DenseMap<mlir::Operation *, unsigned> indexOf;
+  bool allowNonFinite;
   int64_t batchSamples = -1, batchSize = -1;
+  /// The sample number of the current batch's first sample.
+  int64_t batchFirstSample = 0, nextSample = 0;
   /// Per-batch counters (int32 vectorise better; flushed every batch).
   std::vector<int32_t> scratchCounts;
 };

@@ -7,9 +7,10 @@
 // Reading and writing NumPy's .npy format (format versions 1.0, 2.0 and 3.0;
 // little-endian, C order). The reader streams rows: a data set of 60,000
 // images is read one batch at a time with positioned reads, so it never
-// needs more memory than the batch. The writer streams rows too and writes
-// into a temporary file renamed into place by commit(), so an interrupted or
-// failed run never leaves a partial file behind.
+// needs more memory than the batch. The writer streams rows too, through an
+// AtomicOutputFile: a regular file is only replaced by commit(), so an
+// interrupted or failed run never leaves a partial file behind (symbolic
+// links are written through, FIFOs and devices written directly).
 //
 // Every error names the file.
 //
@@ -18,6 +19,7 @@
 #ifndef LIN_SUPPORT_NPY_H
 #define LIN_SUPPORT_NPY_H
 
+#include "lin/Support/AtomicOutput.h"
 #include "lin/Support/Tensor.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -56,7 +58,9 @@ unsigned getNpyElementSize(NpyDType dtype);
 
 class NpyReader {
 public:
-  /// Opens `path` and checks its header and size.
+  /// Opens `path` and checks its header and size: the shape's element and
+  /// byte counts must fit in 64 bits and the data must be in the file, so
+  /// that every later size computed from the shape is exact.
   static llvm::Expected<std::unique_ptr<NpyReader>> open(llvm::StringRef path);
   ~NpyReader();
 
@@ -75,7 +79,8 @@ public:
   /// integral.
   llvm::Error readRows(int64_t firstRow, int64_t numRows, int64_t *out);
 
-  /// Reads the whole array as an f32 tensor.
+  /// Reads the whole array as an f32 tensor (an error, not an abort, when
+  /// it does not fit in memory).
   llvm::Expected<Tensor> readAll();
 
 private:
@@ -92,13 +97,20 @@ private:
   llvm::SmallVector<int64_t, 4> shape;
   int64_t rowSize = 1;
   uint64_t dataOffset = 0;
-  std::vector<char> buffer;
+  /// Scratch for converted dtypes, grown on demand with malloc, so that a
+  /// failed allocation is an error rather than std::bad_alloc (an abort).
+  struct FreeDeleter {
+    void operator()(char *memory) const;
+  };
+  std::unique_ptr<char[], FreeDeleter> buffer;
+  size_t bufferSize = 0;
 };
 
 class NpyWriter {
 public:
   /// Starts writing an array of `shape` and `dtype` (Float32 or Int64) to
-  /// `path`. Nothing appears at `path` until commit().
+  /// `path`. Nothing appears at `path` until commit() (unless it is a FIFO
+  /// or a device, written as the rows come).
   static llvm::Expected<std::unique_ptr<NpyWriter>>
   create(llvm::StringRef path, NpyDType dtype, llvm::ArrayRef<int64_t> shape);
   /// Removes the temporary file unless committed.
@@ -116,8 +128,8 @@ private:
   llvm::Error error(const llvm::Twine &message) const;
   llvm::Error appendBytes(llvm::ArrayRef<char> bytes, int64_t count);
 
-  std::string path, temporaryPath;
-  std::unique_ptr<llvm::raw_fd_ostream> stream;
+  std::string path;
+  std::unique_ptr<AtomicOutputFile> file;
   NpyDType dtype = NpyDType::Float32;
   int64_t expectedElements = 0, writtenElements = 0;
   bool committed = false;

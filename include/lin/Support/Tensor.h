@@ -18,6 +18,12 @@
 // until a kernel materialises it. Tensors returned by the public APIs
 // (evaluateConstant, Interpreter::run) always have storage.
 //
+// Sizes come from files and from the IR, so they may be anything: the
+// `try` factories check the element count and byte size for overflow and
+// report a failed allocation as an error, which the interpreter and the .npy
+// reader turn into a located error. The plain factories are for shapes the
+// caller already knows to be small (they abort when memory runs out).
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef LIN_SUPPORT_TENSOR_H
@@ -25,6 +31,7 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/Error.h"
 
 #include <cstdint>
 #include <memory>
@@ -45,6 +52,25 @@ public:
   /// A read-only view of `data`, which must outlive every copy of the
   /// tensor (see the file comment).
   static Tensor borrow(const float *data, llvm::ArrayRef<int64_t> shape);
+
+  /// The number of elements of `shape`, or an error when a size is negative
+  /// or the element count (or its size in bytes) overflows.
+  static llvm::Expected<int64_t> countElements(llvm::ArrayRef<int64_t> shape);
+  /// Fallible forms of the factories above: an error (no abort) for a bad
+  /// shape (see countElements), an allocation above the allocation limit, or
+  /// an allocation the system refuses. Messages name the shape and the byte
+  /// count; the caller adds where (an op, a file).
+  static llvm::Expected<Tensor> tryZeros(llvm::ArrayRef<int64_t> shape);
+  static llvm::Expected<Tensor> tryUninitialized(llvm::ArrayRef<int64_t> shape);
+  static llvm::Expected<Tensor> tryShapeOnly(llvm::ArrayRef<int64_t> shape);
+
+  /// Caps the bytes of one allocation made through the `try` factories and
+  /// tryMakeUnique (0: no cap, the default; the plain factories ignore it).
+  /// Larger requests fail with an error instead of reaching malloc: fuzzers
+  /// and memory-bounded runs set it so that a huge shape is an error, not an
+  /// out-of-memory kill.
+  static void setAllocationLimit(uint64_t bytes);
+  static uint64_t getAllocationLimit();
 
   llvm::ArrayRef<int64_t> getShape() const { return shape; }
   int64_t getRank() const { return shape.size(); }
@@ -71,6 +97,8 @@ public:
   /// Gives this tensor storage of its own (copying if shared or borrowed). A
   /// shape-only tensor gets zero-filled storage.
   void makeUnique();
+  /// makeUnique() that reports a failed allocation as an error.
+  llvm::Error tryMakeUnique();
   /// True when no other tensor shares this tensor's storage, so that a kernel
   /// may overwrite it in place.
   bool isUniquelyOwned() const {
@@ -78,6 +106,9 @@ public:
   }
 
 private:
+  /// Both makeUnique()s; `limited`: whether the allocation limit applies.
+  llvm::Error makeUnique(bool limited);
+
   llvm::SmallVector<int64_t, 4> shape;
   int64_t numElements = 0;
   std::shared_ptr<float> storage;

@@ -21,6 +21,9 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseMap.h"
 
+#include <set>
+#include <vector>
+
 namespace lin {
 
 struct FoldEmissionOptions {
@@ -33,16 +36,32 @@ struct FoldEmissionOptions {
   bool keepProfiles = false;
 };
 
+/// Counts the weight elements emission will store for affine forms, by the
+/// rules of WeightCount.h (distinct constants, zero splats free): a zero
+/// bias is not emitted, equal inline constants are one attribute, an
+/// all-zero inline one a zero splat. Lets the fold check its output exactly.
+class EmittedWeightCounter {
+public:
+  void add(const AffineForm &form);
+  void add(const Tensor &tensor);
+  int64_t getElements() const { return elements; }
+
+private:
+  int64_t elements = 0;
+  std::set<std::vector<float>> inlineConstants;
+};
+
 /// Emits `sum_k root_k @ W_k + b` as matmuls accumulating into one
 /// zero-filled tensor (skips and residual terms are folded into the
 /// accumulator) followed by a broadcast bias add. Roots are looked up in
 /// `rootMap` (replacements emitted earlier); `fallbackBatch` gives the
-/// dynamic batch size of a form without terms.
-mlir::Value emitAffineForm(mlir::OpBuilder &builder, mlir::Location loc,
-                           const AffineForm &form,
-                           const llvm::DenseMap<mlir::Value, mlir::Value> &rootMap,
-                           mlir::Value fallbackBatch,
-                           const FoldEmissionOptions &options);
+/// dynamic batch size of a form without terms. A term's residual part is an
+/// add, never an identity matrix; a zero bias is not emitted.
+mlir::Value
+emitAffineForm(mlir::OpBuilder &builder, mlir::Location loc,
+               const AffineForm &form,
+               const llvm::DenseMap<mlir::Value, mlir::Value> &rootMap,
+               mlir::Value fallbackBatch, const FoldEmissionOptions &options);
 
 /// Emits the activation `activation` applied elementwise to `input` as one
 /// linalg.generic.

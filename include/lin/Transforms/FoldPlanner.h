@@ -69,9 +69,16 @@ struct FoldPlan {
   llvm::SmallVector<bool> mergeLayers;
   /// The thresholds used (the merge threshold lowered by a target size).
   FoldThresholds thresholds;
-  /// Parameters of the layer graph before, and predicted after, the fold.
+  /// Weight elements of the function before, and predicted after, the fold
+  /// (an upper bound: see FoldPlanner::simulate). Never more after.
   int64_t paramsBefore = 0;
   int64_t predictedParamsAfter = 0;
+  /// Parameters of the layer graph's forms before and after (exact).
+  int64_t foldableParamsBefore = 0;
+  int64_t predictedFoldableParamsAfter = 0;
+  /// Set when the policy's choice would have grown the function to this
+  /// many weights, and the plan fell back to fewer folds.
+  std::optional<int64_t> declinedGrowth;
   std::optional<TargetSizeOutcome> targetSize;
 
   /// Whether the plan changes anything.
@@ -104,13 +111,23 @@ public:
   llvm::SmallVector<bool> select(llvm::ArrayRef<LayerClassification> classes,
                                  FoldPolicy policy) const;
 
-  /// Parameters (weight and bias elements of all sinks) after folding with
-  /// the given classification and merging layers.
+  /// Weight elements of the function after folding with the given
+  /// classification and merging layers: the weights of unchanged sinks and
+  /// of code outside the layer graph as the IR stores them, those of
+  /// changed sinks as emission writes them (an upper bound: a uniform
+  /// tensor is stored as one value, a zero bias not at all).
   int64_t simulate(llvm::ArrayRef<LayerClassification> classes,
                    llvm::ArrayRef<bool> mergeLayers) const;
+  /// Parameters of the layer graph's forms (weight and bias elements of all
+  /// sinks, one matrix per root) after folding: what the fold algebra
+  /// produces, exactly.
+  int64_t simulateFoldable(llvm::ArrayRef<LayerClassification> classes,
+                           llvm::ArrayRef<bool> mergeLayers) const;
 
-  /// Parameters before folding.
+  /// Weight elements of the function before folding.
   int64_t getOriginalParameters() const;
+  /// Parameters of the layer graph's forms before folding.
+  int64_t getOriginalFoldableParameters() const;
 
   /// The identity-piece shares of all neurons of foldable layers, sorted
   /// descending and unique: the thresholds worth trying for target-size.

@@ -23,7 +23,9 @@ namespace lin {
 /// Prints one table per function, then its total parameters.
 void printFoldTable(llvm::raw_ostream &os, llvm::ArrayRef<FoldResult> results);
 
-/// The JSON report: totals over all functions and one object per layer.
+/// The JSON report: totals over all functions (the weights the IR stores,
+/// and the foldable part: the layer graph's forms) and one object per
+/// layer (its pre-activation's form).
 llvm::json::Value getFoldReportJSON(llvm::ArrayRef<FoldResult> results);
 
 /// Writes the JSON report to `path` atomically (a temporary file renamed

@@ -44,8 +44,18 @@ struct LayerFoldResult {
 /// What the fold did to one function.
 struct FoldResult {
   std::string function;
-  /// Parameters of the layer graph (all sinks) before and after.
+  /// Weight elements the function stores (WeightCount.h), counted on the IR
+  /// before and after the rewrite.
   int64_t paramsBefore = 0, paramsAfter = 0;
+  /// What the fold predicted for paramsAfter from the folded forms before
+  /// emitting them; equal to paramsAfter unless something is wrong.
+  int64_t predictedParamsAfter = 0;
+  /// Parameters of the layer graph's forms (the foldable part) before and
+  /// after.
+  int64_t foldableParamsBefore = 0, foldableParamsAfter = 0;
+  /// Set when the folded function would have stored more weights than the
+  /// original: then nothing was rewritten.
+  bool declinedGrowth = false;
   llvm::SmallVector<LayerFoldResult> layers;
 };
 
@@ -53,7 +63,8 @@ struct FoldResult {
 /// the changed layers, the changed output sinks re-emitted, then the old
 /// layers removed as dead code. `graph` must be the graph `plan` was made on
 /// (its forms are consumed). Nothing is rewritten before the fold algebra is
-/// complete, so a failure leaves `func` untouched.
+/// complete, so a failure leaves `func` untouched; so does a fold that would
+/// store more weights than the function has (FoldResult::declinedGrowth).
 mlir::FailureOr<FoldResult> applyFoldPlan(mlir::RewriterBase &rewriter,
                                           mlir::func::FuncOp func,
                                           LayerGraph &graph,

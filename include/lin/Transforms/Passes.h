@@ -9,6 +9,7 @@
 
 #include "lin/Dialect/Lin/IR/LinDialect.h"
 #include "lin/Transforms/FoldEnums.h"
+#include "lin/Transforms/PassOptionChecks.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"

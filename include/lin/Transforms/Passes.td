@@ -11,26 +11,45 @@ include "mlir/Pass/PassBase.td"
 
 // Option lists are shared: linearity-compress takes the options of the passes
 // it runs, declared once here.
+//
+// Numbers and flags have the type ::lin::CheckedOption<T>
+// (lin/Transforms/PassOptionChecks.h), used as a T: its parser rejects the
+// empty values that plain llvm::cl reads as 0 or true (`threshold=`) and NaN.
+// Ranges are checked by each pass when it runs.
 defvar LinearityProfileOptions = [
     ListOption<"dataFiles", "data", "std::string",
                "Calibration .npy files, one per function argument">,
     Option<"functionName", "function", "std::string", /*default=*/"\"\"",
            "Function to profile (default: the only public function)">,
-    Option<"batchSize", "batch", "int64_t", /*default=*/"512",
-           "Samples per batch for a dynamic batch dimension">,
-    Option<"maxSamples", "max-samples", "int64_t", /*default=*/"-1",
-           "Profile at most this many samples (-1: all)">,
-    Option<"quiet", "quiet", "bool", /*default=*/"false",
+    Option<"batchSize", "batch", "::lin::CheckedOption<int64_t>",
+           /*default=*/"512",
+           "Samples per batch for a dynamic batch dimension (at least 1)">,
+    Option<"maxSamples", "max-samples", "::lin::CheckedOption<int64_t>",
+           /*default=*/"-1",
+           "Profile at most this many samples (at least 1; -1: all)">,
+    Option<"allowNonFinite", "allow-non-finite", "::lin::CheckedOption<bool>",
+           /*default=*/"false",
+           "Count NaN and infinite pre-activations instead of failing: NaN "
+           "in the lowest piece (ReLU: inactive), ignored by the minimum and "
+           "maximum (the fold keeps a neuron that saw no finite value); "
+           "infinities in the piece they fall in. A warning on the "
+           "activation says how many">,
+    Option<"quiet", "quiet", "::lin::CheckedOption<bool>", /*default=*/"false",
            "Do not print progress on stderr">
 ];
 
 defvar LinearityFoldOptions = [
-    Option<"threshold", "threshold", "double", /*default=*/"1.0",
-           "Minimum share of samples in one piece for a neuron to fold">,
-    Option<"mergeThreshold", "merge-threshold", "double", /*default=*/"-1.0",
-           "Threshold for identity pieces (default: threshold)">,
-    Option<"removeThreshold", "remove-threshold", "double", /*default=*/"-1.0",
-           "Threshold for constant and sloped pieces (default: threshold)">,
+    Option<"threshold", "threshold", "::lin::CheckedOption<double>",
+           /*default=*/"1.0",
+           "Minimum share of samples in one piece for a neuron to fold, in "
+           "[0, 1]">,
+    Option<"mergeThreshold", "merge-threshold", "::lin::CheckedOption<double>",
+           /*default=*/"-1.0",
+           "Threshold for identity pieces, in [0, 1] (-1: threshold)">,
+    Option<"removeThreshold", "remove-threshold",
+           "::lin::CheckedOption<double>", /*default=*/"-1.0",
+           "Threshold for constant and sloped pieces, in [0, 1] "
+           "(-1: threshold)">,
     Option<"policy", "policy", "::lin::FoldPolicy",
            /*default=*/"::lin::FoldPolicy::Cost",
            "Which layers with mergeable neurons merge them",
@@ -41,9 +60,10 @@ defvar LinearityFoldOptions = [
                         "the reference rule (n + m + 1) k > n m per layer"),
              clEnumValN(::lin::FoldPolicy::All, "all",
                         "merge every qualifying neuron"))}]>,
-    Option<"targetSize", "target-size", "double", /*default=*/"-1.0",
+    Option<"targetSize", "target-size", "::lin::CheckedOption<double>",
+           /*default=*/"-1.0",
            "Lower the thresholds along the neurons' rates until parameters "
-           "are at most this fraction of the original (-1: off)">,
+           "are at most this fraction of the original, in (0, 1] (-1: off)">,
     Option<"reportFile", "report", "std::string", /*default=*/"\"\"",
            "Write a JSON report of the fold to this file">,
     Option<"weightLayout", "weight-layout", "::lin::WeightLayout",
@@ -55,9 +75,11 @@ defvar LinearityFoldOptions = [
              clEnumValN(::lin::WeightLayout::OutIn, "out-in",
                         "[out, in] constants (nn.Linear's layout) read "
                         "through a transposed indexing map"))}]>,
-    Option<"keepProfiles", "keep-profiles", "bool", /*default=*/"false",
+    Option<"keepProfiles", "keep-profiles", "::lin::CheckedOption<bool>",
+           /*default=*/"false",
            "Keep lin.profile attributes on the remaining activations">,
-    Option<"verbose", "verbose", "bool", /*default=*/"false",
+    Option<"verbose", "verbose", "::lin::CheckedOption<bool>",
+           /*default=*/"false",
            "Print the per-layer report table on stderr">
 ];
 
@@ -200,11 +222,12 @@ def LinearityProve : Pass<"linearity-prove", "::mlir::ModuleOp"> {
     ```
   }];
   let options = [
-    Option<"lower", "lower", "double", /*default=*/"0.0",
-           "Lower bound of every input feature">,
-    Option<"upper", "upper", "double", /*default=*/"1.0",
-           "Upper bound of every input feature">,
-    Option<"replace", "replace", "bool", /*default=*/"false",
+    Option<"lower", "lower", "::lin::CheckedOption<double>", /*default=*/"0.0",
+           "Lower bound of every input feature (finite, at most upper)">,
+    Option<"upper", "upper", "::lin::CheckedOption<double>", /*default=*/"1.0",
+           "Upper bound of every input feature (finite)">,
+    Option<"replace", "replace", "::lin::CheckedOption<bool>",
+           /*default=*/"false",
            "Replace existing profiles with the proven ones">
   ];
   let dependentDialects = ["::lin::LinDialect"];
@@ -224,10 +247,11 @@ def LinearitySummary : Pass<"linearity-summary", "::mlir::ModuleOp"> {
     ```
   }];
   let options = [
-    Option<"share", "share", "double", /*default=*/"0.99",
-           "Share of samples for the last column">,
+    Option<"share", "share", "::lin::CheckedOption<double>",
+           /*default=*/"0.99",
+           "Share of samples for the last column, in [0, 1]">,
     Option<"outputFile", "output", "std::string", /*default=*/"\"-\"",
-           "Where to print the table (- for stderr)">
+           "Where to print the table (- for stderr; not empty)">
   ];
 }
 

@@ -1,0 +1,78 @@
+//===- PassOptionChecks.h - Range checks of lin's pass options --*- C++ -*-===//
+//
+// Part of the lin project: linearity-based compression of neural networks.
+//
+//===----------------------------------------------------------------------===//
+//
+// Every lin pass checks its options when it runs, through one
+// PassOptionChecker, so that a bad value is a located error of one form,
+// `<pass>: <option> must be <rule>, got <value>`, with the rules of
+// lin/Support/OptionChecks.h. (Empty values and NaN never get this far: the
+// CheckedOption parser rejects them.)
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIN_TRANSFORMS_PASSOPTIONCHECKS_H
+#define LIN_TRANSFORMS_PASSOPTIONCHECKS_H
+
+#include "lin/Support/OptionChecks.h"
+
+#include "mlir/IR/Operation.h"
+
+namespace lin {
+
+/// The option checks of one pass run. Each check emits its error on `op`
+/// (the pass's anchor) when it fails; they are independent, so that one run
+/// reports every bad option, and failed() says whether any did.
+class PassOptionChecker {
+public:
+  PassOptionChecker(mlir::Operation *op, llvm::StringRef passName)
+      : op(op), passName(passName) {}
+
+  /// See checkInRange.
+  PassOptionChecker &inRange(llvm::StringRef option, double value, double min,
+                             double max, bool minExclusive = false,
+                             std::optional<double> sentinel = std::nullopt,
+                             llvm::StringRef sentinelMeaning = "") {
+    return report(checkInRange(option, value, min, max, minExclusive, sentinel,
+                               sentinelMeaning));
+  }
+  /// See checkFraction.
+  PassOptionChecker &isFraction(llvm::StringRef option, double value,
+                                std::optional<double> sentinel = std::nullopt,
+                                llvm::StringRef sentinelMeaning = "") {
+    return report(checkFraction(option, value, sentinel, sentinelMeaning));
+  }
+  /// See checkPositive.
+  PassOptionChecker &isPositive(llvm::StringRef option, int64_t value,
+                                std::optional<int64_t> sentinel = std::nullopt,
+                                llvm::StringRef sentinelMeaning = "") {
+    return report(checkPositive(option, value, sentinel, sentinelMeaning));
+  }
+  /// See checkFinite.
+  PassOptionChecker &isFinite(llvm::StringRef option, double value) {
+    return report(checkFinite(option, value));
+  }
+  /// See checkNonEmpty.
+  PassOptionChecker &isNonEmpty(llvm::StringRef option, llvm::StringRef value) {
+    return report(checkNonEmpty(option, value));
+  }
+  /// A rule of its own: fails with `<pass>: <message>` unless `holds`.
+  PassOptionChecker &require(bool holds, const llvm::Twine &message) {
+    return report(holds ? std::nullopt : std::optional(message.str()));
+  }
+
+  bool failed() const { return anyFailed; }
+  bool succeeded() const { return !anyFailed; }
+
+private:
+  PassOptionChecker &report(std::optional<std::string> problem);
+
+  mlir::Operation *op;
+  llvm::StringRef passName;
+  bool anyFailed = false;
+};
+
+} // namespace lin
+
+#endif // LIN_TRANSFORMS_PASSOPTIONCHECKS_H
