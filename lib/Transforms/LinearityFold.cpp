@@ -174,9 +174,9 @@ void LinearityFoldPass::runOnOperation() {
     printFoldTable(llvm::errs(), results);
   if (!reportFile.empty())
     if (llvm::Error error = writeFoldReport(reportFile, results)) {
-      module.emitError() << "linearity-fold: cannot write report '"
-                         << reportFile
-                         << "': " << llvm::toString(std::move(error));
+      // The error names the file.
+      module.emitError() << "linearity-fold: cannot write report: "
+                         << llvm::toString(std::move(error));
       return signalPassFailure();
     }
 }

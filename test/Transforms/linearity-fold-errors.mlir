@@ -16,7 +16,7 @@
 // MERGE: error: linearity-fold: merge-threshold must be in [0, 1] or -1 (threshold), got 2
 // MERGE: error: linearity-fold: remove-threshold must be in [0, 1] or -1 (threshold), got -0.5
 // TARGET: error: linearity-fold: target-size must be in (0, 1] or -1 (off), got 1.5
-// REPORT: error: linearity-fold: cannot write report '{{.*}}report.json'
+// REPORT: error: linearity-fold: cannot write report: {{.*}}report.json
 
 // An empty value is not 0 (plain llvm::cl would read `threshold=` as 0 and
 // fold everything) and NaN is not a number; both are rejected when the
