@@ -491,3 +491,23 @@ FailureOr<AffineForm> lin::decomposeAffine(Value value,
   Decomposer decomposer(constants, whyNot, isRoot);
   return decomposer.decompose(value);
 }
+
+Tensor lin::evaluateAffineForm(const AffineForm &form, int64_t rows,
+                               function_ref<const Tensor &(Value)> rootValue) {
+  Tensor result(ArrayRef<int64_t>{rows, form.numFeatures});
+  for (const AffineTerm &term : form.terms) {
+    const Tensor &root = rootValue(term.root);
+    if (term.hasWeight())
+      multiplyAccumulate(root, term.weight, result);
+    if (term.identity)
+      addInPlace(result, root);
+  }
+  if (form.hasBias()) {
+    float *out = result.data();
+    const float *bias = form.bias.data();
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t j = 0; j < form.numFeatures; ++j)
+        out[r * form.numFeatures + j] += bias[j];
+  }
+  return result;
+}

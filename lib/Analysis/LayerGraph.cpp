@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace lin;
@@ -206,4 +207,11 @@ SmallVector<bool> LayerGraph::getLiveSinks(
     live[layer.preActivationSink] = read;
   }
   return live;
+}
+
+std::string LayerGraph::getLayerName(unsigned index) const {
+  return llvm::formatv(
+             "{0}_{1}",
+             stringifyActivationKind(layers[index].activation.getKind()), index)
+      .str();
 }

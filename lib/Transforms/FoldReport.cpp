@@ -10,6 +10,8 @@
 
 #include "llvm/Support/FormatVariadic.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace lin;
 
@@ -32,37 +34,111 @@ void lin::printFoldTable(llvm::raw_ostream &os, ArrayRef<FoldResult> results) {
     os << llvm::formatv("total parameters: {0} -> {1} ({2:P1})\n",
                         result.paramsBefore, result.paramsAfter, ratio);
     os << llvm::formatv("foldable parameters: {0} -> {1} ({2:P1})\n",
-                        result.foldableParamsBefore,
-                        result.foldableParamsAfter, foldableRatio);
+                        result.foldableParamsBefore, result.foldableParamsAfter,
+                        foldableRatio);
+    if (result.refit) {
+      constexpr const char *kRefitRow =
+          "{0,-14} {1,8} {2,8} {3,10} {4,12} {5,12}  {6}\n";
+      os << llvm::formatv("refit on {0} calibration samples:\n",
+                          result.refit->samples);
+      os << llvm::formatv(kRefitRow, "consumer", "refitted", "features",
+                          "ridge", "error-before", "error-after", "");
+      for (const ConsumerRefit &row : result.refit->consumers)
+        os << llvm::formatv(kRefitRow, row.name, row.refitted ? "yes" : "no",
+                            row.features, llvm::formatv("{0:E1}", row.ridge),
+                            llvm::formatv("{0:F6}", row.errorBefore),
+                            llvm::formatv("{0:F6}", row.errorAfter),
+                            row.whyNot);
+    }
+    if (const std::optional<BudgetOutcome> &budget = result.budget)
+      os << llvm::formatv(
+          "budget: {0} within {1} points on {2} samples: original {3:F2} %, "
+          "chosen {4:F2} % (merge threshold {5}, remove threshold {6}); "
+          "{7} of {8} candidates evaluated in {9:F1} s\n",
+          budget->metric, budget->budget, budget->budgetSamples,
+          budget->original, budget->chosen, budget->mergeThreshold,
+          budget->removeThreshold, budget->evaluated, budget->candidates,
+          budget->seconds);
   }
 }
 
+/// JSON has no NaN: an error that was not computed is null.
+static llvm::json::Value getErrorJSON(double error) {
+  if (std::isnan(error))
+    return nullptr;
+  return error;
+}
+
+static llvm::json::Object getRefitJSON(const RefitResult &refit) {
+  llvm::json::Array consumers;
+  for (const ConsumerRefit &row : refit.consumers)
+    consumers.push_back(
+        llvm::json::Object{{"name", row.name},
+                           {"refitted", row.refitted},
+                           {"why_not", row.whyNot},
+                           {"features", row.features},
+                           {"ridge", row.ridge},
+                           {"error_before", getErrorJSON(row.errorBefore)},
+                           {"error_after", getErrorJSON(row.errorAfter)}});
+  return llvm::json::Object{{"samples", refit.samples},
+                            {"consumers", std::move(consumers)}};
+}
+
+static llvm::json::Object getBudgetJSON(const BudgetOutcome &budget) {
+  return llvm::json::Object{{"metric", budget.metric},
+                            {"budget", budget.budget},
+                            {"original", budget.original},
+                            {"chosen", budget.chosen},
+                            {"merge_threshold", budget.mergeThreshold},
+                            {"remove_threshold", budget.removeThreshold},
+                            {"samples", budget.budgetSamples},
+                            {"candidates", budget.candidates},
+                            {"evaluated", budget.evaluated},
+                            {"seconds", budget.seconds}};
+}
+
 llvm::json::Value lin::getFoldReportJSON(ArrayRef<FoldResult> results) {
-  llvm::json::Array layers;
+  llvm::json::Array layers, functions;
   int64_t before = 0, after = 0, foldableBefore = 0, foldableAfter = 0;
   for (const FoldResult &result : results) {
     before += result.paramsBefore;
     after += result.paramsAfter;
     foldableBefore += result.foldableParamsBefore;
     foldableAfter += result.foldableParamsAfter;
-    for (const LayerFoldResult &row : result.layers)
+    llvm::json::Object function{{"name", result.function},
+                                {"params_before", result.paramsBefore},
+                                {"params_after", result.paramsAfter}};
+    if (result.refit)
+      function["refit"] = getRefitJSON(*result.refit);
+    if (result.budget)
+      function["budget"] = getBudgetJSON(*result.budget);
+    functions.push_back(std::move(function));
+    for (const LayerFoldResult &row : result.layers) {
+      bool refitted =
+          result.refit && llvm::any_of(result.refit->consumers,
+                                       [&](const ConsumerRefit &consumer) {
+                                         return consumer.refitted &&
+                                                consumer.name == row.name;
+                                       });
       layers.push_back(llvm::json::Object{{"name", row.name},
                                           {"neurons", row.neurons},
                                           {"folded", row.merged},
                                           {"removed", row.removed},
                                           {"kept", row.kept},
                                           {"params_before", row.paramsBefore},
-                                          {"params_after", row.paramsAfter}});
+                                          {"params_after", row.paramsAfter},
+                                          {"refitted", refitted}});
+    }
   }
   return llvm::json::Object{{"params_before", before},
                             {"params_after", after},
                             {"foldable_params_before", foldableBefore},
                             {"foldable_params_after", foldableAfter},
-                            {"layers", std::move(layers)}};
+                            {"layers", std::move(layers)},
+                            {"functions", std::move(functions)}};
 }
 
-llvm::Error lin::writeFoldReport(StringRef path,
-                                 ArrayRef<FoldResult> results) {
+llvm::Error lin::writeFoldReport(StringRef path, ArrayRef<FoldResult> results) {
   // Not llvm::writeToOutput: it aborts on a write error ("LLVM ERROR: IO
   // failure") and renames over devices and symbolic links.
   return writeFileAtomically(path, [&](llvm::raw_ostream &os) {

@@ -40,18 +40,21 @@ FailureOr<FoldResult> lin::applyFoldPlan(RewriterBase &rewriter,
     return func.emitError()
            << "linearity-fold: the plan has " << plan.classes.size()
            << " layers but the function has " << graph.layers.size();
-
   FoldedForms folded = foldAffineForms(graph, plan);
+  return applyFoldedForms(rewriter, func, graph, plan, folded, options);
+}
+
+FailureOr<FoldResult>
+lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
+                      const LayerGraph &graph, const FoldPlan &plan,
+                      FoldedForms &folded, const FoldEmissionOptions &options) {
   MutableArrayRef<AffineForm> forms = folded.forms;
 
   FoldResult result;
   result.function = func.getSymName().str();
   for (auto [index, layer] : llvm::enumerate(graph.layers)) {
     LayerFoldResult row;
-    row.name = llvm::formatv(
-                   "{0}_{1}",
-                   stringifyActivationKind(layer.activation.getKind()), index)
-                   .str();
+    row.name = graph.getLayerName(index);
     row.neurons = layer.width;
     row.merged = plan.getNumMerged(index);
     row.removed = plan.getNumRemoved(index);

@@ -23,17 +23,22 @@ namespace lin {
 using namespace mlir;
 using namespace lin;
 
-// Every field of the passes' option structs must be forwarded below. These
-// bindings stop compiling when an option is added to either pass (the
-// number of names must match the number of fields), pointing here.
+// The fold takes the data options too (its refit and budget search read the
+// calibration data), so its option struct has every field of the compress
+// pass's. These bindings stop compiling when an option is added to either
+// pass (the number of names must match the number of fields), pointing here.
 [[maybe_unused]] static void
 checkForwardedOptions(const LinearityProfileOptions &profile,
                       const LinearityFoldOptions &fold) {
   [[maybe_unused]] auto &[dataFiles, functionName, batchSize, maxSamples,
                           allowNonFinite, quiet] = profile;
-  [[maybe_unused]] auto &[threshold, mergeThreshold, removeThreshold, policy,
-                          targetSize, reportFile, weightLayout, keepProfiles,
-                          verbose] = fold;
+  [[maybe_unused]] auto &[dataFiles_, functionName_, batchSize_, maxSamples_,
+                          allowNonFinite_, quiet_, threshold, mergeThreshold,
+                          removeThreshold, policy, targetSize, reportFile,
+                          weightLayout, keepProfiles, verbose, refit,
+                          refitRidge, refitHoldout, budget, budgetMetric,
+                          budgetDataFiles, budgetLabels, budgetEvaluations] =
+      fold;
 }
 
 void lin::buildLinearityCompressPipeline(
@@ -48,6 +53,12 @@ void lin::buildLinearityCompressPipeline(
   pm.addPass(createLinearityProfile(profile));
 
   LinearityFoldOptions fold;
+  fold.dataFiles = options.dataFiles;
+  fold.functionName = options.functionName;
+  fold.batchSize = options.batchSize;
+  fold.maxSamples = options.maxSamples;
+  fold.allowNonFinite = options.allowNonFinite;
+  fold.quiet = options.quiet;
   fold.threshold = options.threshold;
   fold.mergeThreshold = options.mergeThreshold;
   fold.removeThreshold = options.removeThreshold;
@@ -57,6 +68,14 @@ void lin::buildLinearityCompressPipeline(
   fold.weightLayout = options.weightLayout;
   fold.keepProfiles = options.keepProfiles;
   fold.verbose = options.verbose;
+  fold.refit = options.refit;
+  fold.refitRidge = options.refitRidge;
+  fold.refitHoldout = options.refitHoldout;
+  fold.budget = options.budget;
+  fold.budgetMetric = options.budgetMetric;
+  fold.budgetDataFiles = options.budgetDataFiles;
+  fold.budgetLabels = options.budgetLabels;
+  fold.budgetEvaluations = options.budgetEvaluations;
   pm.addPass(createLinearityFold(fold));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -76,7 +95,10 @@ struct LinearityCompressPass
                             allowNonFinite_, quiet_, threshold_,
                             mergeThreshold_, removeThreshold_, policy_,
                             targetSize_, reportFile_, weightLayout_,
-                            keepProfiles_, verbose_] = options;
+                            keepProfiles_, verbose_, refit_, refitRidge_,
+                            refitHoldout_, budget_, budgetMetric_,
+                            budgetDataFiles_, budgetLabels_,
+                            budgetEvaluations_] = options;
     options.dataFiles.assign(dataFiles.begin(), dataFiles.end());
     options.functionName = functionName;
     options.batchSize = batchSize;
@@ -92,6 +114,15 @@ struct LinearityCompressPass
     options.weightLayout = weightLayout;
     options.keepProfiles = keepProfiles;
     options.verbose = verbose;
+    options.refit = refit;
+    options.refitRidge = refitRidge;
+    options.refitHoldout = refitHoldout;
+    options.budget = budget;
+    options.budgetMetric = budgetMetric;
+    options.budgetDataFiles.assign(budgetDataFiles.begin(),
+                                   budgetDataFiles.end());
+    options.budgetLabels = budgetLabels;
+    options.budgetEvaluations = budgetEvaluations;
 
     OpPassManager pipeline(ModuleOp::getOperationName());
     buildLinearityCompressPipeline(pipeline, options);

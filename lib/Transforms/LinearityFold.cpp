@@ -15,15 +15,21 @@
 #include "lin/Analysis/LayerGraph.h"
 #include "lin/Dialect/Lin/IR/LinDialect.h"
 #include "lin/Interpreter/ConstantEvaluator.h"
+#include "lin/Interpreter/Interpreter.h"
+#include "lin/Interpreter/ValueRecorder.h"
 #include "lin/Transforms/FoldPlanner.h"
+#include "lin/Transforms/FoldRefit.h"
 #include "lin/Transforms/FoldReport.h"
 #include "lin/Transforms/FoldRewrite.h"
+#include "lin/Transforms/FoldSearch.h"
 #include "lin/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/Support/Debug.h"
 #include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
 
 #define DEBUG_TYPE "linearity-fold"
 
@@ -45,8 +51,25 @@ struct LinearityFoldPass : lin::impl::LinearityFoldBase<LinearityFoldPass> {
 private:
   /// Checks the options and turns them into planning options.
   FailureOr<FoldPlanOptions> getPlanOptions();
+  /// Checks the refit and budget options; sets refitOptions and the
+  /// resolved budget metric.
+  LogicalResult checkCalibrationOptions();
   FailureOr<FoldResult> foldFunction(func::FuncOp func,
-                                     const FoldPlanOptions &planOptions);
+                                     const FoldPlanOptions &planOptions,
+                                     bool calibrated);
+  /// Records what the refit reads from `func` on the calibration data.
+  FailureOr<RecordedValues> recordCalibration(func::FuncOp func,
+                                              const LayerGraph &graph);
+  BatchRunOptions getRunOptions() const {
+    BatchRunOptions options;
+    options.batchSize = batchSize;
+    options.maxSamples = maxSamples;
+    options.showProgress = !quiet;
+    return options;
+  }
+
+  std::optional<RefitOptions> refitOptions;
+  BudgetMetric resolvedBudgetMetric = BudgetMetric::Accuracy;
 };
 
 } // namespace
@@ -73,9 +96,75 @@ FailureOr<FoldPlanOptions> LinearityFoldPass::getPlanOptions() {
   return options;
 }
 
-FailureOr<FoldResult>
-LinearityFoldPass::foldFunction(func::FuncOp func,
-                                const FoldPlanOptions &planOptions) {
+LogicalResult LinearityFoldPass::checkCalibrationOptions() {
+  PassOptionChecker checks(getOperation(), getArgument());
+  checks.inRange("refit-holdout", refitHoldout, 0.0, 1.0, /*minExclusive=*/true)
+      .require(refitHoldout < 1.0, "refit-holdout must be below 1")
+      .inRange("budget", budget, 0.0, 100.0, /*minExclusive=*/false, -1.0,
+               "off")
+      .isPositive("batch", batchSize)
+      .isPositive("max-samples", maxSamples, -1, "all")
+      .isPositive("budget-evaluations", budgetEvaluations)
+      .require(llvm::none_of(dataFiles,
+                             [](const std::string &f) { return f.empty(); }),
+               "data has an empty file name")
+      .require(llvm::none_of(budgetDataFiles,
+                             [](const std::string &f) { return f.empty(); }),
+               "budget-data has an empty file name");
+  std::optional<double> ridge;
+  if (refitRidge != "auto") {
+    double value = 0.0;
+    bool parsed = !llvm::StringRef(refitRidge).getAsDouble(value);
+    checks.require(parsed && std::isfinite(value) && value >= 0.0,
+                   "refit-ridge must be auto or a number >= 0, not '" +
+                       refitRidge + "'");
+    ridge = value;
+  }
+  bool refitting = refit == RefitMethod::LeastSquares;
+  bool budgeted = budget != -1.0;
+  checks
+      .require(!refitting || !dataFiles.empty(),
+               "refit=lstsq needs calibration data: data=<file.npy>[,...], "
+               "one file per function argument")
+      .require(!budgeted || !budgetDataFiles.empty(),
+               "a budget needs budget data: budget-data=<file.npy>[,...], "
+               "one file per function argument")
+      .require(budgeted || (budgetDataFiles.empty() && budgetLabels.empty()),
+               "budget-data and budget-labels are only read with a budget "
+               "(budget=<points>)")
+      .require(!budgeted || targetSize == -1.0,
+               "budget and target-size both choose the size; give one")
+      .require(!budgeted || budgetMetric != BudgetMetric::Accuracy ||
+                   !budgetLabels.empty(),
+               "budget-metric=accuracy needs budget-labels=<labels.npy>");
+  if (checks.failed())
+    return failure();
+  if (refitting) {
+    RefitOptions options;
+    options.ridge = ridge;
+    options.holdoutFraction = refitHoldout;
+    refitOptions = options;
+  }
+  resolvedBudgetMetric = budgetMetric;
+  if (budgetMetric == BudgetMetric::Auto)
+    resolvedBudgetMetric =
+        budgetLabels.empty() ? BudgetMetric::Agreement : BudgetMetric::Accuracy;
+  return success();
+}
+
+FailureOr<RecordedValues>
+LinearityFoldPass::recordCalibration(func::FuncOp func,
+                                     const LayerGraph &graph) {
+  FailureOr<RecordedValues> recorded = recordValues(
+      func, getRefitRecordedValues(graph), dataFiles, getRunOptions());
+  if (succeeded(recorded) && recorded->numSamples == 0)
+    return func.emitError() << "linearity-fold: the calibration data has no "
+                               "samples";
+  return recorded;
+}
+
+FailureOr<FoldResult> LinearityFoldPass::foldFunction(
+    func::FuncOp func, const FoldPlanOptions &planOptions, bool calibrated) {
   // Weights are read one consumer at a time; memoising every evaluated
   // constant would hold a second copy of the model.
   ConstantEvaluator constants(/*emitErrors=*/false, /*memoiseValues=*/false);
@@ -88,6 +177,31 @@ LinearityFoldPass::foldFunction(func::FuncOp func,
     if (!layer.isFoldable())
       layer.activation.getOperation()->emitRemark()
           << "not folded: " << layer.whyNotFoldable;
+
+  if (calibrated && budget != -1.0) {
+    std::optional<RecordedValues> calibration;
+    if (refitOptions) {
+      FailureOr<RecordedValues> recorded = recordCalibration(func, graph);
+      if (failed(recorded))
+        return failure();
+      calibration = std::move(*recorded);
+    }
+    BudgetSearchOptions search;
+    search.metric = resolvedBudgetMetric;
+    search.budget = budget;
+    search.dataFiles.assign(budgetDataFiles.begin(), budgetDataFiles.end());
+    search.labelsFile = budgetLabels;
+    search.run = getRunOptions();
+    search.run.showProgress = false;
+    search.plan = planOptions;
+    search.refit = refitOptions;
+    search.emission =
+        FoldEmissionOptions{weightLayout, static_cast<bool>(keepProfiles)};
+    search.maxEvaluations = budgetEvaluations;
+    search.showProgress = !quiet && llvm::errs().is_displayed();
+    return foldWithinBudget(func, calibration ? &*calibration : nullptr,
+                            search);
+  }
 
   FoldPlan plan = FoldPlanner(graph).plan(planOptions);
   if (plan.targetSize && plan.targetSize->lowered) {
@@ -108,12 +222,30 @@ LinearityFoldPass::foldFunction(func::FuncOp func,
                       << plan.paramsBefore
                       << " the function has; folding less instead";
 
+  std::optional<RecordedValues> calibration;
+  if (calibrated && refitOptions) {
+    FailureOr<RecordedValues> recorded = recordCalibration(func, graph);
+    if (failed(recorded))
+      return failure();
+    calibration = std::move(*recorded);
+  }
+  FoldedForms folded = foldAffineForms(graph, plan);
+  std::optional<RefitResult> refitted;
+  if (calibration) {
+    FailureOr<RefitResult> refitResult =
+        refitFoldedForms(graph, folded, *calibration, *refitOptions);
+    if (failed(refitResult))
+      return failure();
+    refitted = std::move(*refitResult);
+    calibration.reset();
+  }
   IRRewriter rewriter(func.getContext());
-  FailureOr<FoldResult> result = applyFoldPlan(
-      rewriter, func, graph, plan,
+  FailureOr<FoldResult> result = applyFoldedForms(
+      rewriter, func, graph, plan, folded,
       FoldEmissionOptions{weightLayout, static_cast<bool>(keepProfiles)});
   if (failed(result))
     return failure();
+  result->refit = std::move(refitted);
   if (result->declinedGrowth)
     func.emitRemark() << "not folded: the folded function would store "
                          "more weights than the "
@@ -143,14 +275,24 @@ LinearityFoldPass::foldFunction(func::FuncOp func,
 void LinearityFoldPass::runOnOperation() {
   ModuleOp module = getOperation();
   FailureOr<FoldPlanOptions> planOptions = getPlanOptions();
-  if (failed(planOptions))
+  if (failed(planOptions) || failed(checkCalibrationOptions()))
     return signalPassFailure();
+  // The refit and the budget run the function the data is for.
+  func::FuncOp calibrated;
+  if (refitOptions || budget != -1.0) {
+    FailureOr<func::FuncOp> entry = findEntryFunction(module, functionName);
+    if (failed(entry))
+      return signalPassFailure();
+    calibrated = *entry;
+  }
 
-  SmallVector<FoldResult> results;
-  for (auto func : module.getOps<func::FuncOp>()) {
+  SmallVector<FoldResult, 1> results;
+  // Collected first: a budget search adds (and removes) candidate functions.
+  for (auto func : llvm::to_vector(module.getOps<func::FuncOp>())) {
     if (func.isExternal())
       continue;
-    FailureOr<FoldResult> result = foldFunction(func, *planOptions);
+    FailureOr<FoldResult> result =
+        foldFunction(func, *planOptions, func == calibrated);
     if (failed(result))
       return signalPassFailure();
     if (result->layers.empty())

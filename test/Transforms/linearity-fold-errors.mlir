@@ -66,7 +66,7 @@
 // EMPTY-FLAG: for the --verbose option: empty value; expected true or false
 // EMPTY-KEEP: for the --keep-profiles option: empty value; expected true or false
 // BAD-FLAG: for the --verbose option: 'maybe' is invalid value for boolean argument! Try 0 or 1
-// FLAG: linearity-fold{keep-profiles=false {{.*}} verbose=true
+// FLAG: linearity-fold{{{.*}} keep-profiles=false {{.*}} verbose=true
 
 // Enumerations reject an empty value too.
 // RUN: not lin-opt %s --linearity-fold="policy=" 2>&1 | FileCheck %s --check-prefix=EMPTY-POLICY

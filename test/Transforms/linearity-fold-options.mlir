@@ -23,6 +23,7 @@
 // DEFAULT-NEXT: "neurons": 4
 // DEFAULT-NEXT: "params_after": 6
 // DEFAULT-NEXT: "params_before": 12
+// DEFAULT-NEXT: "refitted": false
 // DEFAULT-NEXT: "removed": 1
 // DEFAULT: "params_after": 16
 // DEFAULT-NEXT: "params_before": 22

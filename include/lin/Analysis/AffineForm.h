@@ -88,6 +88,13 @@ decomposeAffine(mlir::Value value, ConstantTensorEvaluator &constants,
                 std::string *whyNot = nullptr,
                 llvm::function_ref<bool(mlir::Value)> isRoot = nullptr);
 
+/// Computes `form` on `rows` samples, given each root's value
+/// ([rows x root features]): the form's matmuls on OpenBLAS, its residual
+/// parts as adds, its bias broadcast.
+Tensor
+evaluateAffineForm(const AffineForm &form, int64_t rows,
+                   llvm::function_ref<const Tensor &(mlir::Value)> rootValue);
+
 } // namespace lin
 
 #endif // LIN_ANALYSIS_AFFINEFORM_H

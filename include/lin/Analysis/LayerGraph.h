@@ -90,6 +90,9 @@ public:
       llvm::function_ref<bool(unsigned sink, mlir::Value root)> readsRoot)
       const;
 
+  /// The name reports give layer `index`: `<activation kind>_<index>`.
+  std::string getLayerName(unsigned index) const;
+
   /// Layer index of an activation result, or nullopt.
   std::optional<unsigned> getLayerOf(mlir::Value value) const {
     auto it = layerOfResult.find(value);

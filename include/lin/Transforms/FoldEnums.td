@@ -34,4 +34,24 @@ def Lin_WeightLayout : I32EnumAttr<"WeightLayout",
   let genSpecializedAttr = 0;
 }
 
+def Lin_RefitMethod : I32EnumAttr<"RefitMethod",
+    "how the weights of folded consumers are chosen", [
+      I32EnumAttrCase<"None", 0, "none">,
+      I32EnumAttrCase<"LeastSquares", 1, "lstsq">
+    ]> {
+  let cppNamespace = "::lin";
+  let genSpecializedAttr = 0;
+}
+
+def Lin_BudgetMetric : I32EnumAttr<"BudgetMetric",
+    "what an accuracy budget bounds", [
+      I32EnumAttrCase<"Auto", 0, "auto">,
+      I32EnumAttrCase<"Accuracy", 1, "accuracy">,
+      I32EnumAttrCase<"Agreement", 2, "agreement">,
+      I32EnumAttrCase<"MSE", 3, "mse">
+    ]> {
+  let cppNamespace = "::lin";
+  let genSpecializedAttr = 0;
+}
+
 #endif // LIN_TRANSFORMS_FOLDENUMS_TD

@@ -23,12 +23,15 @@
 #define LIN_TRANSFORMS_FOLDREWRITE_H
 
 #include "lin/Analysis/LayerGraph.h"
+#include "lin/Transforms/FoldAlgebra.h"
 #include "lin/Transforms/FoldEmission.h"
 #include "lin/Transforms/FoldPlanner.h"
+#include "lin/Transforms/FoldRefit.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include <optional>
 #include <string>
 
 namespace lin {
@@ -39,6 +42,23 @@ struct LayerFoldResult {
   int64_t neurons = 0, merged = 0, removed = 0, kept = 0;
   /// Parameters of the layer's pre-activation before and after.
   int64_t paramsBefore = 0, paramsAfter = 0;
+};
+
+/// How a selection within an accuracy budget went (searchFoldWithinBudget,
+/// FoldSearch.h). Metric values are percentages: accuracy, the share of
+/// samples whose argmax changed, or the relative squared output error.
+struct BudgetOutcome {
+  std::string metric;
+  double budget = 0.0;
+  /// The metric of the original model and of the chosen one on the budget
+  /// data (for `agreement` and `mse` the original's is 0).
+  double original = 0.0, chosen = 0.0;
+  /// The chosen candidate's thresholds (1 / 1 when nothing folds).
+  double mergeThreshold = 1.0, removeThreshold = 1.0;
+  int64_t budgetSamples = 0;
+  /// Distinct candidate plans, and how many of them were evaluated.
+  int64_t candidates = 0, evaluated = 0;
+  double seconds = 0.0;
 };
 
 /// What the fold did to one function.
@@ -57,6 +77,10 @@ struct FoldResult {
   /// original: then nothing was rewritten.
   bool declinedGrowth = false;
   llvm::SmallVector<LayerFoldResult> layers;
+  /// Set when the consumers were refitted (FoldRefit.h).
+  std::optional<RefitResult> refit;
+  /// Set when the plan was chosen within an accuracy budget.
+  std::optional<BudgetOutcome> budget;
 };
 
 /// Rewrites `func` as `plan` says: new pre-activations and activations for
@@ -70,6 +94,14 @@ mlir::FailureOr<FoldResult> applyFoldPlan(mlir::RewriterBase &rewriter,
                                           LayerGraph &graph,
                                           const FoldPlan &plan,
                                           const FoldEmissionOptions &options);
+
+/// The second half of applyFoldPlan, for callers that change the folded
+/// forms in between (the refit): emits `folded` (foldAffineForms of `graph`
+/// and `plan`, possibly refitted) into `func`. Consumes the forms.
+mlir::FailureOr<FoldResult>
+applyFoldedForms(mlir::RewriterBase &rewriter, mlir::func::FuncOp func,
+                 const LayerGraph &graph, const FoldPlan &plan,
+                 FoldedForms &folded, const FoldEmissionOptions &options);
 
 } // namespace lin
 

@@ -16,7 +16,9 @@ include "mlir/Pass/PassBase.td"
 // (lin/Transforms/PassOptionChecks.h), used as a T: its parser rejects the
 // empty values that plain llvm::cl reads as 0 or true (`threshold=`) and NaN.
 // Ranges are checked by each pass when it runs.
-defvar LinearityProfileOptions = [
+// The calibration data and how to run over it: profiling reads it, and so do
+// the fold's refit and budget search.
+defvar LinearityDataOptions = [
     ListOption<"dataFiles", "data", "std::string",
                "Calibration .npy files, one per function argument">,
     Option<"functionName", "function", "std::string", /*default=*/"\"\"",
@@ -38,6 +40,7 @@ defvar LinearityProfileOptions = [
            "Do not print progress on stderr">
 ];
 
+// The fold's own options (it also takes LinearityDataOptions).
 defvar LinearityFoldOptions = [
     Option<"threshold", "threshold", "::lin::CheckedOption<double>",
            /*default=*/"1.0",
@@ -80,7 +83,47 @@ defvar LinearityFoldOptions = [
            "Keep lin.profile attributes on the remaining activations">,
     Option<"verbose", "verbose", "::lin::CheckedOption<bool>",
            /*default=*/"false",
-           "Print the per-layer report table on stderr">
+           "Print the per-layer report table on stderr">,
+    Option<"refit", "refit", "::lin::RefitMethod",
+           /*default=*/"::lin::RefitMethod::None",
+           "How the weights of the folded consumers are chosen",
+           [{::llvm::cl::values(
+             clEnumValN(::lin::RefitMethod::None, "none",
+                        "the exact algebra of the fold"),
+             clEnumValN(::lin::RefitMethod::LeastSquares, "lstsq",
+                        "ridge least squares on the calibration data, "
+                        "reproducing the original pre-activations"))}]>,
+    Option<"refitRidge", "refit-ridge", "std::string", /*default=*/"\"auto\"",
+           "Relative ridge of the refit, a number >= 0, or auto: chosen per "
+           "consumer on the held-out slice">,
+    Option<"refitHoldout", "refit-holdout", "::lin::CheckedOption<double>",
+           /*default=*/"0.2",
+           "Share of the calibration samples held out to choose the ridge, "
+           "in (0, 1)">,
+    Option<"budget", "budget", "::lin::CheckedOption<double>",
+           /*default=*/"-1.0",
+           "Choose the smallest model within this budget, in percentage "
+           "points of the budget metric (>= 0; -1: off)">,
+    Option<"budgetMetric", "budget-metric", "::lin::BudgetMetric",
+           /*default=*/"::lin::BudgetMetric::Auto",
+           "What the budget bounds",
+           [{::llvm::cl::values(
+             clEnumValN(::lin::BudgetMetric::Auto, "auto",
+                        "accuracy with budget-labels, agreement without"),
+             clEnumValN(::lin::BudgetMetric::Accuracy, "accuracy",
+                        "the drop in accuracy on budget-labels"),
+             clEnumValN(::lin::BudgetMetric::Agreement, "agreement",
+                        "the share of samples whose argmax changes"),
+             clEnumValN(::lin::BudgetMetric::MSE, "mse",
+                        "the relative squared error of the outputs"))}]>,
+    ListOption<"budgetDataFiles", "budget-data", "std::string",
+               "Budget .npy files, one per function argument (never the "
+               "data accuracy is reported on)">,
+    Option<"budgetLabels", "budget-labels", "std::string", /*default=*/"\"\"",
+           "Integer class labels of the budget samples (.npy)">,
+    Option<"budgetEvaluations", "budget-evaluations",
+           "::lin::CheckedOption<int64_t>", /*default=*/"12",
+           "Evaluate at most this many candidate plans (at least 1)">
 ];
 
 def LinearityProfile : Pass<"linearity-profile", "::mlir::ModuleOp"> {
@@ -110,7 +153,7 @@ def LinearityProfile : Pass<"linearity-profile", "::mlir::ModuleOp"> {
     lin-opt model.mlir --linearity-profile="data=calib.npy batch=512"
     ```
   }];
-  let options = LinearityProfileOptions;
+  let options = LinearityDataOptions;
   let statistics = [
     Statistic<"numActivations", "activations",
               "Number of activations profiled">,
@@ -155,7 +198,7 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     statistics out, so `-mlir-pass-statistics` shows them only with an LLVM
     built with statistics enabled.)
   }];
-  let options = LinearityFoldOptions;
+  let options = !listconcat(LinearityDataOptions, LinearityFoldOptions);
   let statistics = [
     Statistic<"numLayersFolded", "layers-folded",
               "Number of activations with neurons folded">,
@@ -189,7 +232,7 @@ def LinearityCompress : Pass<"linearity-compress", "::mlir::ModuleOp"> {
       -o compressed.mlir
     ```
   }];
-  let options = !listconcat(LinearityProfileOptions, LinearityFoldOptions);
+  let options = !listconcat(LinearityDataOptions, LinearityFoldOptions);
   let dependentDialects = [
     "::lin::LinDialect",
     "::mlir::arith::ArithDialect",
