@@ -23,6 +23,9 @@ ArrayRef<double> lin::getRidgeCandidates() {
   return kCandidates;
 }
 
+/// A relative error at which a consumer counts as exact.
+static constexpr double kExactError = 1e-6;
+
 /// The ridge used when too few samples leave none to hold out.
 static constexpr double kFallbackRidge = 1e-3;
 
@@ -310,50 +313,49 @@ LogicalResult Refitter::processSink(unsigned index, RefitResult &result) {
   else if (row.features == 0 && !form.hasBias())
     row.whyNot = "it has no weights";
 
-  std::optional<AffineForm> refitted;
-  if (row.whyNot.empty()) {
-    FailureOr<AffineForm> fitted = fit(index, form, row.ridge);
-    if (failed(fitted))
-      return failure();
-    refitted = std::move(*fitted);
-  }
-
-  // Reconstruction errors of the algebraic and the refitted form, on the
-  // compressed model's inputs; the refitted one only if it is better.
-  double before = 0.0, after = 0.0, norm = 0.0;
-  std::vector<Tensor> algebraicZ, refitZ;
-  for (size_t b = 0; b < numBatches; ++b) {
-    Tensor target = getTarget(index, b, /*subtractIdentity=*/false);
-    int64_t rows = target.getDimSize(0);
-    auto rootValue = [&](Value root) -> const Tensor & {
-      return getRootValue(root, b);
-    };
-    auto error = [&](const Tensor &z) {
-      double sum = 0.0;
-      for (auto [a, y] : llvm::zip_equal(z.values(), target.values()))
-        sum += (double(a) - y) * (double(a) - y);
-      return sum;
-    };
-    for (float y : target.values())
-      norm += double(y) * y;
-    algebraicZ.push_back(evaluateAffineForm(form, rows, rootValue));
-    before += error(algebraicZ.back());
-    if (refitted) {
-      refitZ.push_back(evaluateAffineForm(*refitted, rows, rootValue));
-      after += error(refitZ.back());
+  // The error of `candidate` on the compressed model's inputs, relative to
+  // the original values; its values per batch go to `values`.
+  double targetSquares = 0.0;
+  auto measure = [&](const AffineForm &candidate, std::vector<Tensor> &values) {
+    double sum = 0.0;
+    targetSquares = 0.0;
+    for (size_t b = 0; b < numBatches; ++b) {
+      Tensor target = getTarget(index, b, /*subtractIdentity=*/false);
+      values.push_back(evaluateAffineForm(
+          candidate, target.getDimSize(0),
+          [&](Value root) -> const Tensor & { return getRootValue(root, b); }));
+      for (auto [z, y] :
+           llvm::zip_equal(values.back().values(), target.values())) {
+        sum += (double(z) - y) * (double(z) - y);
+        targetSquares += double(y) * y;
+      }
     }
-  }
-  double scale = norm > 0.0 ? norm : 1.0;
-  row.errorBefore = std::sqrt(before / scale);
-  row.errorAfter = row.errorBefore;
-  if (refitted && after < before) {
-    row.refitted = true;
-    row.errorAfter = std::sqrt(after / scale);
-    form = std::move(*refitted);
-    folded.changed[index] = true;
-    algebraicZ = std::move(refitZ);
-  } else if (refitted) {
-    row.whyNot = "the refit did not reduce the calibration error";
+    return sum;
+  };
+  std::vector<Tensor> algebraicZ, refitZ;
+  double before = measure(form, algebraicZ);
+  double scale = targetSquares > 0.0 ? targetSquares : 1.0;
+  row.errorBefore = row.errorAfter = std::sqrt(before / scale);
+  // Exact up to float32 rounding (the interpreter's and OpenBLAS's sums
+  // differ in order): nothing to gain.
+  if (row.whyNot.empty() && row.errorBefore <= kExactError)
+    row.whyNot = "the algebraic fold is exact on the calibration data";
+
+  // Refit; keep it only if it reproduces the original better.
+  if (row.whyNot.empty()) {
+    FailureOr<AffineForm> refitted = fit(index, form, row.ridge);
+    if (failed(refitted))
+      return failure();
+    double after = measure(*refitted, refitZ);
+    if (after < before) {
+      row.refitted = true;
+      row.errorAfter = std::sqrt(after / scale);
+      form = std::move(*refitted);
+      folded.changed[index] = true;
+      algebraicZ = std::move(refitZ);
+    } else {
+      row.whyNot = "the refit did not reduce the calibration error";
+    }
   }
   if (layer)
     setActivations(*layer, std::move(algebraicZ));

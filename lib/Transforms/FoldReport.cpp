@@ -53,7 +53,7 @@ void lin::printFoldTable(llvm::raw_ostream &os, ArrayRef<FoldResult> results) {
     if (const std::optional<BudgetOutcome> &budget = result.budget)
       os << llvm::formatv(
           "budget: {0} within {1} points on {2} samples: original {3:F2} %, "
-          "chosen {4:F2} % (merge threshold {5}, remove threshold {6}); "
+          "chosen {4:F2} % (merge threshold {5:F3}, remove threshold {6:F3}); "
           "{7} of {8} candidates evaluated in {9:F1} s\n",
           budget->metric, budget->budget, budget->budgetSamples,
           budget->original, budget->chosen, budget->mergeThreshold,

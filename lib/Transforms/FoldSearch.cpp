@@ -20,29 +20,28 @@
 #include <chrono>
 #include <limits>
 #include <map>
+#include <set>
 
 using namespace mlir;
 using namespace lin;
 
+// Denser where accuracy changes fast: a neuron's share of its piece falls
+// from 1 slowly at first, so the high end is resolved finely.
 ArrayRef<double> lin::getBudgetMergeThresholds() {
-  static const double kThresholds[] = {1.0,  0.999, 0.99, 0.98, 0.95, 0.9,
-                                       0.85, 0.8,   0.7,  0.6,  0.5,  0.4,
-                                       0.3,  0.2,   0.1,  0.0};
+  static const double kThresholds[] = {
+      1.0,  0.999, 0.995, 0.99, 0.98, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7,
+      0.65, 0.6,   0.55,  0.5,  0.45, 0.4,  0.3, 0.2,  0.1, 0.0};
   return kThresholds;
 }
 
 ArrayRef<double> lin::getBudgetRemoveThresholds() {
-  static const double kThresholds[] = {1.0,  0.999, 0.99, 0.98, 0.95, 0.9,
-                                       0.85, 0.8,   0.7,  0.6,  0.5};
+  static const double kThresholds[] = {
+      1.0,   0.999, 0.995, 0.99, 0.98,  0.97, 0.95, 0.93, 0.9,  0.875, 0.85,
+      0.825, 0.8,   0.775, 0.75, 0.725, 0.7,  0.65, 0.6,  0.55, 0.5};
   return kThresholds;
 }
 
 namespace {
-
-struct Candidate {
-  FoldThresholds thresholds;
-  int64_t params = 0;
-};
 
 /// A candidate materialised in a clone of the function.
 struct Materialised {
@@ -50,11 +49,27 @@ struct Materialised {
   FoldResult result;
 };
 
+/// A point of the threshold grid: indices into getBudgetMergeThresholds()
+/// and getBudgetRemoveThresholds().
+struct GridPoint {
+  size_t merge = 0, remove = 0;
+  FoldThresholds getThresholds() const {
+    return {getBudgetMergeThresholds()[merge],
+            getBudgetRemoveThresholds()[remove]};
+  }
+};
+
 class BudgetSearch {
 public:
   BudgetSearch(func::FuncOp func, const RecordedValues *calibration,
                const BudgetSearchOptions &options)
-      : func(func), calibration(calibration), options(options) {}
+      : func(func), calibration(calibration), options(options),
+        constants(/*emitErrors=*/false, /*memoiseValues=*/false),
+        graph(LayerGraph::build(func, constants)), planner(graph) {}
+  ~BudgetSearch() {
+    if (best)
+      best->clone.erase();
+  }
 
   FailureOr<FoldResult> run();
 
@@ -70,17 +85,34 @@ private:
       return originalMetric - value <= options.budget;
     return value <= options.budget;
   }
-  /// The distinct plans of the threshold grid, smallest first.
-  std::vector<Candidate> enumerateCandidates();
+  /// Identifies the plan a point makes (equal plans are evaluated once).
+  std::pair<int64_t, size_t> getPlanKey(const GridPoint &point) const;
   FailureOr<Materialised> materialise(const FoldThresholds &thresholds);
+  /// Whether the candidate of `point` is within the budget; keeps it when
+  /// it is the smallest so far. Evaluates each distinct plan once.
+  FailureOr<bool> evaluate(const GridPoint &point);
+  /// The lowest threshold along one axis of the grid (the other fixed)
+  /// that is within the budget, assuming the metric worsens as the
+  /// threshold falls; `start` must be within the budget.
+  FailureOr<GridPoint> lowerAlongAxis(GridPoint start, bool mergeAxis);
+  bool hasEvaluationsLeft() const { return evaluated < options.maxEvaluations; }
 
   func::FuncOp func;
   const RecordedValues *calibration;
   const BudgetSearchOptions &options;
+  ConstantEvaluator constants;
+  LayerGraph graph;
+  FoldPlanner planner;
   std::vector<int64_t> labels;
   std::vector<Tensor> originalOutputs;
   double originalMetric = 0.0;
   int64_t budgetSamples = 0;
+  int64_t evaluated = 0;
+  std::map<std::pair<int64_t, size_t>, bool> evaluatedPlans;
+  /// The smallest candidate within the budget so far.
+  std::optional<Materialised> best;
+  double bestMetric = 0.0;
+  FoldThresholds bestThresholds{1.0, 1.0};
 };
 
 } // namespace
@@ -189,49 +221,6 @@ FailureOr<double> BudgetSearch::measure(func::FuncOp candidate,
   return 100.0 * numerator / (denominator > 0.0 ? denominator : 1.0);
 }
 
-std::vector<Candidate> BudgetSearch::enumerateCandidates() {
-  ConstantEvaluator constants(/*emitErrors=*/false, /*memoiseValues=*/false);
-  LayerGraph graph = LayerGraph::build(func, constants);
-  FoldPlanner planner(graph);
-  // Distinct plans by what they fold; for equal plans the largest
-  // thresholds are kept (the grid runs from high to low).
-  std::map<std::pair<int64_t, size_t>, Candidate> distinct;
-  for (double merge : getBudgetMergeThresholds()) {
-    for (double remove : getBudgetRemoveThresholds()) {
-      FoldPlanOptions planOptions = options.plan;
-      planOptions.thresholds = {merge, remove};
-      planOptions.targetSize.reset();
-      FoldPlan plan = planner.plan(planOptions);
-      llvm::hash_code hash = llvm::hash_value(plan.mergeLayers.size());
-      for (auto [index, cls] : llvm::enumerate(plan.classes)) {
-        if (plan.mergeLayers[index])
-          hash = llvm::hash_combine(
-              hash,
-              llvm::hash_combine_range(cls.merge.begin(), cls.merge.end()));
-        hash = llvm::hash_combine(
-            hash, -1,
-            llvm::hash_combine_range(cls.remove.begin(), cls.remove.end()));
-      }
-      distinct.try_emplace(
-          {plan.predictedParamsAfter, size_t(hash)},
-          Candidate{{merge, remove}, plan.predictedParamsAfter});
-    }
-  }
-  std::vector<Candidate> candidates;
-  for (auto &[key, candidate] : distinct)
-    candidates.push_back(candidate);
-  // The map orders by size, then hash; make ties deterministic by the
-  // thresholds instead (larger first).
-  llvm::stable_sort(candidates, [](const Candidate &a, const Candidate &b) {
-    if (a.params != b.params)
-      return a.params < b.params;
-    if (a.thresholds.merge != b.thresholds.merge)
-      return a.thresholds.merge > b.thresholds.merge;
-    return a.thresholds.remove > b.thresholds.remove;
-  });
-  return candidates;
-}
-
 FailureOr<Materialised>
 BudgetSearch::materialise(const FoldThresholds &thresholds) {
   IRMapping mapping;
@@ -243,8 +232,9 @@ BudgetSearch::materialise(const FoldThresholds &thresholds) {
     if (clone)
       clone.erase();
   });
-  ConstantEvaluator constants(/*emitErrors=*/false, /*memoiseValues=*/false);
-  LayerGraph graph = LayerGraph::build(clone, constants);
+  ConstantEvaluator cloneConstants(/*emitErrors=*/false,
+                                   /*memoiseValues=*/false);
+  LayerGraph graph = LayerGraph::build(clone, cloneConstants);
   FoldPlanOptions planOptions = options.plan;
   planOptions.thresholds = thresholds;
   planOptions.targetSize.reset();
@@ -270,123 +260,152 @@ BudgetSearch::materialise(const FoldThresholds &thresholds) {
   return materialised;
 }
 
+std::pair<int64_t, size_t>
+BudgetSearch::getPlanKey(const GridPoint &point) const {
+  FoldPlanOptions planOptions = options.plan;
+  planOptions.thresholds = point.getThresholds();
+  planOptions.targetSize.reset();
+  FoldPlan plan = planner.plan(planOptions);
+  llvm::hash_code hash = llvm::hash_value(plan.mergeLayers.size());
+  for (auto [index, cls] : llvm::enumerate(plan.classes)) {
+    if (plan.mergeLayers[index])
+      hash = llvm::hash_combine(
+          hash, llvm::hash_combine_range(cls.merge.begin(), cls.merge.end()));
+    hash = llvm::hash_combine(
+        hash, -1,
+        llvm::hash_combine_range(cls.remove.begin(), cls.remove.end()));
+  }
+  return {plan.predictedParamsAfter, size_t(hash)};
+}
+
+FailureOr<bool> BudgetSearch::evaluate(const GridPoint &point) {
+  std::pair<int64_t, size_t> key = getPlanKey(point);
+  auto known = evaluatedPlans.find(key);
+  if (known != evaluatedPlans.end())
+    return known->second;
+  FoldThresholds thresholds = point.getThresholds();
+  FailureOr<Materialised> materialised = materialise(thresholds);
+  if (failed(materialised))
+    return failure();
+  auto erase = llvm::make_scope_exit([&] {
+    if (materialised->clone)
+      materialised->clone.erase();
+  });
+  FailureOr<RecordedValues> run =
+      recordValues(materialised->clone, {}, options.dataFiles, options.run);
+  if (failed(run))
+    return failure();
+  FailureOr<double> value = measure(materialised->clone, run->outputs);
+  if (failed(value))
+    return failure();
+  ++evaluated;
+  bool within = isWithinBudget(*value);
+  evaluatedPlans[key] = within;
+  if (options.showProgress)
+    llvm::errs() << llvm::formatv(
+        "linearity-fold: budget candidate {0}/{1} (merge threshold {2:F3}, "
+        "remove threshold {3:F3}): {4} weights, {5} {6:F2} % -> {7}\n",
+        evaluated, options.maxEvaluations, thresholds.merge, thresholds.remove,
+        materialised->result.paramsAfter, getMetricName(options.metric), *value,
+        within ? "within budget" : "over budget");
+  if (within &&
+      (!best || materialised->result.paramsAfter < best->result.paramsAfter)) {
+    if (best)
+      best->clone.erase();
+    best = std::move(*materialised);
+    materialised->clone = nullptr;
+    bestMetric = *value;
+    bestThresholds = thresholds;
+  }
+  return within;
+}
+
+FailureOr<GridPoint> BudgetSearch::lowerAlongAxis(GridPoint start,
+                                                  bool mergeAxis) {
+  size_t GridPoint::*axis = mergeAxis ? &GridPoint::merge : &GridPoint::remove;
+  size_t last =
+      (mergeAxis ? getBudgetMergeThresholds() : getBudgetRemoveThresholds())
+          .size() -
+      1;
+  auto at = [&](size_t index) {
+    GridPoint point = start;
+    point.*axis = index;
+    return point;
+  };
+  // Bisection between the known-good start and the axis's end (tried
+  // first: often the whole axis is within the budget).
+  size_t good = start.*axis, bad = last + 1;
+  while (bad - good > 1 && hasEvaluationsLeft()) {
+    size_t probe = bad == last + 1 ? last : good + (bad - good) / 2;
+    FailureOr<bool> within = evaluate(at(probe));
+    if (failed(within))
+      return failure();
+    (*within ? good : bad) = probe;
+  }
+  return at(good);
+}
+
 FailureOr<FoldResult> BudgetSearch::run() {
   auto start = std::chrono::steady_clock::now();
   if (failed(measureOriginal()))
     return failure();
-  std::vector<Candidate> candidates = enumerateCandidates();
-  // The unfolded function, always within the budget, closes the list.
-  candidates.push_back({{std::numeric_limits<double>::infinity(),
-                         std::numeric_limits<double>::infinity()},
-                        std::numeric_limits<int64_t>::max()});
-  size_t unfolded = candidates.size() - 1;
 
-  std::map<size_t, std::optional<Materialised>> within;
-  int64_t evaluated = 0;
-  auto evaluate = [&](size_t index) -> FailureOr<bool> {
-    FailureOr<Materialised> materialised =
-        materialise(candidates[index].thresholds);
-    if (failed(materialised))
-      return failure();
-    FailureOr<RecordedValues> run =
-        recordValues(materialised->clone, {}, options.dataFiles, options.run);
-    if (failed(run)) {
-      materialised->clone.erase();
-      return failure();
+  // Coordinate search from the lossless corner: lower the remove threshold
+  // (with a refit, removing mostly-constant neurons is the cheap gain), then
+  // the merge threshold, then the remove threshold again, while evaluations
+  // last. The smallest candidate seen within the budget wins, wherever the
+  // search found it.
+  GridPoint point;
+  FailureOr<bool> cornerWithin = evaluate(point);
+  if (failed(cornerWithin))
+    return failure();
+  if (*cornerWithin) {
+    for (bool mergeAxis : {false, true, false}) {
+      FailureOr<GridPoint> lowered = lowerAlongAxis(point, mergeAxis);
+      if (failed(lowered))
+        return failure();
+      point = *lowered;
     }
-    FailureOr<double> value = measure(materialised->clone, run->outputs);
-    if (failed(value)) {
-      materialised->clone.erase();
-      return failure();
-    }
-    ++evaluated;
-    bool ok = isWithinBudget(*value);
-    if (options.showProgress)
-      llvm::errs() << llvm::formatv(
-          "linearity-fold: budget candidate {0}/{1} (merge {2}, remove {3}): "
-          "{4} weights, {5} {6:F2} % -> {7}\n",
-          evaluated, options.maxEvaluations, candidates[index].thresholds.merge,
-          candidates[index].thresholds.remove, materialised->result.paramsAfter,
-          getMetricName(options.metric), *value,
-          ok ? "within budget" : "over budget");
-    materialised->result.budget = BudgetOutcome{};
-    materialised->result.budget->chosen = *value;
-    if (ok)
-      within[index] = std::move(*materialised);
-    else
-      materialised->clone.erase();
-    return ok;
-  };
-
-  // Bisection for the first candidate within budget, assuming the metric
-  // worsens monotonically as candidates shrink.
-  size_t lo = 0, hi = unfolded;
-  std::vector<bool> tried(candidates.size(), false);
-  while (lo < hi && evaluated < options.maxEvaluations) {
-    size_t mid = lo + (hi - lo) / 2;
-    tried[mid] = true;
-    FailureOr<bool> ok = evaluate(mid);
-    if (failed(ok))
-      return failure();
-    if (*ok)
-      hi = mid;
-    else
-      lo = mid + 1;
-  }
-  // The assumption can fail: probe the next smaller untried candidates.
-  for (size_t probe = hi; probe > 0 && evaluated < options.maxEvaluations;) {
-    --probe;
-    if (tried[probe])
-      continue;
-    tried[probe] = true;
-    FailureOr<bool> ok = evaluate(probe);
-    if (failed(ok))
-      return failure();
-    if (*ok)
-      hi = probe;
-    if (hi - probe >= 2 && !*ok)
-      break;
   }
 
-  // The smallest candidate within the budget wins; the others go.
-  size_t best = unfolded;
-  for (auto &[index, materialised] : within)
-    if (index < best)
-      best = index;
-  FoldResult result;
-  if (best == unfolded) {
-    FailureOr<Materialised> none = materialise(candidates[unfolded].thresholds);
-    if (failed(none))
+  // Distinct plans of the grid, for the report.
+  std::set<std::pair<int64_t, size_t>> distinct;
+  for (size_t m = 0; m < getBudgetMergeThresholds().size(); ++m)
+    for (size_t r = 0; r < getBudgetRemoveThresholds().size(); ++r)
+      distinct.insert(getPlanKey({m, r}));
+
+  if (!best) {
+    // Nothing folds within the budget: the unfolded function.
+    FoldThresholds none{std::numeric_limits<double>::infinity(),
+                        std::numeric_limits<double>::infinity()};
+    FailureOr<Materialised> unfolded = materialise(none);
+    if (failed(unfolded))
       return failure();
-    within[unfolded] = std::move(*none);
-    within[unfolded]->result.budget = BudgetOutcome{};
-    within[unfolded]->result.budget->chosen =
+    best = std::move(*unfolded);
+    bestMetric =
         options.metric == BudgetMetric::Accuracy ? originalMetric : 0.0;
+    bestThresholds = {1.0, 1.0};
   }
-  for (auto &[index, materialised] : within) {
-    if (index != best) {
-      materialised->clone.erase();
-      continue;
-    }
-    func.getBody().takeBody(materialised->clone.getBody());
-    materialised->clone.erase();
-    result = std::move(materialised->result);
-  }
-  BudgetOutcome &outcome = *result.budget;
+  func.getBody().takeBody(best->clone.getBody());
+  best->clone.erase();
+  FoldResult result = std::move(best->result);
+  best.reset();
+
+  BudgetOutcome outcome;
   outcome.metric = getMetricName(options.metric);
   outcome.budget = options.budget;
   outcome.original =
       options.metric == BudgetMetric::Accuracy ? originalMetric : 0.0;
-  outcome.mergeThreshold =
-      best == unfolded ? 1.0 : candidates[best].thresholds.merge;
-  outcome.removeThreshold =
-      best == unfolded ? 1.0 : candidates[best].thresholds.remove;
+  outcome.chosen = bestMetric;
+  outcome.mergeThreshold = bestThresholds.merge;
+  outcome.removeThreshold = bestThresholds.remove;
   outcome.budgetSamples = budgetSamples;
-  outcome.candidates = unfolded;
+  outcome.candidates = distinct.size();
   outcome.evaluated = evaluated;
   outcome.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
+  result.budget = std::move(outcome);
   return result;
 }
 

@@ -5,15 +5,16 @@
 //===----------------------------------------------------------------------===//
 //
 // Chooses what to fold by the accuracy it costs instead of by a hand-swept
-// threshold: the candidate plans are those of a grid of merge and remove
-// thresholds (distinct plans only, sized exactly by the planner without
-// touching weights), sorted by the weights they store. Candidates are
-// materialised in a clone of the function (fold, refit when asked, emission:
-// the IR that would be written) and run by the interpreter on the budget
-// data; a bisection over the sorted candidates finds the smallest one within
-// the budget, assuming the metric worsens as the model shrinks, and then
-// probes the next smaller candidates, which that assumption may have skipped.
-// Deterministic; at most `maxEvaluations` candidates are run.
+// threshold. Candidates are the plans of a grid of merge and remove
+// thresholds (equal plans are evaluated once); a candidate is materialised
+// in a clone of the function (fold, refit when asked, emission: the IR that
+// would be written) and run by the interpreter on the budget data. The
+// metric worsens as either threshold falls, but not monotonically in model
+// size across the grid, so the search is coordinate-wise from the lossless
+// corner: bisection along the remove threshold, then the merge threshold,
+// then the remove threshold again. The smallest candidate within the budget
+// wins, wherever it was met. Deterministic; at most `maxEvaluations`
+// candidates are run.
 //
 //===----------------------------------------------------------------------===//
 
@@ -46,7 +47,7 @@ struct BudgetSearchOptions {
   FoldPlanOptions plan;
   std::optional<RefitOptions> refit;
   FoldEmissionOptions emission;
-  int64_t maxEvaluations = 12;
+  int64_t maxEvaluations = 16;
   /// A line per evaluated candidate on stderr.
   bool showProgress = false;
 };

@@ -122,7 +122,7 @@ defvar LinearityFoldOptions = [
     Option<"budgetLabels", "budget-labels", "std::string", /*default=*/"\"\"",
            "Integer class labels of the budget samples (.npy)">,
     Option<"budgetEvaluations", "budget-evaluations",
-           "::lin::CheckedOption<int64_t>", /*default=*/"12",
+           "::lin::CheckedOption<int64_t>", /*default=*/"16",
            "Evaluate at most this many candidate plans (at least 1)">
 ];
 
@@ -192,8 +192,40 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     unsupported producers or consumers) stay untouched, with a remark saying
     why.
 
-    `report=file.json` writes the per-layer counts and parameters; `verbose`
-    prints the same table on stderr. (The pass statistics say the same in
+    **Refit** (`refit=lstsq data=calib.npy`): the algebraic skip is exact
+    only for neurons linear on every sample. Once the plan fixes which
+    neurons leave the non-linear path, the shapes are fixed, and every
+    consumer of the folded graph (each pre-activation and output the fold
+    changed, and those downstream whose inputs changed) is refitted in
+    program order by ridge least squares: its weights (the shrunk matrix, the
+    skips, the bias) are chosen so that it reproduces the original model's
+    value on the calibration data, its inputs taken from the already
+    compressed model, so upstream errors are compensated downstream. The
+    parameter count does not change. The normal equations are accumulated
+    batch by batch in float64 and solved with LAPACK (Cholesky; an
+    eigendecomposition when singular); `refit-ridge=auto` chooses the ridge
+    per consumer on the last `refit-holdout` share of the samples. A refit
+    that does not lower a consumer's calibration error keeps the algebraic
+    weights. The data feed the function `function` names (or the only public
+    one); other functions fold without refit.
+
+    **Budget** (`budget=<points> budget-data=val.npy budget-labels=val_y.npy`):
+    instead of thresholds, the smallest model whose accuracy on the budget
+    data is at most `budget` points below the original's (without labels,
+    `budget-metric=agreement` bounds the percentage of samples whose argmax
+    changes; `mse` the relative squared output error, in percent). Candidate
+    plans come from a grid of merge and remove thresholds; each is folded
+    (and refitted, with `refit=lstsq`) in a clone of the function and run by
+    the interpreter on the budget data. A coordinate search from the
+    lossless corner (lower the remove threshold by bisection, then the merge
+    threshold, then the remove threshold again) evaluates at most
+    `budget-evaluations` distinct plans; the smallest within the budget wins.
+    Deterministic. The budget data must not be the data accuracy is reported
+    on.
+
+    `report=file.json` writes the per-layer counts and parameters, the
+    refit's per-consumer calibration errors before and after, and the budget
+    outcome; `verbose` prints the same tables on stderr. (The pass statistics say the same in
     short, but release builds of LLVM, such as Debian's, compile pass
     statistics out, so `-mlir-pass-statistics` shows them only with an LLVM
     built with statistics enabled.)
@@ -230,6 +262,8 @@ def LinearityCompress : Pass<"linearity-compress", "::mlir::ModuleOp"> {
     ```
     lin-opt model.mlir --linearity-compress="data=calib.npy threshold=1.0" \
       -o compressed.mlir
+    lin-opt model.mlir --linearity-compress="data=calib.npy refit=lstsq \
+      budget=1 budget-data=val.npy budget-labels=val_y.npy" -o small.mlir
     ```
   }];
   let options = !listconcat(LinearityDataOptions, LinearityFoldOptions);
