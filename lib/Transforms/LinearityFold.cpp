@@ -105,12 +105,8 @@ LogicalResult LinearityFoldPass::checkCalibrationOptions() {
       .isPositive("batch", batchSize)
       .isPositive("max-samples", maxSamples, -1, "all")
       .isPositive("budget-evaluations", budgetEvaluations)
-      .require(llvm::none_of(dataFiles,
-                             [](const std::string &f) { return f.empty(); }),
-               "data has an empty file name")
-      .require(llvm::none_of(budgetDataFiles,
-                             [](const std::string &f) { return f.empty(); }),
-               "budget-data has an empty file name");
+      .hasNoEmptyFileName("data", dataFiles)
+      .hasNoEmptyFileName("budget-data", budgetDataFiles);
   std::optional<double> ridge;
   if (refitRidge != "auto") {
     double value = 0.0;

@@ -37,9 +37,7 @@ struct LinearityProfilePass
     PassOptionChecker options(module, getArgument());
     options.isPositive("batch", batchSize)
         .isPositive("max-samples", maxSamples, /*sentinel=*/-1, "all")
-        .require(llvm::none_of(dataFiles,
-                               [](const std::string &f) { return f.empty(); }),
-                 "data has an empty file name");
+        .hasNoEmptyFileName("data", dataFiles);
     if (options.failed())
       return signalPassFailure();
     if (dataFiles.empty()) {

@@ -18,6 +18,9 @@
 #include "lin/Support/OptionChecks.h"
 
 #include "mlir/IR/Operation.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <string>
 
 namespace lin {
 
@@ -56,6 +59,14 @@ public:
   /// See checkNonEmpty.
   PassOptionChecker &isNonEmpty(llvm::StringRef option, llvm::StringRef value) {
     return report(checkNonEmpty(option, value));
+  }
+  /// No name in the list option `files` is empty (`data=a.npy,`).
+  PassOptionChecker &hasNoEmptyFileName(llvm::StringRef option,
+                                        llvm::ArrayRef<std::string> files) {
+    return require(
+        llvm::none_of(files,
+                      [](const std::string &file) { return file.empty(); }),
+        option + " has an empty file name");
   }
   /// A rule of its own: fails with `<pass>: <message>` unless `holds`.
   PassOptionChecker &require(bool holds, const llvm::Twine &message) {
