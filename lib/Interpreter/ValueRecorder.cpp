@@ -8,12 +8,24 @@
 
 #include "llvm/ADT/DenseMap.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace lin;
 
 int64_t RecordedValues::find(Value value) const {
   auto it = llvm::find(values, value);
   return it == values.end() ? -1 : it - values.begin();
+}
+
+bool lin::hasOnlyFiniteValues(ArrayRef<SmallVector<Tensor>> batches) {
+  for (const SmallVector<Tensor> &batch : batches)
+    for (const Tensor &tensor : batch)
+      if (tensor.hasStorage() && !llvm::all_of(tensor.values(), [](float v) {
+            return std::isfinite(v);
+          }))
+        return false;
+  return true;
 }
 
 namespace {

@@ -130,6 +130,11 @@ lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
           LinDialect::getProfileAttrName(),
           shrinkProfile(layer.profile, folded.keptNeurons[index]));
     rootMap[layer.activation.getResult()] = a;
+    // A layer that keeps every neuron (changed only because an upstream
+    // layer folded) may have consumers the fold left alone: they read the
+    // new activation too. (When neurons go, every consumer is re-emitted.)
+    if (int64_t(folded.keptNeurons[index].size()) == layer.width)
+      rewriter.replaceAllUsesWith(layer.activation.getResult(), a);
   }
   for (auto [index, sink] : llvm::enumerate(graph.sinks)) {
     if (sink.layer || !folded.changed[index])

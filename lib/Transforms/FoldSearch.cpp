@@ -147,6 +147,11 @@ LogicalResult BudgetSearch::measureOriginal() {
   budgetSamples = run->numSamples;
   if (budgetSamples == 0)
     return func.emitError() << "linearity-fold: the budget data has no samples";
+  if (!options.allowNonFinite && !hasOnlyFiniteValues(run->outputs))
+    return func.emitError()
+           << "linearity-fold: the model's outputs on the budget data are not "
+              "finite (NaN or infinity); allow-non-finite=1 measures the "
+              "budget on them anyway";
   for (SmallVector<Tensor> &outputs : run->outputs) {
     if (outputs.empty() || outputs.front().getRank() != 2)
       return func.emitError()
@@ -172,6 +177,15 @@ LogicalResult BudgetSearch::measureOriginal() {
             (*reader)->readRows(0, budgetSamples, labels.data()))
       return func.emitError()
              << "linearity-fold: " << llvm::toString(std::move(error));
+    // A label that is no column of the result can never be predicted.
+    int64_t classes = originalOutputs.front().getDimSize(1);
+    for (auto [sample, label] : llvm::enumerate(labels))
+      if (label < 0 || label >= classes)
+        return func.emitError()
+               << "linearity-fold: budget-labels '" << options.labelsFile
+               << "': the label of sample " << sample << " is " << label
+               << ", not a class of the first result (0 to " << classes - 1
+               << ")";
     SmallVector<SmallVector<Tensor>> wrapped;
     for (const Tensor &output : originalOutputs)
       wrapped.push_back({output});
@@ -228,7 +242,7 @@ BudgetSearch::materialise(const FoldThresholds &thresholds) {
   clone.setPrivate();
   SymbolTable(func->getParentOfType<ModuleOp>())
       .insert(clone, func->getIterator());
-  auto eraseOnFailure = llvm::make_scope_exit([&] {
+  auto eraseOnFailure = llvm::scope_exit([&] {
     if (clone)
       clone.erase();
   });
@@ -287,7 +301,7 @@ FailureOr<bool> BudgetSearch::evaluate(const GridPoint &point) {
   FailureOr<Materialised> materialised = materialise(thresholds);
   if (failed(materialised))
     return failure();
-  auto erase = llvm::make_scope_exit([&] {
+  auto erase = llvm::scope_exit([&] {
     if (materialised->clone)
       materialised->clone.erase();
   });

@@ -98,8 +98,7 @@ FailureOr<FoldPlanOptions> LinearityFoldPass::getPlanOptions() {
 
 LogicalResult LinearityFoldPass::checkCalibrationOptions() {
   PassOptionChecker checks(getOperation(), getArgument());
-  checks.inRange("refit-holdout", refitHoldout, 0.0, 1.0, /*minExclusive=*/true)
-      .require(refitHoldout < 1.0, "refit-holdout must be below 1")
+  checks.inOpenRange("refit-holdout", refitHoldout, 0.0, 1.0)
       .inRange("budget", budget, 0.0, 100.0, /*minExclusive=*/false, -1.0,
                "off")
       .isPositive("batch", batchSize)
@@ -153,9 +152,17 @@ LinearityFoldPass::recordCalibration(func::FuncOp func,
                                      const LayerGraph &graph) {
   FailureOr<RecordedValues> recorded = recordValues(
       func, getRefitRecordedValues(graph), dataFiles, getRunOptions());
-  if (succeeded(recorded) && recorded->numSamples == 0)
+  if (failed(recorded))
+    return failure();
+  if (recorded->numSamples == 0)
     return func.emitError() << "linearity-fold: the calibration data has no "
                                "samples";
+  // As for profiling: a refit on NaN fits nothing and says little why.
+  if (!allowNonFinite && !hasOnlyFiniteValues(recorded->batches))
+    return func.emitError()
+           << "linearity-fold: the model's values on the calibration data "
+              "are not finite (NaN or infinity); allow-non-finite=1 refits "
+              "with them anyway";
   return recorded;
 }
 
@@ -194,6 +201,7 @@ FailureOr<FoldResult> LinearityFoldPass::foldFunction(
     search.emission =
         FoldEmissionOptions{weightLayout, static_cast<bool>(keepProfiles)};
     search.maxEvaluations = budgetEvaluations;
+    search.allowNonFinite = allowNonFinite;
     search.showProgress = !quiet && llvm::errs().is_displayed();
     return foldWithinBudget(func, calibration ? &*calibration : nullptr,
                             search);

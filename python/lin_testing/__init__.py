@@ -1,4 +1,5 @@
 """Test and benchmark support: MLPs written as linalg IR in the forms
 frontends emit (:mod:`lin_testing.mlp_ir`), random ones for property tests
-(:mod:`lin_testing.random_mlp`), and running tools from tests
-(:mod:`lin_testing.tools`)."""
+(:mod:`lin_testing.random_mlp`), a numpy reference of the fold's
+least-squares refit and the budget metrics (:mod:`lin_testing.refit_reference`),
+and running tools from tests (:mod:`lin_testing.tools`)."""

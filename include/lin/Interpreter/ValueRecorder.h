@@ -36,6 +36,9 @@ struct RecordedValues {
   int64_t find(mlir::Value value) const;
 };
 
+/// Whether every element of every tensor of `batches` is finite.
+bool hasOnlyFiniteValues(llvm::ArrayRef<llvm::SmallVector<Tensor>> batches);
+
 /// Runs `function` (whose values `values` are, each a function argument or
 /// an op result of its body) on the samples of `dataFiles` and records
 /// those values and the function's results. Errors are emitted, located.

@@ -95,6 +95,16 @@ checkInRange(llvm::StringRef option, double value, double min, double max,
       .str();
 }
 
+/// What is wrong with `value` unless it is in the open interval (min, max).
+inline std::optional<std::string>
+checkInOpenRange(llvm::StringRef option, double value, double min, double max) {
+  if (value > min && value < max) // NaN fails
+    return std::nullopt;
+  return (option + " must be in (" + formatOptionValue(min) + ", " +
+          formatOptionValue(max) + "), got " + formatOptionValue(value))
+      .str();
+}
+
 /// What is wrong with `value` unless it is in [0, 1] or `sentinel`.
 inline std::optional<std::string>
 checkFraction(llvm::StringRef option, double value,

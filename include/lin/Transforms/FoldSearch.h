@@ -48,6 +48,9 @@ struct BudgetSearchOptions {
   std::optional<RefitOptions> refit;
   FoldEmissionOptions emission;
   int64_t maxEvaluations = 16;
+  /// Accept non-finite outputs of the original on the budget data
+  /// (otherwise an error: the metrics mean nothing on them).
+  bool allowNonFinite = false;
   /// A line per evaluated candidate on stderr.
   bool showProgress = false;
 };

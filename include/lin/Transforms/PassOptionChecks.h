@@ -40,6 +40,11 @@ public:
     return report(checkInRange(option, value, min, max, minExclusive, sentinel,
                                sentinelMeaning));
   }
+  /// See checkInOpenRange.
+  PassOptionChecker &inOpenRange(llvm::StringRef option, double value,
+                                 double min, double max) {
+    return report(checkInOpenRange(option, value, min, max));
+  }
   /// See checkFraction.
   PassOptionChecker &isFraction(llvm::StringRef option, double value,
                                 std::optional<double> sentinel = std::nullopt,
