@@ -29,11 +29,13 @@ static bool mayLookThrough(Operation *op) {
 }
 
 LayerGraph LayerGraph::build(func::FuncOp func,
-                             ConstantTensorEvaluator &constants) {
+                             ConstantTensorEvaluator &constants,
+                             bool profiledOnly) {
   LayerGraph graph;
   StringRef profileName = LinDialect::getProfileAttrName();
 
-  // Layers, in program order: recognised activations carrying a profile.
+  // Layers, in program order: recognised activations carrying a profile
+  // (any recognised activation without profiledOnly).
   DenseSet<Operation *> recognised, activationOps;
   for (PiecewiseLinearActivation &activation :
        findPiecewiseLinearActivations(func)) {
@@ -42,9 +44,22 @@ LayerGraph LayerGraph::build(func::FuncOp func,
     activationOps.insert(activation.getOperations().begin(),
                          activation.getOperations().end());
     auto profile = op->getAttrOfType<ProfileAttr>(profileName);
-    if (!profile)
-      continue;
-    if (activation.getKind() != profile.getKind()) {
+    int64_t width = 0;
+    if (profile) {
+      width = profile.getNumNeurons();
+    } else {
+      if (profiledOnly)
+        continue;
+      auto type = dyn_cast<RankedTensorType>(activation.getResult().getType());
+      if (!type || type.getRank() != 2 || type.isDynamicDim(1)) {
+        graph.declined.push_back(
+            {op, "its value is not a [batch x features] tensor with static "
+                 "features"});
+        continue;
+      }
+      width = type.getDimSize(1);
+    }
+    if (profile && activation.getKind() != profile.getKind()) {
       graph.declined.push_back(
           {op, ("the profile is for '" +
                 stringifyActivationKind(profile.getKind()) +
@@ -56,7 +71,7 @@ LayerGraph LayerGraph::build(func::FuncOp func,
     Layer layer;
     layer.activation = std::move(activation);
     layer.profile = profile;
-    layer.width = profile.getNumNeurons();
+    layer.width = width;
     graph.layerOfResult[layer.activation.getResult()] = graph.layers.size();
     graph.layers.push_back(std::move(layer));
   }

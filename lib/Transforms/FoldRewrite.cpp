@@ -102,6 +102,23 @@ lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
     if (!isChanged)
       form = AffineForm();
 
+  emitChangedSinks(rewriter, func, graph, forms, folded.changed, options,
+                   [&](unsigned index, Operation *activation) {
+                     if (options.keepProfiles)
+                       activation->setAttr(
+                           LinDialect::getProfileAttrName(),
+                           shrinkProfile(graph.layers[index].profile,
+                                         folded.keptNeurons[index]));
+                   });
+  result.paramsAfter = countWeightElements(func);
+  return result;
+}
+
+void lin::emitChangedSinks(
+    RewriterBase &rewriter, func::FuncOp func, const LayerGraph &graph,
+    MutableArrayRef<AffineForm> forms, ArrayRef<bool> changed,
+    const FoldEmissionOptions &options,
+    function_ref<void(unsigned layer, Operation *activation)> onActivation) {
   // Materialise, in program order: new pre-activations and activations for
   // changed layers, then the changed output sinks. Each form is released as
   // soon as it is emitted (the constants hold the weights from then on).
@@ -116,7 +133,8 @@ lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
     if (!layer.isFoldable())
       continue;
     unsigned pre = layer.preActivationSink;
-    if (!folded.changed[pre] || folded.keptNeurons[index].empty())
+    int64_t width = forms[pre].numFeatures;
+    if (!changed[pre] || width == 0)
       continue; // Unchanged, or entirely folded: nothing reads it any more.
     Operation *activationOp = layer.activation.getOperation();
     rewriter.setInsertionPoint(activationOp);
@@ -125,19 +143,17 @@ lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
                              options);
     forms[pre] = AffineForm();
     Value a = emitActivation(rewriter, loc, layer.activation, z);
-    if (options.keepProfiles)
-      a.getDefiningOp()->setAttr(
-          LinDialect::getProfileAttrName(),
-          shrinkProfile(layer.profile, folded.keptNeurons[index]));
+    if (onActivation)
+      onActivation(index, a.getDefiningOp());
     rootMap[layer.activation.getResult()] = a;
-    // A layer that keeps every neuron (changed only because an upstream
-    // layer folded) may have consumers the fold left alone: they read the
-    // new activation too. (When neurons go, every consumer is re-emitted.)
-    if (int64_t(folded.keptNeurons[index].size()) == layer.width)
+    // A layer of the same width (changed only because an upstream layer
+    // changed) may have consumers left alone: they read the new activation
+    // too. (A narrower or wider one has every consumer re-emitted.)
+    if (width == layer.width)
       rewriter.replaceAllUsesWith(layer.activation.getResult(), a);
   }
   for (auto [index, sink] : llvm::enumerate(graph.sinks)) {
-    if (sink.layer || !folded.changed[index])
+    if (sink.layer || !changed[index])
       continue;
     Value old = sink.form.value;
     Operation *def = old.getDefiningOp();
@@ -148,9 +164,6 @@ lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
     rewriter.replaceAllUsesWith(old, replacement);
   }
 
-  // Remove what no longer has users (the old layers), then count what the
-  // function stores now.
+  // Remove what no longer has users (the old layers).
   (void)runRegionDCE(rewriter, func.getBody());
-  result.paramsAfter = countWeightElements(func);
-  return result;
 }

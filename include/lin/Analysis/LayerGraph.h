@@ -35,6 +35,7 @@ namespace lin {
 /// A profiled activation and what the fold may do with it.
 struct Layer {
   PiecewiseLinearActivation activation;
+  /// Null for an unprofiled layer (LayerGraph::build without profiledOnly).
   ProfileAttr profile;
   /// Index of the sink computing this layer's pre-activation (only for a
   /// foldable layer: a layer whose pre-activation is not an affine form has
@@ -70,9 +71,13 @@ public:
   /// Builds the graph of `func`, reading weights through `constants`: every
   /// op carrying a lin.profile that is a recognised activation becomes a
   /// layer; the others are listed in `declined` with the reason. The graph
-  /// only describes: it emits no diagnostics.
+  /// only describes: it emits no diagnostics. Without `profiledOnly`,
+  /// every recognised activation is a layer, profiled or not (those without
+  /// a profile have a null one): for rewrites that need no profile, such as
+  /// padding the layers' widths.
   static LayerGraph build(mlir::func::FuncOp func,
-                          ConstantTensorEvaluator &constants);
+                          ConstantTensorEvaluator &constants,
+                          bool profiledOnly = true);
 
   llvm::SmallVector<Layer, 0> layers;
   llvm::SmallVector<Sink, 0> sinks;

@@ -103,6 +103,23 @@ applyFoldedForms(mlir::RewriterBase &rewriter, mlir::func::FuncOp func,
                  const LayerGraph &graph, const FoldPlan &plan,
                  FoldedForms &folded, const FoldEmissionOptions &options);
 
+/// Emits the changed sinks of `graph` into `func`, each sink's new form
+/// taken from `forms` (one per sink, only read where `changed`): for every
+/// foldable layer whose pre-activation changed and keeps neurons, the new
+/// pre-activation and activation before the old activation; then every
+/// changed output sink, replacing the old value. Forms are emitted in
+/// program order, each reading the values emitted before it, and released
+/// once emitted. A new activation as wide as the old replaces every use of
+/// it; a narrower or wider one is read only by the re-emitted sinks, which
+/// must then cover every use (Layer::isFoldable). `onActivation` sees each
+/// new activation op. Dead code (the old layers) is removed at the end.
+void emitChangedSinks(
+    mlir::RewriterBase &rewriter, mlir::func::FuncOp func,
+    const LayerGraph &graph, llvm::MutableArrayRef<AffineForm> forms,
+    llvm::ArrayRef<bool> changed, const FoldEmissionOptions &options,
+    llvm::function_ref<void(unsigned layer, mlir::Operation *activation)>
+        onActivation = nullptr);
+
 } // namespace lin
 
 #endif // LIN_TRANSFORMS_FOLDREWRITE_H
