@@ -91,10 +91,9 @@ private:
   /// Whether the candidate of `point` is within the budget; keeps it when
   /// it is the smallest so far. Evaluates each distinct plan once.
   FailureOr<bool> evaluate(const GridPoint &point);
-  /// The lowest threshold along one axis of the grid (the other fixed)
-  /// that is within the budget, assuming the metric worsens as the
-  /// threshold falls; `start` must be within the budget.
-  FailureOr<GridPoint> lowerAlongAxis(GridPoint start, bool mergeAxis);
+  /// The last point of `path` within the budget, assuming the metric
+  /// worsens along it; its first point must be within the budget.
+  FailureOr<GridPoint> lowerAlong(ArrayRef<GridPoint> path);
   bool hasEvaluationsLeft() const { return evaluated < options.maxEvaluations; }
 
   func::FuncOp func;
@@ -334,29 +333,46 @@ FailureOr<bool> BudgetSearch::evaluate(const GridPoint &point) {
   return within;
 }
 
-FailureOr<GridPoint> BudgetSearch::lowerAlongAxis(GridPoint start,
-                                                  bool mergeAxis) {
-  size_t GridPoint::*axis = mergeAxis ? &GridPoint::merge : &GridPoint::remove;
-  size_t last =
-      (mergeAxis ? getBudgetMergeThresholds() : getBudgetRemoveThresholds())
-          .size() -
-      1;
-  auto at = [&](size_t index) {
-    GridPoint point = start;
-    point.*axis = index;
-    return point;
-  };
-  // Bisection between the known-good start and the axis's end (tried
-  // first: often the whole axis is within the budget).
-  size_t good = start.*axis, bad = last + 1;
+FailureOr<GridPoint> BudgetSearch::lowerAlong(ArrayRef<GridPoint> path) {
+  // Bisection between the known-good first point and the path's end (tried
+  // first: often the whole path is within the budget).
+  size_t good = 0, bad = path.size();
   while (bad - good > 1 && hasEvaluationsLeft()) {
-    size_t probe = bad == last + 1 ? last : good + (bad - good) / 2;
-    FailureOr<bool> within = evaluate(at(probe));
+    size_t probe =
+        bad == path.size() ? path.size() - 1 : good + (bad - good) / 2;
+    FailureOr<bool> within = evaluate(path[probe]);
     if (failed(within))
       return failure();
     (*within ? good : bad) = probe;
   }
-  return at(good);
+  return path[good];
+}
+
+/// The points from `start` along one axis to the grid's edge.
+static SmallVector<GridPoint> getAxisPath(GridPoint start, bool mergeAxis) {
+  SmallVector<GridPoint> path;
+  size_t size =
+      (mergeAxis ? getBudgetMergeThresholds() : getBudgetRemoveThresholds())
+          .size();
+  for (size_t index = mergeAxis ? start.merge : start.remove; index < size;
+       ++index) {
+    GridPoint point = start;
+    (mergeAxis ? point.merge : point.remove) = index;
+    path.push_back(point);
+  }
+  return path;
+}
+
+/// The points where both thresholds are equal, from 1 down.
+static SmallVector<GridPoint> getDiagonalPath() {
+  SmallVector<GridPoint> path;
+  ArrayRef<double> merge = getBudgetMergeThresholds();
+  ArrayRef<double> remove = getBudgetRemoveThresholds();
+  for (size_t m = 0; m < merge.size(); ++m)
+    for (size_t r = 0; r < remove.size(); ++r)
+      if (merge[m] == remove[r])
+        path.push_back({m, r});
+  return path;
 }
 
 FailureOr<FoldResult> BudgetSearch::run() {
@@ -364,22 +380,26 @@ FailureOr<FoldResult> BudgetSearch::run() {
   if (failed(measureOriginal()))
     return failure();
 
-  // Coordinate search from the lossless corner: lower the remove threshold
-  // (with a refit, removing mostly-constant neurons is the cheap gain), then
-  // the merge threshold, then the remove threshold again, while evaluations
-  // last. The smallest candidate seen within the budget wins, wherever the
-  // search found it.
+  // From the lossless corner, lower both thresholds together (bisection
+  // along the diagonal: small tabular models often fold completely), then
+  // refine coordinate-wise: the remove threshold (with a refit, removing
+  // mostly-constant neurons is the cheap gain), the merge threshold, the
+  // remove threshold again, while evaluations last. The smallest candidate
+  // seen within the budget wins, wherever the search met it.
   GridPoint point;
   FailureOr<bool> cornerWithin = evaluate(point);
   if (failed(cornerWithin))
     return failure();
   if (*cornerWithin) {
+    FailureOr<GridPoint> lowered = lowerAlong(getDiagonalPath());
     for (bool mergeAxis : {false, true, false}) {
-      FailureOr<GridPoint> lowered = lowerAlongAxis(point, mergeAxis);
       if (failed(lowered))
         return failure();
       point = *lowered;
+      lowered = lowerAlong(getAxisPath(point, mergeAxis));
     }
+    if (failed(lowered))
+      return failure();
   }
 
   // Distinct plans of the grid, for the report.

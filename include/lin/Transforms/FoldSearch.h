@@ -10,9 +10,10 @@
 // in a clone of the function (fold, refit when asked, emission: the IR that
 // would be written) and run by the interpreter on the budget data. The
 // metric worsens as either threshold falls, but not monotonically in model
-// size across the grid, so the search is coordinate-wise from the lossless
-// corner: bisection along the remove threshold, then the merge threshold,
-// then the remove threshold again. The smallest candidate within the budget
+// size across the grid, so the search walks paths along which it does
+// worsen: from the lossless corner, bisection along the diagonal (both
+// thresholds equal), then along the remove threshold, the merge threshold
+// and the remove threshold again. The smallest candidate within the budget
 // wins, wherever it was met. Deterministic; at most `maxEvaluations`
 // candidates are run.
 //

@@ -220,9 +220,10 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     changes; `mse` the relative squared output error, in percent). Candidate
     plans come from a grid of merge and remove thresholds; each is folded
     (and refitted, with `refit=lstsq`) in a clone of the function and run by
-    the interpreter on the budget data. A coordinate search from the
-    lossless corner (lower the remove threshold by bisection, then the merge
-    threshold, then the remove threshold again) evaluates at most
+    the interpreter on the budget data. A search from the lossless corner
+    (bisection along the diagonal of equal thresholds, then along the
+    remove threshold, the merge threshold and the remove threshold again)
+    evaluates at most
     `budget-evaluations` distinct plans; the smallest within the budget wins.
     Deterministic. The budget data must not be the data accuracy is reported
     on.
