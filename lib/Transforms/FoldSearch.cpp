@@ -81,9 +81,12 @@ private:
   FailureOr<double> measure(func::FuncOp candidate,
                             ArrayRef<SmallVector<Tensor>> outputs);
   bool isWithinBudget(double value) const {
+    // Percentages of whole samples are not exact in binary: losing exactly
+    // the budget's worth of samples must pass.
+    constexpr double kRounding = 1e-9;
     if (options.metric == BudgetMetric::Accuracy)
-      return originalMetric - value <= options.budget;
-    return value <= options.budget;
+      return originalMetric - value <= options.budget + kRounding;
+    return value <= options.budget + kRounding;
   }
   /// Identifies the plan a point makes (equal plans are evaluated once).
   std::pair<int64_t, size_t> getPlanKey(const GridPoint &point) const;
@@ -158,6 +161,16 @@ LogicalResult BudgetSearch::measureOriginal() {
                 "to be a [samples x outputs] tensor";
     originalOutputs.push_back(std::move(outputs.front()));
   }
+  // One sample more or less is 100 / n points: a finer budget can only
+  // keep the metric, which is worth knowing before trusting the choice.
+  double pointsPerSample = 100.0 / double(budgetSamples);
+  if (options.metric != BudgetMetric::MSE && options.budget < pointsPerSample)
+    func.emitRemark() << "linearity-fold: one of the " << budgetSamples
+                      << " budget samples is "
+                      << llvm::formatv("{0:F2}", pointsPerSample)
+                      << " points, more than the budget of " << options.budget
+                      << ": on this data the budget means no loss at all; "
+                         "give more budget data for a finer choice";
   if (options.metric == BudgetMetric::Accuracy) {
     llvm::Expected<std::unique_ptr<NpyReader>> reader =
         NpyReader::open(options.labelsFile);
@@ -392,14 +405,22 @@ FailureOr<FoldResult> BudgetSearch::run() {
     return failure();
   if (*cornerWithin) {
     FailureOr<GridPoint> lowered = lowerAlong(getDiagonalPath());
-    for (bool mergeAxis : {false, true, false}) {
-      if (failed(lowered))
-        return failure();
-      point = *lowered;
-      lowered = lowerAlong(getAxisPath(point, mergeAxis));
-    }
     if (failed(lowered))
       return failure();
+    point = *lowered;
+    // Alternate the axes, the remove threshold first, until neither moves
+    // (evaluated plans are not run again) or the evaluations run out.
+    bool mergeAxis = false;
+    for (int unmoved = 0; unmoved < 2 && hasEvaluationsLeft();
+         mergeAxis = !mergeAxis) {
+      lowered = lowerAlong(getAxisPath(point, mergeAxis));
+      if (failed(lowered))
+        return failure();
+      bool moved =
+          lowered->merge != point.merge || lowered->remove != point.remove;
+      unmoved = moved ? 0 : unmoved + 1;
+      point = *lowered;
+    }
   }
 
   // Distinct plans of the grid, for the report.
