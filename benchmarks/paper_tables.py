@@ -6,19 +6,33 @@ is empty, see python/train_models.py):
 
     .venv/bin/python benchmarks/paper_tables.py
 
-Per model (cache entry <cache>/<name>/, profiled once on its calibration data):
+Per model (cache entry <cache>/<name>/, profiled on its calibration data, and
+on the first 80 % of it for the refit):
 
 * test accuracy (lin-run) and parameters of the original;
 * the threshold grid: merge-threshold 1.0 .. 0.4 x remove-threshold 1.0 / 0.99
   x policy paper / cost (``lin-opt --linearity-fold``, then canonicalize, cse),
   parameters (fold report) and test accuracy (lin-run) of each;
 * the paper's fixed-size rows: target-size 0.75 / 0.5 / 0.25 (both policies);
+* the calibration set split deterministically: its first 80 % ("fit") is
+  profiled again and refits, its last 20 % ("validation") chooses; labels of
+  the validation part are the data set's, or where it has none (Titanic) the
+  original model's predictions (the agreement metric);
+* the refit grid: merge-threshold x remove-threshold in REFIT_MERGE_THRESHOLDS
+  x REFIT_REMOVE_THRESHOLDS, policy cost, ``refit=lstsq`` on the fit part (profiled on it), test and
+  validation accuracy of each;
+* budget runs: ``lin-opt --linearity-compress`` from the original with
+  ``refit=lstsq budget=<points>`` for each of BUDGETS, profiling and refitting
+  on the fit part and choosing on the validation part; the chosen size, its
+  test accuracy, the search's and the whole call's seconds, and the refit grid
+  points the search could have chosen (same sub-grid, same validation rule);
 * the largest compression with a test-accuracy drop <= 0.1 points
-  ("lossless") and <= 1 point, over all rows evaluated;
-* IREE (llvm-cpu, host CPU): the original, lossless and <= 1 point models
-  compiled with iree-compile and run over the test set (accuracy compared with
-  lin-run's), and inference latency at batch 1 and 256, compressed vs
-  original, measured interleaved in the same process;
+  ("lossless") and <= 1 point, over the algebraic rows, and per method
+  (policy paper, policy cost, refit);
+* IREE (llvm-cpu, host CPU): the original, the lossless and <= 1 point models
+  (algebraic and refit) compiled with iree-compile and run over the test set
+  (accuracy compared with lin-run's), and inference latency at batch 1 and
+  256, compressed vs original, measured interleaved in the same process;
 * a PNG of parameters vs test accuracy.
 
 Writes benchmarks/results/<model>.json, <model>.png, summary.json,
@@ -52,6 +66,14 @@ from lin_toolchain.iree import compile_module, load_module, run_in_batches  # no
 MERGE_THRESHOLDS = (1.0, 0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4)
 REMOVE_THRESHOLDS = (1.0, 0.99)
 POLICIES = ("paper", "cost")
+# The refit grid (policy cost): lower merge thresholds and a finer remove axis
+# between 0.9 and 0.8 than the algebraic grid, all among the budget search's.
+REFIT_MERGE_THRESHOLDS = (1.0, 0.99, 0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2)
+REFIT_REMOVE_THRESHOLDS = (1.0, 0.99, 0.95, 0.9, 0.875, 0.85, 0.825, 0.8, 0.7, 0.6, 0.5)
+BUDGETS = (0.1, 0.5, 1.0, 2.0)   # accuracy points (agreement points without labels)
+VALIDATION_SHARE = 0.2   # the last 20 % of the calibration set; the rest profiles and refits
+FIT_SHARE = f"{(1 - VALIDATION_SHARE) * 100:.0f} %"
+METHODS = ("paper", "cost", "refit")
 TARGET_SIZES = (0.75, 0.5, 0.25)
 LOSSLESS_DROP = 0.1      # accuracy points
 ONE_POINT_DROP = 1.0
@@ -103,6 +125,18 @@ class Tools:
                   "--canonicalize", "--cse", *(["-emit-bytecode"] if bytecode else []),
                   "-o", out])
         return time.time() - t0
+
+    def compress(self, model: Path, options: str, out: Path, report: Path) -> float:
+        """``--linearity-compress`` (profile, fold, canonicalize, cse) from the original."""
+        t0 = time.time()
+        run_tool([self.lin_opt, model, f"--linearity-compress={options} quiet=1 report={report}",
+                  "-emit-bytecode", "-o", out])
+        return time.time() - t0
+
+    def predictions(self, model: Path, x: Path, out: Path) -> np.ndarray:
+        """Argmax of the first result on ``x``."""
+        run_tool([self.lin_run, model, "--input", x, "--output", out, "--batch", "256", "--quiet"])
+        return np.load(out).argmax(1)
 
     def to_text(self, model: Path, out: Path) -> None:
         run_tool([self.lin_opt, model, "-o", out])
@@ -161,25 +195,80 @@ def grid_configs():
     for policy in POLICIES:
         for ts in TARGET_SIZES:
             rows.append({"kind": "fixed_size", "policy": policy, "target_size": ts, "remove": 1.0})
+    for rt in REFIT_REMOVE_THRESHOLDS:
+        for mt in REFIT_MERGE_THRESHOLDS:
+            rows.append({"kind": "refit", "policy": "cost", "merge": mt, "remove": rt})
     return rows
 
 
-def options(cfg: dict) -> str:
+def options(cfg: dict, fit_data: Optional[Path] = None) -> str:
     o = f"policy={cfg['policy']} remove-threshold={cfg['remove']}"
     if cfg["kind"] == "fixed_size":
         return o + f" target-size={cfg['target_size']}"
-    return o + f" merge-threshold={cfg['merge']}"
+    o += f" merge-threshold={cfg['merge']}"
+    if cfg["kind"] == "refit":
+        o += f" refit=lstsq data={fit_data} quiet=1"
+    return o
+
+
+def budget_options(budget: float, split: dict, evaluations: Optional[int]) -> str:
+    o = (f"data={split['fit_x']} policy=cost refit=lstsq budget={budget} "
+         f"budget-data={split['val_x']} budget-metric={split['metric']}")
+    if split["metric"] == "accuracy":
+        o += f" budget-labels={split['val_y']}"
+    return o + (f" budget-evaluations={evaluations}" if evaluations else "")
 
 
 def cfg_name(cfg: dict) -> str:
     if cfg["kind"] == "fixed_size":
         return f"{cfg['policy']}-ts{cfg['target_size']}-r{cfg['remove']}"
-    return f"{cfg['policy']}-m{cfg['merge']}-r{cfg['remove']}"
+    if cfg["kind"] == "budget":
+        return f"budget-{cfg['budget']}"
+    prefix = "refit" if cfg["kind"] == "refit" else cfg["policy"]
+    return f"{prefix}-m{cfg['merge']}-r{cfg['remove']}"
 
 
-def best_within(rows, base_acc: float, drop: float):
-    ok = [r for r in rows if (base_acc - r["acc"]) * 100 <= drop + 1e-9]
-    return min(ok, key=lambda r: (r["params_after"], -r["acc"])) if ok else None
+def method_rows(rows, method: str):
+    """The rows of one method: an algebraic policy (grid and fixed size) or the refit."""
+    if method == "refit":
+        return [r for r in rows if r["kind"] == "refit"]
+    return [r for r in rows if r["kind"] != "refit" and r["policy"] == method]
+
+
+def best_within(rows, base_acc: float, drop: float, key: str = "acc"):
+    ok = [r for r in rows if (base_acc - r[key]) * 100 <= drop + 1e-9]
+    return min(ok, key=lambda r: (r["params_after"], -r[key])) if ok else None
+
+
+BRIEF_KEYS = ("kind", "policy", "merge", "remove", "target_size", "budget", "params_after", "size",
+              "acc", "val_acc", "drop_points")
+
+
+def brief(row: Optional[dict]) -> Optional[dict]:
+    return {k: row[k] for k in BRIEF_KEYS if k in row} if row else None
+
+
+def split_calibration(d: Path, work: Path, model: Path, tools: Tools) -> dict:
+    """The calibration set split in order: the first 1 - VALIDATION_SHARE profile and
+    refit ("fit"), the last VALIDATION_SHARE choose ("validation"). Without labels
+    (Titanic's prune file), the validation labels are the original's predictions
+    and the budget metric is agreement."""
+    x, y = np.load(d / "calib_x.npy"), np.load(d / "calib_y.npy")
+    n_val = max(1, int(round(VALIDATION_SHARE * len(x))))
+    n_fit = len(x) - n_val
+    split = {"fit_x": work / "fit_x.npy", "val_x": work / "val_x.npy", "val_y": work / "val_y.npy",
+             "n_fit": n_fit, "n_val": n_val}
+    np.save(split["fit_x"], x[:n_fit])
+    np.save(split["val_x"], x[n_fit:])
+    if (y >= 0).all():
+        split["metric"] = "accuracy"
+        np.save(split["val_y"], y[n_fit:])
+    else:
+        split["metric"] = "agreement"
+        np.save(split["val_y"], tools.predictions(model, split["val_x"], work / "val_out.npy"))
+    test_rows = {row.tobytes() for row in np.load(d / "test_x.npy")}
+    split["val_rows_in_test"] = sum(row.tobytes() in test_rows for row in x[n_fit:])
+    return split
 
 
 def bench_model(info: dict, tools: Tools, args) -> dict:
@@ -202,20 +291,31 @@ def bench_model(info: dict, tools: Tools, args) -> dict:
 
     profiled = work / "profiled.mlirbc"
     res["timings"]["profile"] = round(tools.profile(model, d / "calib_x.npy", profiled), 2)
+    split = split_calibration(d, work, model, tools)
+    vx, vy = split["val_x"], split["val_y"]
+    res["validation"] = {k: split[k] for k in ("metric", "n_fit", "n_val", "val_rows_in_test")}
+    res["val_acc"] = tools.accuracy(model, vx, vy)
+    profiled_fit = work / "profiled_fit.mlirbc"
+    res["timings"]["profile_fit"] = round(tools.profile(model, split["fit_x"], profiled_fit), 2)
 
     rows, by_hash = [], {}
-    t_fold = t_run = 0.0
+    t_fold = t_run = t_refit = 0.0
     for cfg in grid_configs():
         out, rep = work / f"{cfg_name(cfg)}.mlirbc", work / f"{cfg_name(cfg)}.json"
-        t_fold += tools.fold(profiled, options(cfg), out, rep)
+        refit = cfg["kind"] == "refit"
+        seconds = tools.fold(profiled_fit if refit else profiled, options(cfg, split["fit_x"]), out, rep)
+        if refit:
+            t_refit += seconds
+        else:
+            t_fold += seconds
         report = json.loads(rep.read_text())
         h = file_hash(out)
-        if h in by_hash:
-            acc = by_hash[h]["acc"]
-        else:
-            t = time.time()
-            acc = tools.accuracy(out, tx, ty)
-            t_run += time.time() - t
+        same = by_hash.get(h, {})
+        t = time.time()
+        acc = same["acc"] if same else tools.accuracy(out, tx, ty)
+        if refit:
+            val_acc = same["val_acc"] if "val_acc" in same else tools.accuracy(out, vx, vy)
+        t_run += time.time() - t
         row = dict(cfg)
         row.update({
             "params_before": report["params_before"],
@@ -231,9 +331,14 @@ def bench_model(info: dict, tools: Tools, args) -> dict:
             "file": out.name,
             "hash": h,
         })
-        by_hash.setdefault(h, row)
+        if refit:
+            row["val_acc"] = val_acc
+            row["refitted"] = sum(c["refitted"] for c in report["functions"][0]["refit"]["consumers"])
+        if "val_acc" in row or h not in by_hash:
+            by_hash[h] = row
         rows.append(row)
     res["timings"]["folds"] = round(t_fold, 2)
+    res["timings"]["refit_folds"] = round(t_refit, 2)
     res["timings"]["configs"] = len(rows)
     res["timings"]["distinct_outputs"] = len(by_hash)
     res["timings"]["lin_run_folded"] = round(t_run, 2)
@@ -241,23 +346,88 @@ def bench_model(info: dict, tools: Tools, args) -> dict:
     if res["params"] != rows[0]["params_before"]:
         log(f"WARNING {name}: lin counts {rows[0]['params_before']} parameters, torch {res['params']}")
 
-    res["lossless"] = best_within(rows, base_acc, LOSSLESS_DROP)
-    res["one_point"] = best_within(rows, base_acc, ONE_POINT_DROP)
-    log(f"{name}: acc {base_acc:.4f}, {res['params']} params; lossless "
-        f"{res['lossless']['size']:.3f} ({cfg_name(res['lossless'])}), <=1pt "
-        f"{res['one_point']['size']:.3f} ({cfg_name(res['one_point'])})")
+    # The IREE models and the first table: the algebraic fold, as before the refit.
+    algebraic = [r for r in rows if r["kind"] != "refit"]
+    res["lossless"] = best_within(algebraic, base_acc, LOSSLESS_DROP)
+    res["one_point"] = best_within(algebraic, base_acc, ONE_POINT_DROP)
+    res["methods"] = {m: {"lossless": best_within(method_rows(rows, m), base_acc, LOSSLESS_DROP),
+                          "one_point": best_within(method_rows(rows, m), base_acc, ONE_POINT_DROP)}
+                      for m in METHODS}
+    log(f"{name}: acc {base_acc:.4f}, {res['params']} params; " + "; ".join(
+        f"{m} {b['lossless']['size']:.3f} / {b['one_point']['size']:.3f}" for m, b in res["methods"].items())
+        + " (within 0.1 / 1 pt)")
+
+    t0 = time.time()
+    res["budget_runs"] = [bench_budget(b, res, split, d, work, tools, args) for b in BUDGETS]
+    res["timings"]["budget_runs"] = round(time.time() - t0, 2)
 
     if not args.skip_iree:
         res["iree"] = bench_iree(res, d, work, tools, args)
     return res
 
 
+def bench_budget(budget: float, res: dict, split: dict, d: Path, work: Path, tools: Tools, args) -> dict:
+    """One budget run from the original model, with the refit grid points it
+    could have chosen: the smallest within the budget on the validation part
+    (the search's own rule, on a sub-grid of its candidates) and on test."""
+    cfg = {"kind": "budget", "policy": "cost", "budget": budget}
+    out, rep = work / f"{cfg_name(cfg)}.mlirbc", work / f"{cfg_name(cfg)}.json"
+    wall = tools.compress(d / "model.mlir", budget_options(budget, split, args.budget_evaluations), out, rep)
+    report = json.loads(rep.read_text())
+    outcome = report["functions"][0]["budget"]
+    acc = tools.accuracy(out, d / "test_x.npy", d / "test_y.npy")
+    refit_rows = method_rows(res["rows"], "refit")
+    grid_val = best_within(refit_rows, res["val_acc"], budget, key="val_acc")
+    grid_test = best_within(refit_rows, res["test_acc"], budget)
+    row = dict(cfg)
+    row.update({
+        "params_before": report["params_before"],
+        "params_after": report["params_after"],
+        "size": report["params_after"] / report["params_before"],
+        "acc": acc,
+        "drop_points": round((res["test_acc"] - acc) * 100, 4),
+        "merge": outcome["merge_threshold"],
+        "remove": outcome["remove_threshold"],
+        "metric": outcome["metric"],
+        "val_original": outcome["original"],
+        "val_chosen": outcome["chosen"],
+        "candidates": outcome["candidates"],
+        "evaluated": outcome["evaluated"],
+        "search_seconds": round(outcome["seconds"], 2),
+        "wall_seconds": round(wall, 2),
+        "grid_val_best": brief(grid_val),
+        "grid_test_best": brief(grid_test),
+        "size_vs_grid_val": row_ratio(report["params_after"], grid_val),
+        "size_vs_grid_test": row_ratio(report["params_after"], grid_test),
+        "file": out.name,
+        "hash": file_hash(out),
+    })
+    log(f"{res['model']}: budget {budget}: {row['size']:.4f} of the params, test acc {acc:.4f} "
+        f"(drop {row['drop_points']:.2f}), m {row['merge']} r {row['remove']}, "
+        f"{row['evaluated']}/{row['candidates']} evaluated, {row['search_seconds']} s search, "
+        f"{row['wall_seconds']} s lin-opt; refit grid within budget on validation: "
+        f"{grid_val['size'] if grid_val else None}")
+    return row
+
+
+def row_ratio(params: int, row: Optional[dict]) -> Optional[float]:
+    return params / row["params_after"] if row and row["params_after"] else None
+
+
+def iree_rows(res: dict) -> dict:
+    """The compressed models IREE compiles: lossless and <= 1 point, algebraic and refit."""
+    rows = {"lossless": res["lossless"], "one_point": res["one_point"],
+            "refit_lossless": res["methods"]["refit"]["lossless"],
+            "refit_one_point": res["methods"]["refit"]["one_point"]}
+    return {k: v for k, v in rows.items() if v is not None}
+
+
 def bench_iree(res: dict, d: Path, work: Path, tools: Tools, args) -> dict:
     x = np.load(d / "test_x.npy")
     y = np.load(d / "test_y.npy")
     variants = {"original": d / "model.mlir"}
-    for key in ("lossless", "one_point"):
-        row = res[key]
+    rows = iree_rows(res)
+    for key, row in rows.items():
         variants[key] = work / row["file"]
     out = {"target_cpu": args.iree_cpu, "driver": args.iree_driver, "models": {}}
     calls = {}
@@ -278,8 +448,8 @@ def bench_iree(res: dict, d: Path, work: Path, tools: Tools, args) -> dict:
             acc = float((run_in_batches(call, x, 1000).argmax(1) == y).mean())
             compiled[h] = (call, secs, acc, key)
         calls[key], secs, acc, first = compiled[h]
-        lin_acc = res["test_acc"] if key == "original" else res[key]["acc"]
-        params = res["params"] if key == "original" else res[key]["params_after"]
+        lin_acc = res["test_acc"] if key == "original" else rows[key]["acc"]
+        params = res["params"] if key == "original" else rows[key]["params_after"]
         out["models"][key] = {
             "params": params,
             "iree_acc": acc,
@@ -314,15 +484,58 @@ def bench_iree(res: dict, d: Path, work: Path, tools: Tools, args) -> dict:
         out["latency"][f"batch{batch}"] = entry
     log(f"{res['model']}: IREE acc " + ", ".join(
         f"{k} {v['iree_acc']:.4f} (lin-run {v['lin_run_acc']:.4f})" for k, v in out["models"].items())
-        + "; speedup lossless b1 {:.2f}x b256 {:.2f}x".format(
-            out["latency"]["batch1"]["speedup"]["lossless"],
-            out["latency"]["batch256"]["speedup"]["lossless"]))
+        + "; speedup b1 / b256: " + ", ".join(
+            f"{k} {out['latency']['batch1']['speedup'][k]:.2f}x / "
+            f"{out['latency']['batch256']['speedup'][k]:.2f}x" for k in rows))
     return out
 
 
 # ---------------------------------------------------------------------------
 # Plots and tables
 # ---------------------------------------------------------------------------
+
+
+def frontier(rows):
+    """The rows no smaller row beats in test accuracy, smallest first."""
+    out, best = [], -1.0
+    for r in sorted(rows, key=lambda r: (r["params_after"], -r["acc"])):
+        if r["acc"] > best:
+            out.append(r)
+            best = r["acc"]
+    return out
+
+
+def acc_limits(res: dict):
+    """Accuracy axis (%): every algebraic row and budget run; refit rows below it are cut."""
+    base = res["test_acc"] * 100
+    lo = min(r["acc"] for r in res["rows"] + res.get("budget_runs", []) if r["kind"] != "refit") * 100
+    return max(0, min(lo, base - 5) - 1), min(100, base + 2)
+
+
+def plot_refit_and_budgets(ax, res: dict, detailed: bool) -> None:
+    p0 = res["params"]
+    refit = method_rows(res["rows"], "refit")
+    if detailed:
+        ax.scatter([r["params_after"] / p0 * 100 for r in refit], [r["acc"] * 100 for r in refit],
+                   s=9, color="tab:green", alpha=0.35, lw=0,
+                   label="refit=lstsq (cost), merge 1.0 .. 0.2 x remove 1.0 .. 0.5")
+    fr = frontier(refit)
+    ax.plot([r["params_after"] / p0 * 100 for r in fr] + [100], [r["acc"] * 100 for r in fr + fr[-1:]],
+            drawstyle="steps-post", color="tab:green", lw=1.4 if detailed else 1,
+            label="refit: best test accuracy at or below each size")
+    ax.plot([r["params_after"] / p0 * 100 for r in fr], [r["acc"] * 100 for r in fr], ls="none",
+            color="tab:green", marker="^" if detailed else ".", ms=4 if detailed else 3)
+    runs = res.get("budget_runs", [])
+    ax.scatter([b["params_after"] / p0 * 100 for b in runs], [b["acc"] * 100 for b in runs],
+               marker="D", s=36 if detailed else 14, color="tab:purple", edgecolor="k",
+               linewidths=0.5, zorder=6, label="budget runs (budget in points)")
+    if detailed:
+        same = {}
+        for b in runs:
+            same.setdefault((b["params_after"], b["acc"]), []).append(f"{b['budget']:g}")
+        for (params, acc), budgets in same.items():
+            ax.annotate(", ".join(budgets), (params / p0 * 100, acc * 100),
+                        fontsize=6, color="tab:purple", xytext=(3, -7), textcoords="offset points")
 
 
 def plot_model(res: dict, path: Path) -> None:
@@ -354,6 +567,7 @@ def plot_model(res: dict, path: Path) -> None:
         ax.scatter([r["params_after"] / p0 * 100 for r in rr], [r["acc"] * 100 for r in rr],
                    marker="*", s=90, color=color, edgecolor="k", linewidths=0.5, zorder=5,
                    label=f"fixed size 75/50/25 % ({policy})")
+    plot_refit_and_budgets(ax, res, detailed=True)
     base = res["test_acc"] * 100
     ax.axhline(base, color="k", lw=0.8, ls=":", label=f"original {base:.2f} %")
     ax.axhspan(base - 1, base, color="grey", alpha=0.12, lw=0, label="within 1 point")
@@ -361,10 +575,9 @@ def plot_model(res: dict, path: Path) -> None:
     ax.set_ylabel("test accuracy (%)")
     ax.set_title(f"{res['model']} ({'-'.join(map(str, res['sizes']))}, {res['params']:,} params)", fontsize=9)
     ax.set_xlim(0, 105)
-    lo = min(r["acc"] for r in res["rows"]) * 100
-    ax.set_ylim(max(0, min(lo, base - 5) - 1), min(100, base + 2))
+    ax.set_ylim(*acc_limits(res))
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=6.5, loc="lower right")
+    ax.legend(fontsize=6, loc="lower right")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -387,17 +600,18 @@ def plot_overview(results: list, path: Path) -> None:
                              and r["remove"] == rt), key=lambda r: -r["merge"])
                 ax.plot([r["params_after"] / p0 * 100 for r in rr], [r["acc"] * 100 for r in rr],
                         ls=ls, marker=".", color=color, ms=3, lw=1)
+        plot_refit_and_budgets(ax, res, detailed=False)
         ax.axhline(base, color="k", lw=0.7, ls=":")
         ax.set_title(res["model"], fontsize=9)
         ax.set_xlim(0, 105)
-        lo = min(r["acc"] for r in res["rows"]) * 100
-        ax.set_ylim(max(0, min(lo, base - 5) - 1), min(100, base + 2))
+        ax.set_ylim(*acc_limits(res))
         ax.grid(alpha=0.3)
         ax.tick_params(labelsize=7)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     fig.supxlabel("parameters (% of original)   red: policy=cost, blue: policy=paper; "
-                  "solid: remove-threshold 1.0, dashed: 0.99", fontsize=8)
+                  "solid: remove-threshold 1.0, dashed: 0.99; green: refit=lstsq (best test accuracy "
+                  "up to each size); purple diamonds: budget runs", fontsize=8)
     fig.supylabel("test accuracy (%)", fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
@@ -405,33 +619,95 @@ def plot_overview(results: list, path: Path) -> None:
 
 
 def pct(x: float) -> str:
-    return f"{x * 100:.1f} %"
+    return f"{x * 100:.1f} %" if x >= 0.01 else f"{x * 100:.2g} %"
 
 
 def _cfg(x: dict) -> str:
     if x["kind"] == "fixed_size":
         return f"{x['policy']}, target {x['target_size']}"
+    if x["kind"] == "refit":
+        return f"m {x['merge']}, r {x['remove']}"
     return f"{x['policy']}, m {x['merge']}, r {x['remove']}"
 
 
+def _best(x: Optional[dict]) -> str:
+    return f"**{pct(x['size'])}**: {x['acc'] * 100:.2f} ({_cfg(x)})" if x else "none"
+
+
+def _pair(lat: dict, key: str) -> str:
+    if key not in lat["batch1"]["speedup"]:
+        return "-"
+    return f"{lat['batch1']['speedup'][key]:.2f}x / {lat['batch256']['speedup'][key]:.2f}x"
+
+
 def summary_table(results: list) -> str:
-    """Two Markdown tables: compression (lin-run accuracy) and IREE."""
+    """Markdown tables: compression (lin-run accuracy), per method, budget runs,
+    the budget search against the refit grid, and IREE."""
     lines = [
-        "| model | params | test acc | threshold 1.0 (cost) | lossless (drop <= 0.1 pt) | drop <= 1 pt | "
-        "fixed 25 %: paper / cost |",
+        "| model | params | test acc | threshold 1.0 (cost) | lossless, algebraic (drop <= 0.1 pt) | "
+        "drop <= 1 pt, algebraic | fixed 25 %: paper / cost |",
         "| --- | ---: | ---: | --- | --- | --- | --- |",
     ]
     for r in results:
         t1 = next(x for x in r["rows"] if x["kind"] == "grid" and x["policy"] == "cost"
                   and x["merge"] == 1.0 and x["remove"] == 1.0)
-        ll, op = r["lossless"], r["one_point"]
         fs = {x["policy"]: x for x in r["rows"] if x["kind"] == "fixed_size" and x["target_size"] == 0.25}
         fixed = " / ".join(f"{fs[p]['acc'] * 100:.2f}" for p in ("paper", "cost"))
         lines.append(
             f"| {r['model']} | {r['params']:,} | {r['test_acc'] * 100:.2f} | "
-            f"{pct(t1['size'])}: {t1['acc'] * 100:.2f} | "
-            f"**{pct(ll['size'])}**: {ll['acc'] * 100:.2f} ({_cfg(ll)}) | "
-            f"**{pct(op['size'])}**: {op['acc'] * 100:.2f} ({_cfg(op)}) | {fixed} |")
+            f"{pct(t1['size'])}: {t1['acc'] * 100:.2f} | {_best(r['lossless'])} | "
+            f"{_best(r['one_point'])} | {fixed} |")
+    lines += [
+        "",
+        "Per method, the smallest model within 0.1 / 1 point of the original's test accuracy "
+        "(picked on test): size: test accuracy (merge, remove threshold). paper / cost: the "
+        "algebraic fold (grid and fixed sizes) profiled on the whole calibration set; refit: "
+        f"`policy=cost refit=lstsq` profiled and refitted on its first {FIT_SHARE}.",
+        "",
+        "| model | test acc | paper <= 0.1 pt | paper <= 1 pt | cost <= 0.1 pt | cost <= 1 pt | "
+        "refit <= 0.1 pt | refit <= 1 pt |",
+        "| --- | ---: | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in results:
+        lines.append(f"| {r['model']} | {r['test_acc'] * 100:.2f} | " + " | ".join(
+            _best(r["methods"][m][k]) for m in METHODS for k in ("lossless", "one_point")) + " |")
+    lines += [
+        "",
+        "Budget runs (`--linearity-compress` from the original: `policy=cost refit=lstsq "
+        f"budget=<points>`, profiled and refitted on the first {FIT_SHARE} of the calibration set, "
+        f"chosen on its last {VALIDATION_SHARE * 100:.0f} %, reported on test): size, test accuracy drop in points, "
+        "seconds of the search (report) / of the whole lin-opt call. Last column: the size "
+        "at budget 1 over the smallest refit grid point within 1 point on test.",
+        "",
+        "| model | metric (validation samples) | " + " | ".join(f"budget {b:g}" for b in BUDGETS)
+        + " | budget 1 / refit grid <= 1 pt |",
+        "| --- | --- | " + " | ".join("---" for _ in BUDGETS) + " | ---: |",
+    ]
+    for r in results:
+        runs = {b["budget"]: b for b in r["budget_runs"]}
+        one = runs.get(1.0)
+        ratio = f"{one['size_vs_grid_test']:.2f}" if one and one["size_vs_grid_test"] else "-"
+        lines.append(
+            f"| {r['model']} | {r['validation']['metric']} ({r['validation']['n_val']}) | " + " | ".join(
+                f"**{pct(b['size'])}**, drop {b['drop_points']:.2f}, {b['search_seconds']:.1f} / "
+                f"{b['wall_seconds']:.1f} s" for b in r["budget_runs"]) + f" | {ratio} |")
+    lines += [
+        "",
+        "The budget search against the refit grid: the size it chose / the smallest refit grid "
+        "point within the budget on the same validation data (the search's own rule; the grid's "
+        "thresholds are among the search's candidates), and the candidates it evaluated of "
+        "those it enumerated.",
+        "",
+        "| model | " + " | ".join(f"budget {b:g}" for b in BUDGETS) + " |",
+        "| --- | " + " | ".join("---" for _ in BUDGETS) + " |",
+    ]
+    for r in results:
+        cells = []
+        for b in r["budget_runs"]:
+            g = b["grid_val_best"]
+            grid = f"{pct(g['size'])} ({b['size_vs_grid_val']:.2f}x)" if g else "none"
+            cells.append(f"{pct(b['size'])} / {grid}, {b['evaluated']} of {b['candidates']}")
+        lines.append(f"| {r['model']} | " + " | ".join(cells) + " |")
     lines += [
         "",
         "IREE (llvm-cpu, host CPU): test accuracy of the compiled models next to "
@@ -439,22 +715,25 @@ def summary_table(results: list) -> str:
         "interleaved round by round in one process, medians in the JSON; 1-minute load average "
         "of the machine during the measurement).",
         "",
-        "| model | IREE acc: original / lossless / 1 pt | lin-run acc | agree (<= 0.1 pt) | "
-        "speedup lossless b1 / b256 | speedup 1 pt b1 / b256 | original latency b1 / b256 | load |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| model | IREE acc: original / lossless / 1 pt / refit lossless / refit 1 pt | lin-run acc | "
+        "agree (<= 0.1 pt) | speedup lossless b1 / b256 | speedup 1 pt b1 / b256 | "
+        "speedup refit lossless b1 / b256 | speedup refit 1 pt b1 / b256 | "
+        "original latency b1 / b256 | load |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in results:
         iree = r.get("iree")
         if not iree:
             continue
         m, lat = iree["models"], iree["latency"]
-        keys = ("original", "lossless", "one_point")
+        keys = [k for k in ("original", "lossless", "one_point", "refit_lossless", "refit_one_point")
+                if k in m]
         lines.append(
             f"| {r['model']} | " + " / ".join(f"{m[k]['iree_acc'] * 100:.2f}" for k in keys)
             + " | " + " / ".join(f"{m[k]['lin_run_acc'] * 100:.2f}" for k in keys)
             + f" | {'yes' if all(m[k]['agree'] for k in keys) else '**NO**'} | "
-            f"{lat['batch1']['speedup']['lossless']:.2f}x / {lat['batch256']['speedup']['lossless']:.2f}x | "
-            f"{lat['batch1']['speedup']['one_point']:.2f}x / {lat['batch256']['speedup']['one_point']:.2f}x | "
+            + " | ".join(_pair(lat, k) for k in ("lossless", "one_point", "refit_lossless",
+                                                 "refit_one_point")) + " | "
             f"{lat['batch1']['seconds']['original'] * 1e3:.2f} / {lat['batch256']['seconds']['original'] * 1e3:.1f} ms | "
             f"{max(lat['batch1']['loadavg_1min'] + lat['batch256']['loadavg_1min']):.1f} |")
     return "\n".join(lines) + "\n"
@@ -490,10 +769,17 @@ def main(argv=None) -> int:
                     help="IREE runtime driver: local-task (thread pool) or local-sync (one thread)")
     ap.add_argument("--latency-budget", type=float, default=5.0,
                     help="seconds of timed calls per batch size and model")
+    ap.add_argument("--budget-evaluations", type=int,
+                    help="budget-evaluations of the budget runs (default: lin-opt's)")
     ap.add_argument("--no-readme", action="store_true", help="do not rewrite benchmarks/README.md")
     args = ap.parse_args(argv)
 
     t_start = time.time()
+    git_modified = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
+                                  capture_output=True, text=True).stdout.split("\n")
+    git_modified = [line[3:] for line in git_modified if line.strip()]
+    git_head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True).stdout.strip()
     tools = Tools(Path(args.bin) if args.bin else None, Path(args.cache) / "bin-snapshot")
     names = args.models.split(",") if args.models else list(MODELS)
     cap = args.paper_max_epochs or None
@@ -521,18 +807,20 @@ def main(argv=None) -> int:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "loadavg_at_end": [round(v, 2) for v in os.getloadavg()],
         "paper_max_epochs": cap,
-        "git_head": subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
-                                   capture_output=True, text=True).stdout.strip(),
+        "budget_evaluations": args.budget_evaluations,
+        "git_head_at_start": git_head,
+        "git_modified_at_start": git_modified,
         "tool_hashes": tools.hashes,
         "train_seconds_this_run": round(t_train, 1),
         "total_seconds": round(time.time() - t_start, 1),
     }
     summary = {"meta": meta, "models": [
         {k: r[k] for k in ("model", "params", "test_acc", "torch_test_acc", "epochs_run", "max_epochs")}
-        | {"lossless": {k: r["lossless"][k] for k in ("kind", "policy", "merge", "remove", "target_size",
-                                                      "params_after", "size", "acc") if k in r["lossless"]},
-           "one_point": {k: r["one_point"][k] for k in ("kind", "policy", "merge", "remove", "target_size",
-                                                        "params_after", "size", "acc") if k in r["one_point"]},
+        | {"lossless": brief(r["lossless"]), "one_point": brief(r["one_point"]),
+           "methods": {m: {k: brief(v) for k, v in b.items()} for m, b in r["methods"].items()},
+           "validation": r["validation"] | {"original_acc": r["val_acc"]},
+           "budget_runs": [{k: v for k, v in b.items() if k not in ("file", "hash")}
+                           for b in r["budget_runs"]],
            "iree": ({k: {kk: v[kk] for kk in ("iree_acc", "lin_run_acc", "agree")}
                      for k, v in r["iree"]["models"].items()}
                     | {"speedup": {b: e["speedup"] for b, e in r["iree"]["latency"].items()}})
