@@ -12,8 +12,8 @@
 // metric worsens as either threshold falls, but not monotonically in model
 // size across the grid, so the search walks paths along which it does
 // worsen: from the lossless corner, bisection along the diagonal (both
-// thresholds equal), then along the remove threshold, the merge threshold
-// and the remove threshold again. The smallest candidate within the budget
+// thresholds equal), then along the remove and the merge threshold
+// alternately until neither moves. The smallest candidate within the budget
 // wins, wherever it was met. Deterministic; at most `maxEvaluations`
 // candidates are run.
 //

@@ -222,7 +222,7 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     (and refitted, with `refit=lstsq`) in a clone of the function and run by
     the interpreter on the budget data. A search from the lossless corner
     (bisection along the diagonal of equal thresholds, then along the
-    remove threshold, the merge threshold and the remove threshold again)
+    remove and the merge threshold alternately until neither moves)
     evaluates at most
     `budget-evaluations` distinct plans; the smallest within the budget wins.
     Deterministic. The budget data must not be the data accuracy is reported
