@@ -107,16 +107,21 @@ private:
   std::string checkInputs(const AffineForm &form, bool &inputsDiffer) const;
   /// The value of `root` on batch `batch` in the compressed model.
   const Tensor &getRootValue(Value root, size_t batch) const;
-  /// The original model's value of sink `index` restricted to the features
-  /// its folded form keeps, minus the form's residual (identity) parts.
-  Tensor getTarget(unsigned index, size_t batch, bool subtractIdentity) const;
+  /// The original model's values of sink `index`, one per batch, restricted
+  /// to the features its folded form keeps. They may share the record's
+  /// storage: read only.
+  std::vector<Tensor> getTargets(unsigned index) const;
+  /// `target` of batch `batch` minus the residual (identity) parts of `form`:
+  /// what its weighted terms and bias must produce.
+  Tensor subtractIdentityParts(const AffineForm &form, Tensor target,
+                               size_t batch) const;
   /// Stores the compressed activations of `layer` computed from the
   /// pre-activations `z` (one per batch).
   void setActivations(unsigned layer, std::vector<Tensor> z);
-  /// Fits `form` (its weighted terms and bias) on the data; the ridge is
-  /// returned through `ridge`.
+  /// Fits `form` (its weighted terms and bias) to `targets` (getTargets);
+  /// the ridge is returned through `ridge`.
   FailureOr<AffineForm> fit(unsigned index, const AffineForm &form,
-                            double &ridge) const;
+                            ArrayRef<Tensor> targets, double &ridge) const;
 
   const LayerGraph &graph;
   FoldedForms &folded;
@@ -165,25 +170,30 @@ std::string Refitter::checkInputs(const AffineForm &form,
   return "";
 }
 
-Tensor Refitter::getTarget(unsigned index, size_t batch,
-                           bool subtractIdentity) const {
+std::vector<Tensor> Refitter::getTargets(unsigned index) const {
   const Sink &sink = graph.sinks[index];
-  const AffineForm &form = folded.forms[index];
-  Tensor target =
-      recorded.batches[batch][recordedIndex.lookup(sink.form.value)];
-  if (sink.layer && int64_t(folded.keptNeurons[*sink.layer].size()) !=
-                        graph.layers[*sink.layer].width)
-    target = selectColumns(target, folded.keptNeurons[*sink.layer]);
-  else
-    target.makeUnique(); // subtracted from below: never touch the record
-  if (subtractIdentity)
-    for (const AffineTerm &term : form.terms)
-      if (term.identity) {
-        const Tensor &root = getRootValue(term.root, batch);
-        float *out = target.data();
-        for (int64_t i = 0; i < target.getNumElements(); ++i)
-          out[i] -= root.data()[i];
-      }
+  unsigned recordIndex = recordedIndex.lookup(sink.form.value);
+  bool shrunk = sink.layer && int64_t(folded.keptNeurons[*sink.layer].size()) !=
+                                  graph.layers[*sink.layer].width;
+  std::vector<Tensor> targets;
+  for (const SmallVector<Tensor> &batch : recorded.batches)
+    targets.push_back(shrunk ? selectColumns(batch[recordIndex],
+                                             folded.keptNeurons[*sink.layer])
+                             : batch[recordIndex]);
+  return targets;
+}
+
+Tensor Refitter::subtractIdentityParts(const AffineForm &form, Tensor target,
+                                       size_t batch) const {
+  for (const AffineTerm &term : form.terms) {
+    if (!term.identity)
+      continue;
+    target.makeUnique(); // never touch the record
+    const Tensor &root = getRootValue(term.root, batch);
+    float *out = target.data();
+    for (int64_t i = 0; i < target.getNumElements(); ++i)
+      out[i] -= root.data()[i];
+  }
   return target;
 }
 
@@ -198,6 +208,7 @@ void Refitter::setActivations(unsigned layer, std::vector<Tensor> z) {
 }
 
 FailureOr<AffineForm> Refitter::fit(unsigned index, const AffineForm &form,
+                                    ArrayRef<Tensor> targets,
                                     double &ridge) const {
   SmallVector<unsigned> weighted;
   int64_t features = 0;
@@ -218,7 +229,7 @@ FailureOr<AffineForm> Refitter::fit(unsigned index, const AffineForm &form,
     SmallVector<const Tensor *> blocks;
     for (unsigned t : weighted)
       blocks.push_back(&getRootValue(form.terms[t].root, b));
-    Tensor target = getTarget(index, b, /*subtractIdentity=*/true);
+    Tensor target = subtractIdentityParts(form, targets[b], b);
     int64_t rows = target.getDimSize(0);
     int64_t split = std::clamp<int64_t>(trainRows - batchOffsets[b], 0, rows);
     train.accumulate(blocks, target, 0, split);
@@ -281,9 +292,9 @@ LogicalResult Refitter::processSink(unsigned index, RefitResult &result) {
   if (whyNot.empty() && !changed && !inputsDiffer) {
     // Same weights, same inputs: the original values.
     if (layer) {
-      std::vector<Tensor> z;
-      for (size_t b = 0; b < numBatches; ++b)
-        z.push_back(getTarget(index, b, /*subtractIdentity=*/false));
+      std::vector<Tensor> z = getTargets(index);
+      for (Tensor &values : z)
+        values.makeUnique(); // the activation is applied in place
       setActivations(*layer, std::move(z));
     }
     return success();
@@ -315,20 +326,20 @@ LogicalResult Refitter::processSink(unsigned index, RefitResult &result) {
 
   // The error of `candidate` on the compressed model's inputs, relative to
   // the original values; its values per batch go to `values`.
+  std::vector<Tensor> targets = getTargets(index);
   double targetSquares = 0.0;
+  for (const Tensor &target : targets)
+    for (float y : target.values())
+      targetSquares += double(y) * y;
   auto measure = [&](const AffineForm &candidate, std::vector<Tensor> &values) {
     double sum = 0.0;
-    targetSquares = 0.0;
-    for (size_t b = 0; b < numBatches; ++b) {
-      Tensor target = getTarget(index, b, /*subtractIdentity=*/false);
+    for (auto [b, target] : llvm::enumerate(targets)) {
       values.push_back(evaluateAffineForm(
           candidate, target.getDimSize(0),
           [&](Value root) -> const Tensor & { return getRootValue(root, b); }));
       for (auto [z, y] :
-           llvm::zip_equal(values.back().values(), target.values())) {
+           llvm::zip_equal(values.back().values(), target.values()))
         sum += (double(z) - y) * (double(z) - y);
-        targetSquares += double(y) * y;
-      }
     }
     return sum;
   };
@@ -343,7 +354,7 @@ LogicalResult Refitter::processSink(unsigned index, RefitResult &result) {
 
   // Refit; keep it only if it reproduces the original better.
   if (row.whyNot.empty()) {
-    FailureOr<AffineForm> refitted = fit(index, form, row.ridge);
+    FailureOr<AffineForm> refitted = fit(index, form, targets, row.ridge);
     if (failed(refitted))
       return failure();
     double after = measure(*refitted, refitZ);
