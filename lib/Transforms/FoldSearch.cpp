@@ -88,8 +88,13 @@ private:
       return originalMetric - value <= options.budget + kRounding;
     return value <= options.budget + kRounding;
   }
+  using PlanKey = std::pair<int64_t, size_t>;
   /// Identifies the plan a point makes (equal plans are evaluated once).
-  std::pair<int64_t, size_t> getPlanKey(const GridPoint &point) const;
+  PlanKey computePlanKey(const GridPoint &point) const;
+  const PlanKey &getPlanKey(const GridPoint &point) const {
+    return planKeys[point.merge * getBudgetRemoveThresholds().size() +
+                    point.remove];
+  }
   FailureOr<Materialised> materialise(const FoldThresholds &thresholds);
   /// Whether the candidate of `point` is within the budget; keeps it when
   /// it is the smallest so far. Evaluates each distinct plan once.
@@ -110,7 +115,9 @@ private:
   double originalMetric = 0.0;
   int64_t budgetSamples = 0;
   int64_t evaluated = 0;
-  std::map<std::pair<int64_t, size_t>, bool> evaluatedPlans;
+  /// The plan key of every grid point (merge-major), computed once.
+  std::vector<PlanKey> planKeys;
+  std::map<PlanKey, bool> evaluatedPlans;
   /// The smallest candidate within the budget so far.
   std::optional<Materialised> best;
   double bestMetric = 0.0;
@@ -286,8 +293,8 @@ BudgetSearch::materialise(const FoldThresholds &thresholds) {
   return materialised;
 }
 
-std::pair<int64_t, size_t>
-BudgetSearch::getPlanKey(const GridPoint &point) const {
+BudgetSearch::PlanKey
+BudgetSearch::computePlanKey(const GridPoint &point) const {
   FoldPlanOptions planOptions = options.plan;
   planOptions.thresholds = point.getThresholds();
   planOptions.targetSize.reset();
@@ -305,7 +312,7 @@ BudgetSearch::getPlanKey(const GridPoint &point) const {
 }
 
 FailureOr<bool> BudgetSearch::evaluate(const GridPoint &point) {
-  std::pair<int64_t, size_t> key = getPlanKey(point);
+  const PlanKey &key = getPlanKey(point);
   auto known = evaluatedPlans.find(key);
   if (known != evaluatedPlans.end())
     return known->second;
@@ -393,12 +400,16 @@ FailureOr<FoldResult> BudgetSearch::run() {
   if (failed(measureOriginal()))
     return failure();
 
+  for (size_t m = 0; m < getBudgetMergeThresholds().size(); ++m)
+    for (size_t r = 0; r < getBudgetRemoveThresholds().size(); ++r)
+      planKeys.push_back(computePlanKey({m, r}));
+
   // From the lossless corner, lower both thresholds together (bisection
   // along the diagonal: small tabular models often fold completely), then
-  // refine coordinate-wise: the remove threshold (with a refit, removing
-  // mostly-constant neurons is the cheap gain), the merge threshold, the
-  // remove threshold again, while evaluations last. The smallest candidate
-  // seen within the budget wins, wherever the search met it.
+  // refine along the remove threshold (with a refit, removing
+  // mostly-constant neurons is the cheap gain) and the merge threshold
+  // alternately while evaluations last. The smallest candidate seen within
+  // the budget wins, wherever the search met it.
   GridPoint point;
   FailureOr<bool> cornerWithin = evaluate(point);
   if (failed(cornerWithin))
@@ -424,10 +435,7 @@ FailureOr<FoldResult> BudgetSearch::run() {
   }
 
   // Distinct plans of the grid, for the report.
-  std::set<std::pair<int64_t, size_t>> distinct;
-  for (size_t m = 0; m < getBudgetMergeThresholds().size(); ++m)
-    for (size_t r = 0; r < getBudgetRemoveThresholds().size(); ++r)
-      distinct.insert(getPlanKey({m, r}));
+  std::set<PlanKey> distinct(planKeys.begin(), planKeys.end());
 
   if (!best) {
     // Nothing folds within the budget: the unfolded function.
