@@ -61,11 +61,7 @@ private:
   FailureOr<RecordedValues> recordCalibration(func::FuncOp func,
                                               const LayerGraph &graph);
   BatchRunOptions getRunOptions() const {
-    BatchRunOptions options;
-    options.batchSize = batchSize;
-    options.maxSamples = maxSamples;
-    options.showProgress = !quiet;
-    return options;
+    return getBatchRunOptions(batchSize, maxSamples, quiet);
   }
 
   std::optional<RefitOptions> refitOptions;
@@ -101,10 +97,8 @@ LogicalResult LinearityFoldPass::checkCalibrationOptions() {
   checks.inOpenRange("refit-holdout", refitHoldout, 0.0, 1.0)
       .inRange("budget", budget, 0.0, 100.0, /*minExclusive=*/false, -1.0,
                "off")
-      .isPositive("batch", batchSize)
-      .isPositive("max-samples", maxSamples, -1, "all")
+      .areDataOptions(batchSize, maxSamples, dataFiles)
       .isPositive("budget-evaluations", budgetEvaluations)
-      .hasNoEmptyFileName("data", dataFiles)
       .hasNoEmptyFileName("budget-data", budgetDataFiles);
   std::optional<double> ridge;
   if (refitRidge != "auto") {

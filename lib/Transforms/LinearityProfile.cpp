@@ -35,9 +35,7 @@ struct LinearityProfilePass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     PassOptionChecker options(module, getArgument());
-    options.isPositive("batch", batchSize)
-        .isPositive("max-samples", maxSamples, /*sentinel=*/-1, "all")
-        .hasNoEmptyFileName("data", dataFiles);
+    options.areDataOptions(batchSize, maxSamples, dataFiles);
     if (options.failed())
       return signalPassFailure();
     if (dataFiles.empty()) {
@@ -61,12 +59,9 @@ struct LinearityProfilePass
         *function, [&](Operation *op) { return profiler.isObserved(op); });
     if (failed(interpreter))
       return signalPassFailure();
-    BatchRunOptions runOptions;
-    runOptions.batchSize = batchSize;
-    runOptions.maxSamples = maxSamples;
-    runOptions.showProgress = !quiet;
     FailureOr<std::unique_ptr<BatchRunner>> runner =
-        BatchRunner::create(**interpreter, dataFiles, runOptions);
+        BatchRunner::create(**interpreter, dataFiles,
+                            getBatchRunOptions(batchSize, maxSamples, quiet));
     if (failed(runner))
       return signalPassFailure();
     if ((*runner)->getNumSamples() == 0) {

@@ -15,6 +15,7 @@
 #ifndef LIN_TRANSFORMS_PASSOPTIONCHECKS_H
 #define LIN_TRANSFORMS_PASSOPTIONCHECKS_H
 
+#include "lin/Interpreter/BatchRunner.h"
 #include "lin/Support/OptionChecks.h"
 
 #include "mlir/IR/Operation.h"
@@ -73,6 +74,14 @@ public:
                       [](const std::string &file) { return file.empty(); }),
         option + " has an empty file name");
   }
+  /// The checks of the calibration-data options every pass taking
+  /// LinearityDataOptions (Passes.td) has: `batch`, `max-samples`, `data`.
+  PassOptionChecker &areDataOptions(int64_t batch, int64_t maxSamples,
+                                    llvm::ArrayRef<std::string> dataFiles) {
+    return isPositive("batch", batch)
+        .isPositive("max-samples", maxSamples, /*sentinel=*/-1, "all")
+        .hasNoEmptyFileName("data", dataFiles);
+  }
   /// A rule of its own: fails with `<pass>: <message>` unless `holds`.
   PassOptionChecker &require(bool holds, const llvm::Twine &message) {
     return report(holds ? std::nullopt : std::optional(message.str()));
@@ -88,6 +97,17 @@ private:
   llvm::StringRef passName;
   bool anyFailed = false;
 };
+
+/// How to run over the calibration data that LinearityDataOptions
+/// (Passes.td) describe.
+inline BatchRunOptions getBatchRunOptions(int64_t batch, int64_t maxSamples,
+                                          bool quiet) {
+  BatchRunOptions options;
+  options.batchSize = batch;
+  options.maxSamples = maxSamples;
+  options.showProgress = !quiet;
+  return options;
+}
 
 } // namespace lin
 
