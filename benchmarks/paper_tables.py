@@ -317,12 +317,8 @@ def bench_model(info: dict, tools: Tools, args) -> dict:
             val_acc = same["val_acc"] if "val_acc" in same else tools.accuracy(out, vx, vy)
         t_run += time.time() - t
         row = dict(cfg)
+        row.update(size_fields(report, acc, base_acc))
         row.update({
-            "params_before": report["params_before"],
-            "params_after": report["params_after"],
-            "size": report["params_after"] / report["params_before"],
-            "acc": acc,
-            "drop_points": round((base_acc - acc) * 100, 4),
             "merged": sum(l["folded"] for l in report["layers"]),
             "removed": sum(l["removed"] for l in report["layers"]),
             "kept": sum(l["kept"] for l in report["layers"]),
@@ -366,6 +362,18 @@ def bench_model(info: dict, tools: Tools, args) -> dict:
     return res
 
 
+def size_fields(report: dict, acc: float, base_acc: float) -> dict:
+    """A result row's size (from lin's report: the weights of the IR it
+    wrote) and test accuracy, against the original's."""
+    return {
+        "params_before": report["params_before"],
+        "params_after": report["params_after"],
+        "size": report["params_after"] / report["params_before"],
+        "acc": acc,
+        "drop_points": round((base_acc - acc) * 100, 4),
+    }
+
+
 def bench_budget(budget: float, res: dict, split: dict, d: Path, work: Path, tools: Tools, args) -> dict:
     """One budget run from the original model, with the refit grid points it
     could have chosen: the smallest within the budget on the validation part
@@ -380,12 +388,8 @@ def bench_budget(budget: float, res: dict, split: dict, d: Path, work: Path, too
     grid_val = best_within(refit_rows, res["val_acc"], budget, key="val_acc")
     grid_test = best_within(refit_rows, res["test_acc"], budget)
     row = dict(cfg)
+    row.update(size_fields(report, acc, res["test_acc"]))
     row.update({
-        "params_before": report["params_before"],
-        "params_after": report["params_after"],
-        "size": report["params_after"] / report["params_before"],
-        "acc": acc,
-        "drop_points": round((res["test_acc"] - acc) * 100, 4),
         "merge": outcome["merge_threshold"],
         "remove": outcome["remove_threshold"],
         "metric": outcome["metric"],
