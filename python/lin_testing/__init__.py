@@ -2,4 +2,6 @@
 frontends emit (:mod:`lin_testing.mlp_ir`), random ones for property tests
 (:mod:`lin_testing.random_mlp`), a numpy reference of the fold's
 least-squares refit and the budget metrics (:mod:`lin_testing.refit_reference`),
-and running tools from tests (:mod:`lin_testing.tools`)."""
+small PyTorch models for tests through torch-mlir
+(:mod:`lin_testing.torch_models`), and running tools from tests
+(:mod:`lin_testing.tools`)."""

@@ -18,20 +18,8 @@ import torch
 
 from lin_frontend import export_torch
 from lin_testing.refit_reference import fold_with_lin
+from lin_testing.torch_models import ResidualMLP
 from lin_toolchain.iree import run_iree_batched
-
-
-class ResidualMLP(torch.nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.inp = torch.nn.Linear(8, 24)
-        self.l1 = torch.nn.Linear(24, 24)
-        self.out = torch.nn.Linear(24, 3)
-
-    def forward(self, x):
-        h = torch.relu(self.inp(x))
-        h = h + torch.relu(self.l1(h))
-        return self.out(h)
 
 
 def relative(y, reference):
@@ -41,11 +29,11 @@ def relative(y, reference):
 def main():
     tmp = tempfile.mkdtemp()
     torch.manual_seed(0)
-    model = ResidualMLP().eval()
+    model = ResidualMLP(inputs=8, width=24, outputs=3, blocks=1).eval()
     with torch.no_grad():
         # Mostly active and mostly inactive neurons: a threshold below 1
         # folds them inexactly.
-        for linear in (model.inp, model.l1):
+        for linear in (model.inp, model.blocks[0]):
             linear.bias[:8] = 0.4
             linear.bias[8:16] = -0.4
     source = os.path.join(tmp, "residual.mlir")

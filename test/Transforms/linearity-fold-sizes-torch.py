@@ -24,34 +24,8 @@ import torch
 
 from lin_frontend import export_torch
 from lin_testing.tools import run_tool as run
+from lin_testing.torch_models import LayerNormMLP, ResidualMLP
 from lin_toolchain.iree import run_iree_batched
-
-
-class ResidualMLP(torch.nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.inp = torch.nn.Linear(16, 32)
-        self.l1 = torch.nn.Linear(32, 32)
-        self.l2 = torch.nn.Linear(32, 32)
-        self.out = torch.nn.Linear(32, 4)
-
-    def forward(self, x):
-        h = torch.relu(self.inp(x))
-        h = h + torch.relu(self.l1(h))
-        h = h + torch.relu(self.l2(h))
-        return self.out(h)
-
-
-class LayerNormMLP(torch.nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.a = torch.nn.Linear(16, 32)
-        self.norm = torch.nn.LayerNorm(32)
-        self.b = torch.nn.Linear(32, 32)
-        self.c = torch.nn.Linear(32, 4)
-
-    def forward(self, x):
-        return self.c(torch.relu(self.b(self.norm(torch.relu(self.a(x))))))
 
 
 CONSTANT = re.compile(
