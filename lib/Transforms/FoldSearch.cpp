@@ -61,11 +61,11 @@ struct GridPoint {
 
 class BudgetSearch {
 public:
-  BudgetSearch(func::FuncOp func, const RecordedValues *calibration,
+  BudgetSearch(func::FuncOp func, const LayerGraph &graph,
+               const RecordedValues *calibration,
                const BudgetSearchOptions &options)
-      : func(func), calibration(calibration), options(options),
-        constants(/*emitErrors=*/false, /*memoiseValues=*/false),
-        graph(LayerGraph::build(func, constants)), planner(graph) {}
+      : func(func), calibration(calibration), options(options), planner(graph) {
+  }
   ~BudgetSearch() {
     if (best)
       best->clone.erase();
@@ -107,8 +107,8 @@ private:
   func::FuncOp func;
   const RecordedValues *calibration;
   const BudgetSearchOptions &options;
-  ConstantEvaluator constants;
-  LayerGraph graph;
+  /// Plans on the graph of `func` (candidates are materialised in clones,
+  /// each with a graph of its own).
   FoldPlanner planner;
   std::vector<int64_t> labels;
   std::vector<Tensor> originalOutputs;
@@ -265,9 +265,8 @@ BudgetSearch::materialise(const FoldThresholds &thresholds) {
     if (clone)
       clone.erase();
   });
-  ConstantEvaluator cloneConstants(/*emitErrors=*/false,
-                                   /*memoiseValues=*/false);
-  LayerGraph graph = LayerGraph::build(clone, cloneConstants);
+  ConstantEvaluator constants(/*emitErrors=*/false, /*memoiseValues=*/false);
+  LayerGraph graph = LayerGraph::build(clone, constants);
   FoldPlanOptions planOptions = options.plan;
   planOptions.thresholds = thresholds;
   planOptions.targetSize.reset();
@@ -473,7 +472,8 @@ FailureOr<FoldResult> BudgetSearch::run() {
 }
 
 FailureOr<FoldResult>
-lin::foldWithinBudget(func::FuncOp func, const RecordedValues *calibration,
+lin::foldWithinBudget(func::FuncOp func, const LayerGraph &graph,
+                      const RecordedValues *calibration,
                       const BudgetSearchOptions &options) {
-  return BudgetSearch(func, calibration, options).run();
+  return BudgetSearch(func, graph, calibration, options).run();
 }

@@ -175,14 +175,17 @@ FailureOr<FoldResult> LinearityFoldPass::foldFunction(
       layer.activation.getOperation()->emitRemark()
           << "not folded: " << layer.whyNotFoldable;
 
+  // What the refit reads from the original function, recorded before
+  // anything changes it.
+  std::optional<RecordedValues> calibration;
+  if (calibrated && refitOptions) {
+    FailureOr<RecordedValues> recorded = recordCalibration(func, graph);
+    if (failed(recorded))
+      return failure();
+    calibration = std::move(*recorded);
+  }
+
   if (calibrated && budget != -1.0) {
-    std::optional<RecordedValues> calibration;
-    if (refitOptions) {
-      FailureOr<RecordedValues> recorded = recordCalibration(func, graph);
-      if (failed(recorded))
-        return failure();
-      calibration = std::move(*recorded);
-    }
     BudgetSearchOptions search;
     search.metric = resolvedBudgetMetric;
     search.budget = budget;
@@ -197,7 +200,7 @@ FailureOr<FoldResult> LinearityFoldPass::foldFunction(
     search.maxEvaluations = budgetEvaluations;
     search.allowNonFinite = allowNonFinite;
     search.showProgress = !quiet && llvm::errs().is_displayed();
-    return foldWithinBudget(func, calibration ? &*calibration : nullptr,
+    return foldWithinBudget(func, graph, calibration ? &*calibration : nullptr,
                             search);
   }
 
@@ -220,13 +223,6 @@ FailureOr<FoldResult> LinearityFoldPass::foldFunction(
                       << plan.paramsBefore
                       << " the function has; folding less instead";
 
-  std::optional<RecordedValues> calibration;
-  if (calibrated && refitOptions) {
-    FailureOr<RecordedValues> recorded = recordCalibration(func, graph);
-    if (failed(recorded))
-      return failure();
-    calibration = std::move(*recorded);
-  }
   FoldedForms folded = foldAffineForms(graph, plan);
   std::optional<RefitResult> refitted;
   if (calibration) {

@@ -61,11 +61,13 @@ llvm::ArrayRef<double> getBudgetMergeThresholds();
 llvm::ArrayRef<double> getBudgetRemoveThresholds();
 
 /// Folds `func` with the smallest candidate within the budget (or not at
-/// all, when none is). `calibration` holds the values the refit reads
-/// (getRefitRecordedValues of `func`'s graph) when options.refit is set.
+/// all, when none is). `graph` is the layer graph of `func`, planned on
+/// only (not consumed); `calibration` holds the values the refit reads
+/// (getRefitRecordedValues of that graph) when options.refit is set.
 /// Errors (unreadable budget data, labels that do not match) are emitted.
 mlir::FailureOr<FoldResult>
-foldWithinBudget(mlir::func::FuncOp func, const RecordedValues *calibration,
+foldWithinBudget(mlir::func::FuncOp func, const LayerGraph &graph,
+                 const RecordedValues *calibration,
                  const BudgetSearchOptions &options);
 
 } // namespace lin
