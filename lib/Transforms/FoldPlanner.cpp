@@ -6,6 +6,7 @@
 
 #include "lin/Transforms/FoldPlanner.h"
 #include "lin/Dialect/Lin/IR/ActivationProfile.h"
+#include "lin/Transforms/FoldAlignment.h"
 
 #include "llvm/Support/Debug.h"
 
@@ -83,16 +84,19 @@ namespace {
 /// come out: the foldable part (the forms' parameters, as the algebra counts
 /// them) and the whole function's weights, where a sink the fold does not
 /// change keeps the weights the IR really stores for it, and a changed one
-/// costs what emission writes.
+/// costs what emission writes, its layer padded to the cost model's
+/// alignment as emission pads it (FoldAlignment.h).
 class Simulation {
 public:
-  explicit Simulation(const LayerGraph &graph) : graph(graph) {
+  Simulation(const LayerGraph &graph, int64_t alignment = 1)
+      : graph(graph), alignment(alignment), residual(getResidualLayers(graph)) {
     int64_t owned = 0;
     for (const Sink &sink : graph.sinks) {
       SimSink sim;
       sim.cols = sink.form.numFeatures;
       sim.bias = sink.form.hasBias();
       sim.owned = sink.ownedWeights;
+      sim.layer = sink.layer;
       owned += sink.ownedWeights;
       for (const AffineTerm &term : sink.form.terms)
         sim.terms.push_back({term.root,
@@ -164,11 +168,12 @@ public:
     return total;
   }
 
-  /// Parameters of the sinks' forms.
+  /// Parameters of the sinks' forms, as the fold algebra leaves them
+  /// (before padding).
   int64_t getFoldableCost() const {
     int64_t total = 0;
     for (const SimSink &sink : sinks)
-      total += getFormCost(sink);
+      total += getFormCost(sink, /*padded=*/false);
     return total;
   }
 
@@ -176,14 +181,25 @@ public:
   /// emission drops zero biases). A sink no live code reads any more is
   /// dead, with its weights.
   int64_t getWeightCost() const {
-    SmallVector<bool> live = graph.getLiveSinks([&](unsigned s, Value root) {
-      return llvm::any_of(sinks[s].terms,
-                          [&](const SimTerm &t) { return t.root == root; });
-    });
+    SmallVector<bool> live = getLiveSinks();
     int64_t total = unownedWeights;
     for (auto [sink, isLive] : llvm::zip_equal(sinks, live))
       if (isLive)
-        total += sink.changed ? getFormCost(sink) : sink.owned;
+        total += sink.changed ? getFormCost(sink, /*padded=*/true) : sink.owned;
+    return total;
+  }
+
+  /// Matmuls of the live sinks, one per weighted term (batch-major
+  /// emission writes one per root; the original has one per weighted term
+  /// too). Each is one dispatch on IREE, whose bias and activation fuse
+  /// into the last.
+  int64_t getDispatchCount() const {
+    SmallVector<bool> live = getLiveSinks();
+    int64_t total = 0;
+    for (auto [sink, isLive] : llvm::zip_equal(sinks, live))
+      if (isLive && sink.cols > 0)
+        total += llvm::count_if(sink.terms,
+                                [](const SimTerm &t) { return t.dense; });
     return total;
   }
 
@@ -200,26 +216,57 @@ private:
     bool bias = false;
     bool changed = false;
     int64_t owned = 0;
+    std::optional<unsigned> layer;
   };
 
-  static int64_t getFormCost(const SimSink &sink) {
-    if (sink.cols == 0)
+  SmallVector<bool> getLiveSinks() const {
+    return graph.getLiveSinks([&](unsigned s, Value root) {
+      return llvm::any_of(sinks[s].terms,
+                          [&](const SimTerm &t) { return t.root == root; });
+    });
+  }
+
+  /// The width emission gives foldable layer `index`.
+  int64_t getEmittedWidth(unsigned index) const {
+    const Layer &layer = graph.layers[index];
+    const SimSink &pre = sinks[layer.preActivationSink];
+    if (!pre.changed || residual[index])
+      return pre.cols;
+    return getFoldAlignedWidth(pre.cols, layer.width, alignment);
+  }
+
+  /// The width of `root` as emission reads it.
+  int64_t getEmittedRows(const SimTerm &term) const {
+    std::optional<unsigned> layer = graph.getLayerOf(term.root);
+    if (!layer || !graph.layers[*layer].isFoldable())
+      return term.rows;
+    return getEmittedWidth(*layer);
+  }
+
+  int64_t getFormCost(const SimSink &sink, bool padded) const {
+    int64_t cols = sink.cols;
+    if (cols == 0)
       return 0;
-    int64_t total = sink.bias ? sink.cols : 0;
+    if (padded && sink.layer && graph.layers[*sink.layer].isFoldable())
+      cols = getEmittedWidth(*sink.layer);
+    int64_t total = sink.bias ? cols : 0;
     for (const SimTerm &term : sink.terms)
-      total += term.dense ? term.rows * sink.cols : 0;
+      if (term.dense)
+        total += (padded ? getEmittedRows(term) : term.rows) * cols;
     return total;
   }
 
   const LayerGraph &graph;
+  int64_t alignment;
+  SmallVector<bool> residual;
   SmallVector<SimSink> sinks;
   int64_t unownedWeights = 0;
 };
 
-Simulation replay(const LayerGraph &graph,
+Simulation replay(const LayerGraph &graph, int64_t alignment,
                   ArrayRef<LayerClassification> classes,
                   ArrayRef<bool> mergeLayers) {
-  Simulation sim(graph);
+  Simulation sim(graph, alignment);
   for (auto [index, cls] : llvm::enumerate(classes))
     sim.apply(index, mergeLayers[index] ? cls.merge.size() : 0,
               cls.remove.size());
@@ -229,12 +276,29 @@ Simulation replay(const LayerGraph &graph,
 
 int64_t FoldPlanner::simulate(ArrayRef<LayerClassification> classes,
                               ArrayRef<bool> mergeLayers) const {
-  return replay(graph, classes, mergeLayers).getWeightCost();
+  return replay(graph, costModel.alignment, classes, mergeLayers)
+      .getWeightCost();
 }
 
 int64_t FoldPlanner::simulateFoldable(ArrayRef<LayerClassification> classes,
                                       ArrayRef<bool> mergeLayers) const {
-  return replay(graph, classes, mergeLayers).getFoldableCost();
+  return replay(graph, costModel.alignment, classes, mergeLayers)
+      .getFoldableCost();
+}
+
+int64_t FoldPlanner::simulateDispatches(ArrayRef<LayerClassification> classes,
+                                        ArrayRef<bool> mergeLayers) const {
+  return replay(graph, costModel.alignment, classes, mergeLayers)
+      .getDispatchCount();
+}
+
+double FoldPlanner::getCost(ArrayRef<LayerClassification> classes,
+                            ArrayRef<bool> mergeLayers) const {
+  Simulation sim = replay(graph, costModel.alignment, classes, mergeLayers);
+  double cost = double(sim.getWeightCost());
+  if (costModel.objective == FoldObjective::Latency)
+    cost += costModel.dispatchCost * double(sim.getDispatchCount());
+  return cost;
 }
 
 int64_t FoldPlanner::getOriginalParameters() const {
@@ -279,13 +343,13 @@ SmallVector<bool> FoldPlanner::select(ArrayRef<LayerClassification> classes,
     if (candidates.size() <= 16) {
       // Exhaustive: folds interact along chains (skips reach across
       // layers), so the minimum is over subsets, not per layer.
-      int64_t best = simulate(classes, chosen);
+      double best = getCost(classes, chosen);
       SmallVector<bool> trial(numLayers, false);
       for (uint64_t mask = 1; mask < (uint64_t(1) << candidates.size());
            ++mask) {
         for (auto [bit, index] : llvm::enumerate(candidates))
           trial[index] = (mask >> bit) & 1;
-        int64_t cost = simulate(classes, trial);
+        double cost = getCost(classes, trial);
         if (cost < best) {
           best = cost;
           chosen = trial;
@@ -294,14 +358,14 @@ SmallVector<bool> FoldPlanner::select(ArrayRef<LayerClassification> classes,
       return chosen;
     }
     // Many layers: add the most profitable layer while the cost drops.
-    int64_t best = simulate(classes, chosen);
+    double best = getCost(classes, chosen);
     while (true) {
       std::optional<unsigned> bestIndex;
       for (unsigned index : candidates) {
         if (chosen[index])
           continue;
         chosen[index] = true;
-        int64_t cost = simulate(classes, chosen);
+        double cost = getCost(classes, chosen);
         chosen[index] = false;
         if (cost < best) {
           best = cost;

@@ -17,13 +17,14 @@ using namespace lin;
 
 void lin::printFoldTable(llvm::raw_ostream &os, ArrayRef<FoldResult> results) {
   constexpr const char *kRow =
-      "{0,-14} {1,8} {2,8} {3,8} {4,8} {5,12} {6,12}\n";
+      "{0,-14} {1,8} {2,8} {3,8} {4,8} {5,8} {6,12} {7,12}\n";
   for (const FoldResult &result : results) {
     os << llvm::formatv(kRow, "layer", "neurons", "folded", "removed", "kept",
-                        "params", "params-after");
+                        "emitted", "params", "params-after");
     for (const LayerFoldResult &row : result.layers)
       os << llvm::formatv(kRow, row.name, row.neurons, row.merged, row.removed,
-                          row.kept, row.paramsBefore, row.paramsAfter);
+                          row.kept, row.emittedWidth, row.paramsBefore,
+                          row.paramsAfter);
     double ratio = result.paramsBefore
                        ? double(result.paramsAfter) / result.paramsBefore
                        : 1.0;
@@ -36,6 +37,8 @@ void lin::printFoldTable(llvm::raw_ostream &os, ArrayRef<FoldResult> results) {
     os << llvm::formatv("foldable parameters: {0} -> {1} ({2:P1})\n",
                         result.foldableParamsBefore, result.foldableParamsAfter,
                         foldableRatio);
+    os << llvm::formatv("matmuls: {0} -> {1}\n", result.matmulsBefore,
+                        result.matmulsAfter);
     if (result.refit) {
       constexpr const char *kRefitRow =
           "{0,-14} {1,8} {2,8} {3,10} {4,12} {5,12}  {6}\n";
@@ -107,7 +110,9 @@ llvm::json::Value lin::getFoldReportJSON(ArrayRef<FoldResult> results) {
     foldableAfter += result.foldableParamsAfter;
     llvm::json::Object function{{"name", result.function},
                                 {"params_before", result.paramsBefore},
-                                {"params_after", result.paramsAfter}};
+                                {"params_after", result.paramsAfter},
+                                {"matmuls_before", result.matmulsBefore},
+                                {"matmuls_after", result.matmulsAfter}};
     if (result.refit)
       function["refit"] = getRefitJSON(*result.refit);
     if (result.budget)
@@ -125,6 +130,7 @@ llvm::json::Value lin::getFoldReportJSON(ArrayRef<FoldResult> results) {
                                           {"folded", row.merged},
                                           {"removed", row.removed},
                                           {"kept", row.kept},
+                                          {"emitted_width", row.emittedWidth},
                                           {"params_before", row.paramsBefore},
                                           {"params_after", row.paramsAfter},
                                           {"refitted", refitted}});

@@ -9,7 +9,9 @@
 #include "lin/Dialect/Lin/IR/ActivationProfile.h"
 #include "lin/Dialect/Lin/IR/LinDialect.h"
 #include "lin/Transforms/FoldAlgebra.h"
+#include "lin/Transforms/FoldAlignment.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -29,6 +31,13 @@ static ProfileAttr shrinkProfile(ProfileAttr profile, ArrayRef<int64_t> kept) {
     shrunk.getMutableMaximum()[i] = full.getMaximum(j);
   }
   return shrunk.toAttr(profile.getContext());
+}
+
+/// linalg.matmul ops in `func`: on IREE, one dispatch each.
+static int64_t countMatmuls(func::FuncOp func) {
+  int64_t count = 0;
+  func.walk([&](linalg::MatmulOp) { ++count; });
+  return count;
 }
 
 FailureOr<FoldResult> lin::applyFoldPlan(RewriterBase &rewriter,
@@ -52,6 +61,26 @@ lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
 
   FoldResult result;
   result.function = func.getSymName().str();
+  result.matmulsBefore = countMatmuls(func);
+  for (int64_t params : folded.paramsBefore)
+    result.foldableParamsBefore += params;
+  result.foldableParamsAfter = folded.getNumParameters();
+
+  // Pad the layers the fold narrowed, as the planner's cost model did.
+  SmallVector<bool> residual = getResidualLayers(graph);
+  SmallVector<int64_t> emittedWidths;
+  for (auto [index, layer] : llvm::enumerate(graph.layers)) {
+    bool padded = layer.isFoldable() && !residual[index] &&
+                  folded.changed[layer.preActivationSink];
+    int64_t kept = layer.isFoldable()
+                       ? forms[layer.preActivationSink].numFeatures
+                       : layer.width;
+    emittedWidths.push_back(
+        padded ? getFoldAlignedWidth(kept, layer.width, options.alignment)
+               : kept);
+  }
+  padSinkForms(graph, forms, folded.changed, emittedWidths);
+
   for (auto [index, layer] : llvm::enumerate(graph.layers)) {
     LayerFoldResult row;
     row.name = graph.getLayerName(index);
@@ -59,15 +88,13 @@ lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
     row.merged = plan.getNumMerged(index);
     row.removed = plan.getNumRemoved(index);
     row.kept = row.neurons - row.merged - row.removed;
+    row.emittedWidth = emittedWidths[index];
     if (layer.isFoldable()) {
       row.paramsBefore = folded.paramsBefore[layer.preActivationSink];
       row.paramsAfter = forms[layer.preActivationSink].getNumParameters();
     }
     result.layers.push_back(row);
   }
-  for (int64_t params : folded.paramsBefore)
-    result.foldableParamsBefore += params;
-  result.foldableParamsAfter = folded.getNumParameters();
 
   // The function's weights after: what the changed and the now dead sinks
   // owned goes, what emission writes for the live changed ones comes.
@@ -91,9 +118,10 @@ lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
     result.foldableParamsAfter = result.foldableParamsBefore;
     for (LayerFoldResult &row : result.layers) {
       row.merged = row.removed = 0;
-      row.kept = row.neurons;
+      row.kept = row.emittedWidth = row.neurons;
       row.paramsAfter = row.paramsBefore;
     }
+    result.matmulsAfter = result.matmulsBefore;
     return result;
   }
 
@@ -111,6 +139,7 @@ lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
                                          folded.keptNeurons[index]));
                    });
   result.paramsAfter = countWeightElements(func);
+  result.matmulsAfter = countMatmuls(func);
   return result;
 }
 

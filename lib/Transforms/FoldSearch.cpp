@@ -64,8 +64,8 @@ public:
   BudgetSearch(func::FuncOp func, const LayerGraph &graph,
                const RecordedValues *calibration,
                const BudgetSearchOptions &options)
-      : func(func), calibration(calibration), options(options), planner(graph) {
-  }
+      : func(func), calibration(calibration), options(options),
+        planner(graph, options.cost) {}
   ~BudgetSearch() {
     if (best)
       best->clone.erase();
@@ -270,7 +270,7 @@ BudgetSearch::materialise(const FoldThresholds &thresholds) {
   FoldPlanOptions planOptions = options.plan;
   planOptions.thresholds = thresholds;
   planOptions.targetSize.reset();
-  FoldPlan plan = FoldPlanner(graph).plan(planOptions);
+  FoldPlan plan = FoldPlanner(graph, options.cost).plan(planOptions);
   FoldedForms folded = foldAffineForms(graph, plan);
   std::optional<RefitResult> refit;
   if (options.refit && calibration) {

@@ -15,6 +15,7 @@
 #include "lin/Analysis/LayerGraph.h"
 #include "lin/Analysis/WeightCount.h"
 #include "lin/Interpreter/ConstantEvaluator.h"
+#include "lin/Transforms/FoldAlignment.h"
 #include "lin/Transforms/FoldRewrite.h"
 #include "lin/Transforms/Passes.h"
 
@@ -22,6 +23,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 
 namespace lin {
@@ -33,45 +35,6 @@ using namespace mlir;
 using namespace lin;
 
 namespace {
-
-/// `matrix` [rows x columns] in the top-left corner of a zero matrix
-/// [paddedRows x paddedColumns].
-Tensor padMatrix(const Tensor &matrix, int64_t paddedRows,
-                 int64_t paddedColumns) {
-  int64_t rows = matrix.getDimSize(0), columns = matrix.getDimSize(1);
-  if (rows == paddedRows && columns == paddedColumns)
-    return matrix;
-  Tensor padded({paddedRows, paddedColumns});
-  for (int64_t r = 0; r < rows; ++r)
-    llvm::copy(matrix.values().slice(r * columns, columns),
-               padded.values().begin() + r * paddedColumns);
-  return padded;
-}
-
-/// `form` over padded widths: `paddedWidth(root)` features for each padded
-/// root (0 for the others), `features` for the form itself, the new rows and
-/// columns zero. Identity parts stay as they are (their root and the form keep
-/// their widths).
-AffineForm padForm(const AffineForm &form, int64_t features,
-                   llvm::function_ref<int64_t(Value)> paddedWidth) {
-  AffineForm padded;
-  padded.value = form.value;
-  padded.numFeatures = features;
-  for (const AffineTerm &term : form.terms) {
-    AffineTerm &paddedTerm = padded.terms.emplace_back(term);
-    if (!term.hasWeight())
-      continue;
-    int64_t rows = paddedWidth(term.root);
-    paddedTerm.weight = padMatrix(
-        term.weight, rows ? rows : term.weight.getDimSize(0), features);
-  }
-  if (form.hasBias()) {
-    Tensor bias(ArrayRef<int64_t>{features});
-    llvm::copy(form.bias.values(), bias.values().begin());
-    padded.bias = std::move(bias);
-  }
-  return padded;
-}
 
 struct LinearityAlignPass : lin::impl::LinearityAlignBase<LinearityAlignPass> {
   using Base::Base;
@@ -105,26 +68,15 @@ void LinearityAlignPass::alignFunction(func::FuncOp func) {
   ConstantEvaluator constants(/*emitErrors=*/false, /*memoiseValues=*/false);
   LayerGraph graph = LayerGraph::build(func, constants, /*profiledOnly=*/false);
 
-  // A residual connection adds a value without a weight: its two ends keep
-  // their widths (padding them would need an identity matrix).
-  SmallVector<bool> residual(graph.layers.size(), false);
-  for (const Sink &sink : graph.sinks)
-    for (const AffineTerm &term : sink.form.terms) {
-      if (!term.identity)
-        continue;
-      if (std::optional<unsigned> layer = graph.getLayerOf(term.root))
-        residual[*layer] = true;
-      if (sink.layer)
-        residual[*sink.layer] = true;
-    }
+  SmallVector<bool> residual = getResidualLayers(graph);
   SmallVector<int64_t> paddedWidth;
-  DenseMap<Value, int64_t> paddedRoots;
+  DenseSet<unsigned> padded;
   std::string widths;
   for (auto [index, layer] : llvm::enumerate(graph.layers)) {
     int64_t width = layer.width;
     if (layer.isFoldable() && !residual[index] && width % multiple != 0) {
       width = llvm::alignTo(width, multiple);
-      paddedRoots[layer.activation.getResult()] = width;
+      padded.insert(index);
       widths += (widths.empty() ? "" : ", ") + graph.getLayerName(index) + " " +
                 std::to_string(layer.width) + " -> " + std::to_string(width);
       ++numLayersPadded;
@@ -132,7 +84,7 @@ void LinearityAlignPass::alignFunction(func::FuncOp func) {
     }
     paddedWidth.push_back(width);
   }
-  if (paddedRoots.empty()) {
+  if (padded.empty()) {
     if (verbose && !graph.layers.empty())
       func.emitRemark() << "linearity-align: no layer padded";
     return;
@@ -140,22 +92,19 @@ void LinearityAlignPass::alignFunction(func::FuncOp func) {
 
   // The padded layers' pre-activations gain columns; every sink reading a
   // padded layer gains rows. Only those are re-emitted.
-  auto rootWidth = [&](Value root) { return paddedRoots.lookup(root); };
   SmallVector<AffineForm> forms(graph.sinks.size());
   SmallVector<bool> changed(graph.sinks.size(), false);
   for (auto [index, sink] : llvm::enumerate(graph.sinks)) {
-    bool widened = sink.layer &&
-                   paddedWidth[*sink.layer] != graph.layers[*sink.layer].width;
     bool readsPadded = llvm::any_of(sink.form.terms, [&](const AffineTerm &t) {
-      return paddedRoots.contains(t.root);
+      std::optional<unsigned> root = graph.getLayerOf(t.root);
+      return root && padded.contains(*root);
     });
-    if (!widened && !readsPadded)
-      continue;
-    changed[index] = true;
-    int64_t features =
-        sink.layer ? paddedWidth[*sink.layer] : sink.form.numFeatures;
-    forms[index] = padForm(sink.form, features, rootWidth);
+    if ((sink.layer && padded.contains(*sink.layer)) || readsPadded) {
+      changed[index] = true;
+      forms[index] = sink.form;
+    }
   }
+  padSinkForms(graph, forms, changed, paddedWidth);
 
   int64_t before = countWeightElements(func);
   IRRewriter rewriter(func.getContext());

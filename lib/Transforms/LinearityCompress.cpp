@@ -35,10 +35,10 @@ checkForwardedOptions(const LinearityProfileOptions &profile,
   [[maybe_unused]] auto &[dataFiles_, functionName_, batchSize_, maxSamples_,
                           allowNonFinite_, quiet_, threshold, mergeThreshold,
                           removeThreshold, policy, targetSize, reportFile,
-                          weightLayout, keepProfiles, verbose, refit,
-                          refitRidge, refitHoldout, budget, budgetMetric,
-                          budgetDataFiles, budgetLabels, budgetEvaluations] =
-      fold;
+                          weightLayout, align, objective, dispatchCost,
+                          keepProfiles, verbose, refit, refitRidge,
+                          refitHoldout, budget, budgetMetric, budgetDataFiles,
+                          budgetLabels, budgetEvaluations] = fold;
 }
 
 void lin::buildLinearityCompressPipeline(
@@ -66,6 +66,9 @@ void lin::buildLinearityCompressPipeline(
   fold.targetSize = options.targetSize;
   fold.reportFile = options.reportFile;
   fold.weightLayout = options.weightLayout;
+  fold.align = options.align;
+  fold.objective = options.objective;
+  fold.dispatchCost = options.dispatchCost;
   fold.keepProfiles = options.keepProfiles;
   fold.verbose = options.verbose;
   fold.refit = options.refit;
@@ -94,10 +97,10 @@ struct LinearityCompressPass
     [[maybe_unused]] auto &[dataFiles_, functionName_, batchSize_, maxSamples_,
                             allowNonFinite_, quiet_, threshold_,
                             mergeThreshold_, removeThreshold_, policy_,
-                            targetSize_, reportFile_, weightLayout_,
-                            keepProfiles_, verbose_, refit_, refitRidge_,
-                            refitHoldout_, budget_, budgetMetric_,
-                            budgetDataFiles_, budgetLabels_,
+                            targetSize_, reportFile_, weightLayout_, align_,
+                            objective_, dispatchCost_, keepProfiles_, verbose_,
+                            refit_, refitRidge_, refitHoldout_, budget_,
+                            budgetMetric_, budgetDataFiles_, budgetLabels_,
                             budgetEvaluations_] = options;
     options.dataFiles.assign(dataFiles.begin(), dataFiles.end());
     options.functionName = functionName;
@@ -112,6 +115,9 @@ struct LinearityCompressPass
     options.targetSize = targetSize;
     options.reportFile = reportFile;
     options.weightLayout = weightLayout;
+    options.align = align;
+    options.objective = objective;
+    options.dispatchCost = dispatchCost;
     options.keepProfiles = keepProfiles;
     options.verbose = verbose;
     options.refit = refit;

@@ -63,6 +63,13 @@ private:
   BatchRunOptions getRunOptions() const {
     return getBatchRunOptions(batchSize, maxSamples, quiet);
   }
+  FoldEmissionOptions getEmissionOptions() const {
+    return FoldEmissionOptions{weightLayout, static_cast<bool>(keepProfiles),
+                               align};
+  }
+  FoldCostModel getCostModel() const {
+    return FoldCostModel{align, objective, dispatchCost};
+  }
 
   std::optional<RefitOptions> refitOptions;
   BudgetMetric resolvedBudgetMetric = BudgetMetric::Accuracy;
@@ -78,7 +85,9 @@ FailureOr<FoldPlanOptions> LinearityFoldPass::getPlanOptions() {
       .isFraction("merge-threshold", mergeThreshold, -1.0, "threshold")
       .isFraction("remove-threshold", removeThreshold, -1.0, "threshold")
       .inRange("target-size", targetSize, 0.0, 1.0, /*minExclusive=*/true, -1.0,
-               "off");
+               "off")
+      .isPositive("align", align)
+      .isNonNegative("dispatch-cost", dispatchCost);
   if (checks.failed())
     return failure();
   FoldPlanOptions options;
@@ -195,8 +204,8 @@ FailureOr<FoldResult> LinearityFoldPass::foldFunction(
     search.run.showProgress = false;
     search.plan = planOptions;
     search.refit = refitOptions;
-    search.emission =
-        FoldEmissionOptions{weightLayout, static_cast<bool>(keepProfiles)};
+    search.emission = getEmissionOptions();
+    search.cost = getCostModel();
     search.maxEvaluations = budgetEvaluations;
     search.allowNonFinite = allowNonFinite;
     search.showProgress = !quiet && llvm::errs().is_displayed();
@@ -204,7 +213,7 @@ FailureOr<FoldResult> LinearityFoldPass::foldFunction(
                             search);
   }
 
-  FoldPlan plan = FoldPlanner(graph).plan(planOptions);
+  FoldPlan plan = FoldPlanner(graph, getCostModel()).plan(planOptions);
   if (plan.targetSize && plan.targetSize->lowered) {
     if (!plan.targetSize->reached)
       func.emitRemark() << "target-size " << *planOptions.targetSize
@@ -234,9 +243,8 @@ FailureOr<FoldResult> LinearityFoldPass::foldFunction(
     calibration.reset();
   }
   IRRewriter rewriter(func.getContext());
-  FailureOr<FoldResult> result = applyFoldedForms(
-      rewriter, func, graph, plan, folded,
-      FoldEmissionOptions{weightLayout, static_cast<bool>(keepProfiles)});
+  FailureOr<FoldResult> result = applyFoldedForms(rewriter, func, graph, plan,
+                                                  folded, getEmissionOptions());
   if (failed(result))
     return failure();
   result->refit = std::move(refitted);

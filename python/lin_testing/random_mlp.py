@@ -31,10 +31,12 @@ _ACTIVATION = {
 
 
 def random_mlp(rng: np.random.Generator, *, depth: int | None = None,
-               activation: str | None = None) -> Mlp:
-    """A random model (one of ACTIVATIONS everywhere, or ``activation``)."""
+               activation: str | None = None, hidden_widths: tuple = (3, 13)) -> Mlp:
+    """A random model (one of ACTIVATIONS everywhere, or ``activation``);
+    hidden layer widths are drawn from ``[hidden_widths[0], hidden_widths[1])``."""
     depth = depth or int(rng.integers(1, 5))
-    widths = [int(rng.integers(3, 9))] + [int(rng.integers(3, 13)) for _ in range(depth)] + [int(rng.integers(2, 6))]
+    widths = ([int(rng.integers(3, 9))] + [int(rng.integers(*hidden_widths)) for _ in range(depth)]
+              + [int(rng.integers(2, 6))])
     layers = []
     for i in range(len(widths) - 1):
         w = rng.normal(0, 1 / np.sqrt(widths[i]), size=(widths[i], widths[i + 1])).astype(np.float32)

@@ -14,9 +14,10 @@
 // HELP-DAG: --linearity-summary
 
 // The whole compression of a torch-mlir model from calibration data: the
-// output is exactly lin-opt's.
-// RUN: mlir-opt %inputs/torch/mlp_relu_dynamic.mlir --load-pass-plugin=%lin_plugin --pass-pipeline="builtin.module(linearity-compress{data=%inputs/torch/mlp_relu_dynamic.input.npy quiet=1})" -o %t.compress.plugin.mlir
-// RUN: lin-opt %inputs/torch/mlp_relu_dynamic.mlir --linearity-compress="data=%inputs/torch/mlp_relu_dynamic.input.npy quiet=1" -o %t.compress.lin-opt.mlir
+// output is exactly lin-opt's (align=1: the default would pad the first
+// layer back to 16 zero-padded neurons, hiding what was removed).
+// RUN: mlir-opt %inputs/torch/mlp_relu_dynamic.mlir --load-pass-plugin=%lin_plugin --pass-pipeline="builtin.module(linearity-compress{data=%inputs/torch/mlp_relu_dynamic.input.npy quiet=1 align=1})" -o %t.compress.plugin.mlir
+// RUN: lin-opt %inputs/torch/mlp_relu_dynamic.mlir --linearity-compress="data=%inputs/torch/mlp_relu_dynamic.input.npy quiet=1 align=1" -o %t.compress.lin-opt.mlir
 // RUN: diff %t.compress.plugin.mlir %t.compress.lin-opt.mlir
 // RUN: FileCheck %s --check-prefix=COMPRESS < %t.compress.plugin.mlir
 // The 8-16-12-4 MLP loses the 3 dead neurons of its first hidden layer and

@@ -24,8 +24,8 @@
 // On the data, neurons 0, 1 and 3 are active on every sample but the last
 // (x = [0.3, -0.2]), where neurons 1 and 3 are inactive; neuron 2 is always
 // inactive. At threshold 1.0: merge neuron 0, remove neuron 2.
-// TABLE: layer neurons folded removed kept params params-after
-// TABLE-NEXT: relu_0 4 1 1 2 12 6
+// TABLE: layer neurons folded removed kept emitted params params-after
+// TABLE-NEXT: relu_0 4 1 1 2 2 12 6
 // TABLE-NEXT: total parameters: 22 -> 16 (72.7%)
 
 // REPORT: "params_after": 16

@@ -57,8 +57,8 @@
 // KEEP: lin.profile = #lin.profile<relu, observed, samples = 10, counts = [1, 9, 9, 1], minimum = [-5.000000e-01, -2.000000e+00], maximum = [2.000000e+00, 5.000000e-01]>
 // KEEP-NOT: lin.profile
 
-// TABLE: layer neurons folded removed kept params params-after
-// TABLE-NEXT: relu_0 4 1 1 2 12 6
+// TABLE: layer neurons folded removed kept emitted params params-after
+// TABLE-NEXT: relu_0 4 1 1 2 2 12 6
 // TABLE-NEXT: total parameters: 22 -> 16 (72.7%)
 
 

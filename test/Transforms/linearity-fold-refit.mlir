@@ -26,9 +26,9 @@
 // RUN: lin-opt %s --linearity-fold="threshold=0.8 refit=lstsq refit-ridge=0 data=%t.x.npy quiet=1 verbose=1 report=%t.08.json" -o %t.08.mlir 2>&1 | FileCheck %s --check-prefix=TABLE08
 // RUN: FileCheck %s --check-prefix=REPORT08 < %t.08.json
 // RUN: FileCheck %s --check-prefix=IR08 < %t.08.mlir
-// TABLE08: layer neurons folded removed kept params params-after
-// TABLE08-NEXT: relu_0 3 0 1 2 9 6
-// TABLE08-NEXT: relu_1 3 2 0 1 12 3
+// TABLE08: layer neurons folded removed kept emitted params params-after
+// TABLE08-NEXT: relu_0 3 0 1 2 2 9 6
+// TABLE08-NEXT: relu_1 3 2 0 1 1 12 3
 // TABLE08: refit on 10 calibration samples:
 // TABLE08-NEXT: consumer refitted features ridge error-before error-after
 // TABLE08-NEXT: relu_0 no 2 0.0E+00 0.000000 0.000000 the algebraic fold is exact on the calibration data
@@ -76,8 +76,8 @@
 // RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq refit-ridge=0 data=%t.x.npy quiet=1 verbose=1 report=%t.06.json" -o %t.06.mlir 2>&1 | FileCheck %s --check-prefix=TABLE06
 // RUN: FileCheck %s --check-prefix=REPORT06 < %t.06.json
 // RUN: FileCheck %s --check-prefix=IR06 < %t.06.mlir
-// TABLE06: relu_0 3 2 1 0 9 0
-// TABLE06-NEXT: relu_1 3 2 0 1 12 3
+// TABLE06: relu_0 3 2 1 0 0 9 0
+// TABLE06-NEXT: relu_1 3 2 0 1 1 12 3
 // TABLE06: consumer refitted features ridge error-before error-after
 // TABLE06-NEXT: relu_1 yes 2 0.0E+00 0.89538{{[0-9]}} 0.39732{{[0-9]}} {{$}}
 // TABLE06-NEXT: output_0 yes 3 0.0E+00 0.17481{{[0-9]}} 0.05105{{[0-9]}} {{$}}

@@ -15,7 +15,6 @@
 
 import json
 import os
-import re
 import sys
 import tempfile
 
@@ -23,24 +22,10 @@ import numpy as np
 import torch
 
 from lin_frontend import export_torch
+from lin_testing.weights import count_weights
 from lin_testing.tools import run_tool as run
 from lin_testing.torch_models import LayerNormMLP, ResidualMLP
 from lin_toolchain.iree import run_iree_batched
-
-
-CONSTANT = re.compile(
-    r"arith\.constant (dense(?:_resource)?<.*?>) : tensor<([0-9x]+)x?f32>")
-
-
-def count_weights(mlir_text: str) -> int:
-    """Elements of the distinct rank >= 1 tensor constants, zero splats free."""
-    seen = {}
-    for attribute, shape in CONSTANT.findall(mlir_text):
-        dims = [int(d) for d in shape.split("x") if d]
-        if not dims or attribute == "dense<0.000000e+00>":
-            continue
-        seen[(attribute, shape)] = int(np.prod(dims))
-    return sum(seen.values())
 
 
 def compress(tmp, name, source, calib, options):

@@ -22,8 +22,8 @@
 // RUN: cmp %t.folded.mlir %t.refit.mlir
 // QUIET-NOT: warning
 
-// TABLE: relu_0 3 1 1 1 9 3
-// TABLE-NEXT: relu_1 2 0 0 2 8 8
+// TABLE: relu_0 3 1 1 1 1 9 3
+// TABLE-NEXT: relu_1 2 0 0 2 2 8 8
 // TABLE-NEXT: total parameters: 23 -> 17 (73.9%)
 
 // REPORT: "params_after": 17,

@@ -128,6 +128,16 @@ checkPositive(llvm::StringRef option, int64_t value,
   return (option + " must be " + rule + ", got " + llvm::Twine(value)).str();
 }
 
+/// What is wrong with `value` unless it is a finite number >= 0.
+inline std::optional<std::string> checkNonNegative(llvm::StringRef option,
+                                                   double value) {
+  if (value >= 0.0 && std::isfinite(value)) // NaN fails
+    return std::nullopt;
+  return (option + " must be a finite number >= 0, got " +
+          formatOptionValue(value))
+      .str();
+}
+
 /// What is wrong with `value` if it is NaN or infinite.
 inline std::optional<std::string> checkFinite(llvm::StringRef option,
                                               double value) {

@@ -34,6 +34,9 @@ struct FoldEmissionOptions {
   /// Keep #lin.profile attributes (shrunk to the kept neurons) on the
   /// re-emitted activations.
   bool keepProfiles = false;
+  /// Pad the layers the fold narrows to a multiple of this many neurons
+  /// (getFoldAlignedWidth, FoldAlignment.h); 1 pads nothing.
+  int64_t alignment = 1;
 };
 
 /// Counts the weight elements emission will store for affine forms, by the

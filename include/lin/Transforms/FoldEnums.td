@@ -34,6 +34,15 @@ def Lin_WeightLayout : I32EnumAttr<"WeightLayout",
   let genSpecializedAttr = 0;
 }
 
+def Lin_FoldObjective : I32EnumAttr<"FoldObjective",
+    "what the cost policy minimises", [
+      I32EnumAttrCase<"Params", 0, "params">,
+      I32EnumAttrCase<"Latency", 1, "latency">
+    ]> {
+  let cppNamespace = "::lin";
+  let genSpecializedAttr = 0;
+}
+
 def Lin_RefitMethod : I32EnumAttr<"RefitMethod",
     "how the weights of folded consumers are chosen", [
       I32EnumAttrCase<"None", 0, "none">,

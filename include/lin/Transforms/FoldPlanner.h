@@ -41,6 +41,18 @@ struct FoldThresholds {
   double remove = 1.0;
 };
 
+/// What a plan costs. The weights are counted as emission writes them,
+/// padded to `alignment` (FoldAlignment.h); with the latency objective,
+/// every emitted matmul adds `dispatchCost` weight elements: a simple model
+/// of batch-1 latency on IREE, where time is the weight bytes read plus a
+/// fixed cost per dispatch (benchmarks/iree_latency_model.py measures both
+/// and derives the ratio).
+struct FoldCostModel {
+  int64_t alignment = 1;
+  FoldObjective objective = FoldObjective::Params;
+  double dispatchCost = 0.0;
+};
+
 /// What to plan for.
 struct FoldPlanOptions {
   FoldThresholds thresholds;
@@ -94,7 +106,8 @@ struct FoldPlan {
 
 class FoldPlanner {
 public:
-  explicit FoldPlanner(const LayerGraph &graph) : graph(graph) {}
+  explicit FoldPlanner(const LayerGraph &graph, FoldCostModel costModel = {})
+      : graph(graph), costModel(costModel) {}
 
   /// Classifies the neurons of every layer. A neuron qualifies for its
   /// identity piece (slope 1) when its share there is >= thresholds.merge and
@@ -105,9 +118,9 @@ public:
   classify(const FoldThresholds &thresholds) const;
 
   /// Chooses the layers whose mergeable neurons merge (removals always
-  /// apply). `cost` is exact (exhaustive over up to 16 candidate layers,
-  /// greedy improvement beyond), `paper` applies (n + m + 1) k > n m per
-  /// layer in program order, `all` merges everywhere.
+  /// apply). `cost` minimises getCost exactly (exhaustive over up to 16
+  /// candidate layers, greedy improvement beyond), `paper` applies (n + m + 1)
+  /// k > n m per layer in program order, `all` merges everywhere.
   llvm::SmallVector<bool> select(llvm::ArrayRef<LayerClassification> classes,
                                  FoldPolicy policy) const;
 
@@ -118,9 +131,17 @@ public:
   /// tensor is stored as one value, a zero bias not at all).
   int64_t simulate(llvm::ArrayRef<LayerClassification> classes,
                    llvm::ArrayRef<bool> mergeLayers) const;
+  /// Matmuls the function has after folding (one per weighted term of
+  /// every live sink).
+  int64_t simulateDispatches(llvm::ArrayRef<LayerClassification> classes,
+                             llvm::ArrayRef<bool> mergeLayers) const;
+  /// The cost model's objective: simulate(), plus dispatchCost per matmul
+  /// with the latency objective.
+  double getCost(llvm::ArrayRef<LayerClassification> classes,
+                 llvm::ArrayRef<bool> mergeLayers) const;
   /// Parameters of the layer graph's forms (weight and bias elements of all
   /// sinks, one matrix per root) after folding: what the fold algebra
-  /// produces, exactly.
+  /// produces, exactly (before padding).
   int64_t simulateFoldable(llvm::ArrayRef<LayerClassification> classes,
                            llvm::ArrayRef<bool> mergeLayers) const;
 
@@ -141,6 +162,7 @@ public:
 
 private:
   const LayerGraph &graph;
+  FoldCostModel costModel;
 };
 
 } // namespace lin

@@ -40,6 +40,9 @@ namespace lin {
 struct LayerFoldResult {
   std::string name;
   int64_t neurons = 0, merged = 0, removed = 0, kept = 0;
+  /// The width the layer is emitted with: `kept` plus the zero neurons the
+  /// alignment added.
+  int64_t emittedWidth = 0;
   /// Parameters of the layer's pre-activation before and after.
   int64_t paramsBefore = 0, paramsAfter = 0;
 };
@@ -71,8 +74,11 @@ struct FoldResult {
   /// emitting them; equal to paramsAfter unless something is wrong.
   int64_t predictedParamsAfter = 0;
   /// Parameters of the layer graph's forms (the foldable part) before and
-  /// after.
+  /// after, as the fold algebra leaves them (before padding).
   int64_t foldableParamsBefore = 0, foldableParamsAfter = 0;
+  /// linalg.matmul ops of the function before and after, counted on the IR
+  /// (on IREE, one dispatch each).
+  int64_t matmulsBefore = 0, matmulsAfter = 0;
   /// Set when the folded function would have stored more weights than the
   /// original: then nothing was rewritten.
   bool declinedGrowth = false;

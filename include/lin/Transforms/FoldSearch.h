@@ -46,6 +46,8 @@ struct BudgetSearchOptions {
   /// Planning apart from the thresholds (the policy), the refit (none: the
   /// algebraic fold) and the emission of every candidate.
   FoldPlanOptions plan;
+  /// What candidates cost (their alignment must be emission's).
+  FoldCostModel cost;
   std::optional<RefitOptions> refit;
   FoldEmissionOptions emission;
   int64_t maxEvaluations = 16;

@@ -58,6 +58,10 @@ public:
                                 llvm::StringRef sentinelMeaning = "") {
     return report(checkPositive(option, value, sentinel, sentinelMeaning));
   }
+  /// See checkNonNegative.
+  PassOptionChecker &isNonNegative(llvm::StringRef option, double value) {
+    return report(checkNonNegative(option, value));
+  }
   /// See checkFinite.
   PassOptionChecker &isFinite(llvm::StringRef option, double value) {
     return report(checkFinite(option, value));

@@ -82,6 +82,25 @@ defvar LinearityFoldOptions = [
     Option<"reportFile", "report", "std::string", /*default=*/"\"\"",
            "Write a JSON report of the fold to this file">,
     WeightLayoutOption,
+    Option<"align", "align", "::lin::CheckedOption<int64_t>",
+           /*default=*/"16",
+           "Pad the layers the fold narrows to a multiple of this many "
+           "neurons with zero neurons, never beyond their original width "
+           "(at least 1; 1: no padding)">,
+    Option<"objective", "objective", "::lin::FoldObjective",
+           /*default=*/"::lin::FoldObjective::Params",
+           "What policy=cost minimises",
+           [{::llvm::cl::values(
+             clEnumValN(::lin::FoldObjective::Params, "params",
+                        "the weight elements the function stores"),
+             clEnumValN(::lin::FoldObjective::Latency, "latency",
+                        "modelled batch-1 latency: the weight elements plus "
+                        "dispatch-cost per emitted matmul"))}]>,
+    Option<"dispatchCost", "dispatch-cost", "::lin::CheckedOption<double>",
+           /*default=*/"3000.0",
+           "With objective=latency, the cost of one matmul dispatch in "
+           "weight elements read (>= 0; benchmarks/iree_latency_model.py "
+           "calibrates it)">,
     Option<"keepProfiles", "keep-profiles", "::lin::CheckedOption<bool>",
            /*default=*/"false",
            "Keep lin.profile attributes on the remaining activations">,
@@ -192,9 +211,28 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     The output is plain upstream IR (no lin attributes unless
     `keep-profiles`); `weight-layout` chooses how weight constants are laid
     out (`[in, out]` for a plain linalg.matmul, or `[out, in]` read through a
-    transposed indexing map, as torch-mlir emits nn.Linear). Activations that cannot be folded (non-constant weights,
-    unsupported producers or consumers) stay untouched, with a remark saying
-    why.
+    transposed indexing map, as torch-mlir emits nn.Linear). Activations
+    that cannot be folded (non-constant weights, unsupported producers or
+    consumers) stay untouched, with a remark saying why.
+
+    **Speed** (`align`, `objective`): a fold leaves layers of arbitrary
+    widths, and IREE's llvm-cpu backend vectorises a matmul along its output
+    dimension only when that is a multiple of the vector width (16 f32
+    lanes with AVX-512); otherwise folded models ran at 0.2-0.8x the
+    original's speed. So every layer the fold narrows is emitted padded with
+    zero neurons to a multiple of `align` (default 16; the zeros are stored
+    and counted), unless that would make it wider than the original layer:
+    a layer folded from 48 to 28 neurons is emitted with 32, one folded from
+    20 to 17 stays at 17. `align=1` emits the smallest model. The planner
+    counts the padding, so a fold whose padding eats its savings is not
+    taken. `objective=latency` makes `policy=cost` minimise a model of
+    batch-1 latency instead of the weights: the weight elements plus
+    `dispatch-cost` per emitted matmul (each is one IREE dispatch), so a
+    skip that saves fewer weights than a dispatch costs is not taken. The
+    default dispatch cost was calibrated on IREE's CPU runtime by
+    benchmarks/iree_latency_model.py. The report and `verbose` give each
+    layer's emitted width and the matmuls before and after, counted on the
+    IR.
 
     **Refit** (`refit=lstsq data=calib.npy`): the algebraic skip is exact
     only for neurons linear on every sample. Once the plan fixes which

@@ -1,0 +1,52 @@
+//===- FoldAlignment.h - Pad layer widths with zero neurons -----*- C++ -*-===//
+//
+// Part of the lin project: linearity-based compression of neural networks.
+//
+//===----------------------------------------------------------------------===//
+//
+// Zero-padding of layer widths, shared by the fold (which pads the layers it
+// narrows, `align=`) and the linearity-align pass (which pads any layer).
+// A fold leaves arbitrary widths (1013, 469, ...); IREE's llvm-cpu backend
+// tiles a matmul by the vector width along its output dimension only when
+// that is a multiple of it, and otherwise runs scalar tiles at a fraction of
+// the speed. A padded neuron has zero weights in, a zero bias and zero
+// weights out, so whatever its activation makes of 0, no consumer sees it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIN_TRANSFORMS_FOLDALIGNMENT_H
+#define LIN_TRANSFORMS_FOLDALIGNMENT_H
+
+#include "lin/Analysis/LayerGraph.h"
+
+#include "llvm/ADT/SmallVector.h"
+
+namespace lin {
+
+/// Per layer of `graph`, whether a residual connection (a value added
+/// without a weight) starts or ends at it: such a layer keeps its width,
+/// since padding one end would need an identity matrix at the other.
+llvm::SmallVector<bool> getResidualLayers(const LayerGraph &graph);
+
+/// The width the fold emits a layer with when it keeps `kept` of its
+/// `original` neurons: `kept` rounded up to a multiple of `alignment` when
+/// the fold narrowed the layer and the rounded width is still at most the
+/// original (padding never makes a layer wider than the model had it, so a
+/// small layer folded to a few neurons stays small); `kept` otherwise.
+int64_t getFoldAlignedWidth(int64_t kept, int64_t original, int64_t alignment);
+
+/// Pads the forms of `graph`'s sinks to the layer widths `paddedWidths`
+/// (one per layer, at least the width of the layer's form; equal for a
+/// layer that is not padded): a padded layer's pre-activation gains zero
+/// weight columns and zero bias entries, every weighted term reading a
+/// padded layer's activation gains zero weight rows. Only the sinks marked
+/// in `changed` are touched; every padded layer's pre-activation and every
+/// sink reading a padded layer must be among them.
+void padSinkForms(const LayerGraph &graph,
+                  llvm::MutableArrayRef<AffineForm> forms,
+                  llvm::ArrayRef<bool> changed,
+                  llvm::ArrayRef<int64_t> paddedWidths);
+
+} // namespace lin
+
+#endif // LIN_TRANSFORMS_FOLDALIGNMENT_H
