@@ -35,8 +35,8 @@ checkForwardedOptions(const LinearityProfileOptions &profile,
   [[maybe_unused]] auto &[dataFiles_, functionName_, batchSize_, maxSamples_,
                           allowNonFinite_, quiet_, threshold, mergeThreshold,
                           removeThreshold, policy, targetSize, reportFile,
-                          weightLayout, keepProfiles, verbose, refit,
-                          refitRidge, refitHoldout, budget, budgetMetric,
+                          weightLayout, activationLayout, keepProfiles, verbose,
+                          refit, refitRidge, refitHoldout, budget, budgetMetric,
                           budgetDataFiles, budgetLabels, budgetEvaluations] =
       fold;
 }
@@ -66,6 +66,7 @@ void lin::buildLinearityCompressPipeline(
   fold.targetSize = options.targetSize;
   fold.reportFile = options.reportFile;
   fold.weightLayout = options.weightLayout;
+  fold.activationLayout = options.activationLayout;
   fold.keepProfiles = options.keepProfiles;
   fold.verbose = options.verbose;
   fold.refit = options.refit;
@@ -95,8 +96,8 @@ struct LinearityCompressPass
                             allowNonFinite_, quiet_, threshold_,
                             mergeThreshold_, removeThreshold_, policy_,
                             targetSize_, reportFile_, weightLayout_,
-                            keepProfiles_, verbose_, refit_, refitRidge_,
-                            refitHoldout_, budget_, budgetMetric_,
+                            activationLayout_, keepProfiles_, verbose_, refit_,
+                            refitRidge_, refitHoldout_, budget_, budgetMetric_,
                             budgetDataFiles_, budgetLabels_,
                             budgetEvaluations_] = options;
     options.dataFiles.assign(dataFiles.begin(), dataFiles.end());
@@ -112,6 +113,7 @@ struct LinearityCompressPass
     options.targetSize = targetSize;
     options.reportFile = reportFile;
     options.weightLayout = weightLayout;
+    options.activationLayout = activationLayout;
     options.keepProfiles = keepProfiles;
     options.verbose = verbose;
     options.refit = refit;

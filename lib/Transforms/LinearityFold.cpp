@@ -195,8 +195,8 @@ FailureOr<FoldResult> LinearityFoldPass::foldFunction(
     search.run.showProgress = false;
     search.plan = planOptions;
     search.refit = refitOptions;
-    search.emission =
-        FoldEmissionOptions{weightLayout, static_cast<bool>(keepProfiles)};
+    search.emission = FoldEmissionOptions{
+        weightLayout, static_cast<bool>(keepProfiles), activationLayout};
     search.maxEvaluations = budgetEvaluations;
     search.allowNonFinite = allowNonFinite;
     search.showProgress = !quiet && llvm::errs().is_displayed();
@@ -236,7 +236,8 @@ FailureOr<FoldResult> LinearityFoldPass::foldFunction(
   IRRewriter rewriter(func.getContext());
   FailureOr<FoldResult> result = applyFoldedForms(
       rewriter, func, graph, plan, folded,
-      FoldEmissionOptions{weightLayout, static_cast<bool>(keepProfiles)});
+      FoldEmissionOptions{weightLayout, static_cast<bool>(keepProfiles),
+                          activationLayout});
   if (failed(result))
     return failure();
   result->refit = std::move(refitted);
