@@ -177,6 +177,11 @@ LayerGraph LayerGraph::build(func::FuncOp func,
       graph.sinks[*owner].ownedWeights += weight.elements;
   }
 
+  for (auto [index, sink] : llvm::enumerate(graph.sinks))
+    for (const AffineTerm &term : sink.form.terms)
+      if (std::optional<unsigned> layer = graph.getLayerOf(term.root))
+        graph.layers[*layer].readers.push_back(index);
+
   // A layer folds only when its pre-activation is affine in its roots and
   // every use of its value lies inside the sinks that the fold rewrites.
   for (auto [index, layer] : llvm::enumerate(graph.layers)) {

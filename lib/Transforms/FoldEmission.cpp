@@ -50,17 +50,34 @@ Value emitConstant(OpBuilder &builder, Location loc, const Tensor &tensor) {
   return arith::ConstantOp::create(builder, loc, cast<TypedAttr>(value));
 }
 
-/// A [batch x features] tensor.empty whose dynamic batch size is read from
-/// `batchSource`.
-Value emitEmpty(OpBuilder &builder, Location loc, int64_t batch,
-                int64_t features, Value batchSource) {
+/// A 2-D tensor.empty of `shape` whose dynamic dimension (the batch; at
+/// most one) is read from dimension `sourceDim` of `batchSource`.
+Value emitEmpty(OpBuilder &builder, Location loc, ArrayRef<int64_t> shape,
+                Value batchSource, int64_t sourceDim) {
   SmallVector<Value> dynamicSizes;
-  if (ShapedType::isDynamic(batch))
-    dynamicSizes.push_back(
-        tensor::DimOp::create(builder, loc, batchSource, 0).getResult());
-  return tensor::EmptyOp::create(builder, loc,
-                                 ArrayRef<int64_t>{batch, features},
-                                 builder.getF32Type(), dynamicSizes);
+  for (int64_t size : shape)
+    if (ShapedType::isDynamic(size))
+      dynamicSizes.push_back(
+          tensor::DimOp::create(builder, loc, batchSource, sourceDim)
+              .getResult());
+  return tensor::EmptyOp::create(builder, loc, shape, builder.getF32Type(),
+                                 dynamicSizes);
+}
+
+/// The type of a value of `features` on `batch` samples in a layout.
+SmallVector<int64_t, 2> getShape(int64_t batch, int64_t features,
+                                 bool featureMajor) {
+  if (featureMajor)
+    return {features, batch};
+  return {batch, features};
+}
+
+/// The affine map of a (d0, d1, d2) contraction with the given results.
+AffineMapAttr getMatmulMap(MLIRContext *ctx, ArrayRef<unsigned> dims) {
+  SmallVector<AffineExpr> results;
+  for (unsigned dim : dims)
+    results.push_back(getAffineDimExpr(dim, ctx));
+  return AffineMapAttr::get(AffineMap::get(3, 0, results, ctx));
 }
 
 /// `lhs + rhs` as a linalg.generic, with `rhs` read through `rhsMap` (the
@@ -82,30 +99,118 @@ Value emitAdd(OpBuilder &builder, Location loc, Value lhs, Value rhs,
       .getResult(0);
 }
 
-/// `acc + lhs @ weight` for a [in x out] weight, with the constant in the
-/// chosen layout.
+/// The matmuls emitAffineForm writes for a form: each reads the terms
+/// `terms` (indices into form.terms, all with a weight), one batch-major
+/// root or every feature-major one, in the order of their first term.
+struct PlannedMatmul {
+  SmallVector<unsigned, 1> terms;
+  bool featureMajorRoots = false;
+};
+
+SmallVector<PlannedMatmul>
+planMatmuls(const AffineForm &form,
+            function_ref<bool(Value root)> isFeatureMajorRoot) {
+  SmallVector<PlannedMatmul> matmuls;
+  std::optional<unsigned> featureMajorMatmul;
+  for (auto [index, term] : llvm::enumerate(form.terms)) {
+    if (!term.hasWeight())
+      continue;
+    if (!isFeatureMajorRoot || !isFeatureMajorRoot(term.root)) {
+      matmuls.push_back({{static_cast<unsigned>(index)}, false});
+      continue;
+    }
+    if (!featureMajorMatmul) {
+      featureMajorMatmul = matmuls.size();
+      matmuls.push_back({{}, true});
+    }
+    matmuls[*featureMajorMatmul].terms.push_back(index);
+  }
+  return matmuls;
+}
+
+/// Whether a planned matmul holds its constant [out x in] (the weights of
+/// its terms side by side along the reduction dimension) rather than
+/// [in x out]: always but from a batch-major root to a batch-major result.
+bool isOutIn(const PlannedMatmul &matmul, bool featureMajorResult,
+             WeightLayout layout) {
+  return matmul.featureMajorRoots || featureMajorResult ||
+         layout == WeightLayout::OutIn;
+}
+
+int64_t getNumConstantElements(const AffineForm &form,
+                               const PlannedMatmul &matmul) {
+  int64_t elements = 0;
+  for (unsigned index : matmul.terms)
+    elements += form.terms[index].weight.getNumElements();
+  return elements;
+}
+
+/// The constant of a planned matmul (see isOutIn).
+Tensor getConstant(const AffineForm &form, const PlannedMatmul &matmul,
+                   bool outIn) {
+  if (matmul.terms.size() == 1) {
+    const Tensor &weight = form.terms[matmul.terms.front()].weight;
+    return outIn ? transpose(weight) : weight;
+  }
+  // Only feature-major roots share a matmul, which is always [out x in].
+  assert(outIn && "several roots in an [in x out] matmul");
+  int64_t out = form.numFeatures, in = 0;
+  for (unsigned index : matmul.terms)
+    in += form.terms[index].weight.getDimSize(0);
+  Tensor constant = Tensor::uninitialized({out, in});
+  int64_t offset = 0;
+  for (unsigned index : matmul.terms) {
+    const Tensor &weight = form.terms[index].weight; // [k x out]
+    int64_t k = weight.getDimSize(0);
+    for (int64_t r = 0; r < k; ++r)
+      for (int64_t n = 0; n < out; ++n)
+        constant.data()[n * in + offset + r] = weight.data()[r * out + n];
+    offset += k;
+  }
+  return constant;
+}
+
+/// `acc + lhs . constant` for every combination of layouts: `lhs` is
+/// [batch x in] or, with `featureMajorLhs`, [in x batch]; `acc` is
+/// [batch x out] or, with `featureMajorResult`, [out x batch]; `constant`
+/// is [out x in] when `outIn`, else [in x out] (only batch-major to
+/// batch-major).
 Value emitMatmul(OpBuilder &builder, Location loc, Value lhs,
-                 const Tensor &weight, Value acc, WeightLayout layout) {
+                 bool featureMajorLhs, Value constant, bool outIn, Value acc,
+                 bool featureMajorResult) {
   Type resultType = acc.getType();
-  if (layout == WeightLayout::InOut)
-    return linalg::MatmulOp::create(
-               builder, loc, TypeRange{resultType},
-               ValueRange{lhs, emitConstant(builder, loc, weight)},
-               ValueRange{acc})
+  // Plain matmuls: A[m, k] B[k, n] -> C[m, n].
+  if (!featureMajorLhs && !featureMajorResult && !outIn)
+    return linalg::MatmulOp::create(builder, loc, TypeRange{resultType},
+                                    ValueRange{lhs, constant}, ValueRange{acc})
         .getResult(0);
-  // [out x in], read as B[n, k] by the contraction (m, n, k).
+  if (featureMajorLhs && featureMajorResult)
+    return linalg::MatmulOp::create(builder, loc, TypeRange{resultType},
+                                    ValueRange{constant, lhs}, ValueRange{acc})
+        .getResult(0);
+  // The others through indexing maps over the contraction (d0, d1, d2) =
+  // (m, n, k), the constant being [out x in].
   MLIRContext *ctx = builder.getContext();
-  AffineExpr m, n, k;
-  bindDims(ctx, m, n, k);
-  auto map = [&](ArrayRef<AffineExpr> results) {
-    return AffineMapAttr::get(AffineMap::get(3, 0, results, ctx));
-  };
-  Attribute maps =
-      builder.getArrayAttr({map({m, k}), map({n, k}), map({m, n})});
-  Value transposed = emitConstant(builder, loc, transpose(weight));
-  return linalg::MatmulOp::create(builder, loc, TypeRange{resultType},
-                                  ValueRange{lhs, transposed}, ValueRange{acc},
-                                  {builder.getNamedAttr("indexing_maps", maps)})
+  SmallVector<Value, 2> inputs;
+  SmallVector<Attribute, 3> maps;
+  if (featureMajorResult) {
+    // out[n, b] = sum_k W[n, k] x[b, k].
+    inputs = {constant, lhs};
+    maps = {getMatmulMap(ctx, {0, 2}), getMatmulMap(ctx, {1, 2})};
+  } else if (featureMajorLhs) {
+    // out[b, n] = sum_k C[k, b] W[n, k].
+    inputs = {lhs, constant};
+    maps = {getMatmulMap(ctx, {2, 0}), getMatmulMap(ctx, {1, 2})};
+  } else {
+    // out[b, n] = sum_k x[b, k] W[n, k].
+    inputs = {lhs, constant};
+    maps = {getMatmulMap(ctx, {0, 2}), getMatmulMap(ctx, {1, 2})};
+  }
+  maps.push_back(getMatmulMap(ctx, {0, 1}));
+  return linalg::MatmulOp::create(
+             builder, loc, TypeRange{resultType}, inputs, ValueRange{acc},
+             {builder.getNamedAttr("indexing_maps",
+                                   builder.getArrayAttr(maps))})
       .getResult(0);
 }
 
@@ -137,43 +242,100 @@ void EmittedWeightCounter::add(const Tensor &tensor) {
 void EmittedWeightCounter::add(const AffineForm &form) {
   if (form.numFeatures == 0)
     return;
-  for (const AffineTerm &term : form.terms)
-    if (term.hasWeight())
-      add(term.weight);
+  auto isFeatureMajor = [&](Value value) {
+    return featureMajor && featureMajor->contains(value);
+  };
+  bool featureMajorResult = isFeatureMajor(form.value);
+  for (const PlannedMatmul &matmul : planMatmuls(form, isFeatureMajor)) {
+    int64_t constantElements = getNumConstantElements(form, matmul);
+    if (constantElements > kInlineConstantLimit) {
+      // A blob, whatever its content: no need to build it.
+      elements += constantElements;
+      continue;
+    }
+    add(getConstant(form, matmul,
+                    isOutIn(matmul, featureMajorResult, options.weightLayout)));
+  }
   if (hasNonZeroBias(form))
     add(form.bias);
+}
+
+unsigned
+lin::getNumEmittedMatmuls(const AffineForm &form,
+                          function_ref<bool(Value root)> isFeatureMajorRoot) {
+  return planMatmuls(form, isFeatureMajorRoot).size();
 }
 
 Value lin::emitAffineForm(OpBuilder &builder, Location loc,
                           const AffineForm &form,
                           const DenseMap<Value, Value> &rootMap,
                           Value fallbackBatch,
-                          const FoldEmissionOptions &options) {
+                          const FoldEmissionOptions &options,
+                          const FeatureMajorValues *featureMajor) {
+  auto isFeatureMajor = [&](Value value) {
+    return featureMajor && featureMajor->contains(value);
+  };
+  bool featureMajorResult = isFeatureMajor(form.value);
   auto originalType = cast<RankedTensorType>(form.value.getType());
   int64_t batch = originalType.getDimSize(0);
   int64_t m = form.numFeatures;
   auto mapped = [&](Value root) { return rootMap.lookup_or(root, root); };
-  Value batchSource =
-      form.terms.empty() ? fallbackBatch : mapped(form.terms.front().root);
-  Value empty = emitEmpty(builder, loc, batch, m, batchSource);
+  // The batch size of a feature-major root is its dimension 1.
+  Value batchSource = fallbackBatch;
+  int64_t batchDim = 0;
+  if (!form.terms.empty()) {
+    Value root = form.terms.front().root;
+    batchSource = mapped(root);
+    batchDim = isFeatureMajor(root) ? 1 : 0;
+  }
+  Value empty = emitEmpty(builder, loc, getShape(batch, m, featureMajorResult),
+                          batchSource, batchDim);
   Value zero =
       arith::ConstantOp::create(builder, loc, builder.getF32FloatAttr(0.0f));
   Value acc = linalg::FillOp::create(builder, loc, zero, empty).getResult(0);
   MLIRContext *ctx = builder.getContext();
-  for (const AffineTerm &term : form.terms) {
-    Value root = mapped(term.root);
-    if (term.hasWeight())
-      acc = emitMatmul(builder, loc, root, term.weight, acc,
-                       options.weightLayout);
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(2, ctx);
+  AffineMap transposed =
+      AffineMap::getPermutationMap(ArrayRef<unsigned>{1, 0}, ctx);
+
+  // Matmuls in the order of their first term, each residual part added after
+  // its term's matmul (batch-major: as the terms come).
+  SmallVector<PlannedMatmul> matmuls = planMatmuls(form, isFeatureMajor);
+  DenseMap<unsigned, const PlannedMatmul *> matmulOfFirstTerm;
+  for (const PlannedMatmul &matmul : matmuls)
+    matmulOfFirstTerm[matmul.terms.front()] = &matmul;
+  for (auto [index, term] : llvm::enumerate(form.terms)) {
+    if (const PlannedMatmul *matmul = matmulOfFirstTerm.lookup(index)) {
+      Value lhs;
+      if (matmul->terms.size() == 1) {
+        lhs = mapped(term.root);
+      } else {
+        SmallVector<Value> roots;
+        for (unsigned t : matmul->terms)
+          roots.push_back(mapped(form.terms[t].root));
+        lhs = tensor::ConcatOp::create(builder, loc, /*dim=*/int64_t(0), roots);
+      }
+      bool outIn = isOutIn(*matmul, featureMajorResult, options.weightLayout);
+      Value constant =
+          emitConstant(builder, loc, getConstant(form, *matmul, outIn));
+      acc = emitMatmul(builder, loc, lhs, matmul->featureMajorRoots, constant,
+                       outIn, acc, featureMajorResult);
+    }
     // A residual part is an add, never an identity matrix.
     if (term.identity)
-      acc = emitAdd(builder, loc, acc, root,
-                    AffineMap::getMultiDimIdentityMap(2, ctx), empty);
+      acc =
+          emitAdd(builder, loc, acc, mapped(term.root),
+                  isFeatureMajor(term.root) == featureMajorResult ? identity
+                                                                  : transposed,
+                  empty);
   }
   if (hasNonZeroBias(form)) {
     Value bias = emitConstant(builder, loc, form.bias);
-    acc = emitAdd(builder, loc, acc, bias,
-                  AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx), empty);
+    acc = emitAdd(
+        builder, loc, acc, bias,
+        AffineMap::get(
+            2, 0, {getAffineDimExpr(featureMajorResult ? 0 : 1, ctx)}, ctx),
+        empty);
   }
   return acc;
 }
@@ -181,8 +343,9 @@ Value lin::emitAffineForm(OpBuilder &builder, Location loc,
 Value lin::emitActivation(OpBuilder &builder, Location loc,
                           const PiecewiseLinearActivation &act, Value input) {
   auto type = cast<RankedTensorType>(input.getType());
-  Value empty =
-      emitEmpty(builder, loc, type.getDimSize(0), type.getDimSize(1), input);
+  // The batch is the dynamic dimension, if any, in either layout.
+  int64_t batchDim = ShapedType::isDynamic(type.getDimSize(1)) ? 1 : 0;
+  Value empty = emitEmpty(builder, loc, type.getShape(), input, batchDim);
   MLIRContext *ctx = builder.getContext();
   AffineMap identity = AffineMap::getMultiDimIdentityMap(2, ctx);
   SmallVector<utils::IteratorType> parallel(2, utils::IteratorType::parallel);

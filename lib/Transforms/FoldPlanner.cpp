@@ -7,6 +7,7 @@
 #include "lin/Transforms/FoldPlanner.h"
 #include "lin/Dialect/Lin/IR/ActivationProfile.h"
 #include "lin/Transforms/FoldAlignment.h"
+#include "lin/Transforms/FoldRewrite.h"
 
 #include "llvm/Support/Debug.h"
 
@@ -189,17 +190,34 @@ public:
     return total;
   }
 
-  /// Matmuls of the live sinks, one per weighted term (batch-major
-  /// emission writes one per root; the original has one per weighted term
-  /// too). Each is one dispatch on IREE, whose bias and activation fuse
-  /// into the last.
-  int64_t getDispatchCount() const {
+  /// Matmuls emission writes for the live sinks (getNumEmittedMatmuls,
+  /// FoldEmission.h): batch-major, one per weighted term (as the original
+  /// has); feature-major, one for all the feature-major roots of a sink and
+  /// one per other weighted root. Each is one dispatch on IREE, whose bias
+  /// and activation fuse into the last.
+  int64_t getDispatchCount(ActivationLayout layout) const {
+    SmallVector<bool> changed = llvm::map_to_vector(
+        sinks, [](const SimSink &sink) { return sink.changed; });
+    DenseSet<Value> featureMajorRoots;
+    for (auto [index, layer] : llvm::enumerate(graph.layers))
+      if (isEmittedFeatureMajor(graph, index, changed, layout))
+        featureMajorRoots.insert(layer.activation.getResult());
     SmallVector<bool> live = getLiveSinks();
     int64_t total = 0;
-    for (auto [sink, isLive] : llvm::zip_equal(sinks, live))
-      if (isLive && sink.cols > 0)
-        total += llvm::count_if(sink.terms,
-                                [](const SimTerm &t) { return t.dense; });
+    for (auto [sink, isLive] : llvm::zip_equal(sinks, live)) {
+      if (!isLive || sink.cols == 0)
+        continue;
+      bool readsFeatureMajor = false;
+      for (const SimTerm &term : sink.terms) {
+        if (!term.dense)
+          continue;
+        if (featureMajorRoots.contains(term.root))
+          readsFeatureMajor = true;
+        else
+          ++total;
+      }
+      total += readsFeatureMajor;
+    }
     return total;
   }
 
@@ -289,7 +307,7 @@ int64_t FoldPlanner::simulateFoldable(ArrayRef<LayerClassification> classes,
 int64_t FoldPlanner::simulateDispatches(ArrayRef<LayerClassification> classes,
                                         ArrayRef<bool> mergeLayers) const {
   return replay(graph, costModel.alignment, classes, mergeLayers)
-      .getDispatchCount();
+      .getDispatchCount(costModel.activationLayout);
 }
 
 double FoldPlanner::getCost(ArrayRef<LayerClassification> classes,
@@ -297,7 +315,8 @@ double FoldPlanner::getCost(ArrayRef<LayerClassification> classes,
   Simulation sim = replay(graph, costModel.alignment, classes, mergeLayers);
   double cost = double(sim.getWeightCost());
   if (costModel.objective == FoldObjective::Latency)
-    cost += costModel.dispatchCost * double(sim.getDispatchCount());
+    cost += costModel.dispatchCost *
+            double(sim.getDispatchCount(costModel.activationLayout));
   return cost;
 }
 

@@ -102,7 +102,9 @@ lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
   SmallVector<bool> live = graph.getLiveSinks([&](unsigned s, Value root) {
     return forms[s].findTerm(root) != nullptr;
   });
-  EmittedWeightCounter emitted;
+  FeatureMajorValues featureMajor =
+      getFeatureMajorValues(graph, folded.changed, options.activationLayout);
+  EmittedWeightCounter emitted(options, &featureMajor);
   int64_t freed = 0;
   for (auto [index, sink] : llvm::enumerate(graph.sinks)) {
     if (folded.changed[index] || !live[index])
@@ -143,6 +145,34 @@ lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
   return result;
 }
 
+bool lin::isEmittedFeatureMajor(const LayerGraph &graph, unsigned layer,
+                                ArrayRef<bool> changed,
+                                ActivationLayout layout) {
+  const Layer &current = graph.layers[layer];
+  if (layout != ActivationLayout::FeatureMajor || !current.isFoldable() ||
+      !changed[current.preActivationSink])
+    return false;
+  // The graph's forms may have been moved out by the fold: its readers are
+  // recorded apart.
+  return llvm::all_of(current.readers, [&](unsigned reader) {
+    const Sink &sink = graph.sinks[reader];
+    return changed[reader] &&
+           (!sink.layer || graph.layers[*sink.layer].isFoldable());
+  });
+}
+
+FeatureMajorValues lin::getFeatureMajorValues(const LayerGraph &graph,
+                                              ArrayRef<bool> changed,
+                                              ActivationLayout layout) {
+  FeatureMajorValues values;
+  for (auto [index, layer] : llvm::enumerate(graph.layers))
+    if (isEmittedFeatureMajor(graph, index, changed, layout)) {
+      values.insert(layer.activation.getInput());
+      values.insert(layer.activation.getResult());
+    }
+  return values;
+}
+
 void lin::emitChangedSinks(
     RewriterBase &rewriter, func::FuncOp func, const LayerGraph &graph,
     MutableArrayRef<AffineForm> forms, ArrayRef<bool> changed,
@@ -157,6 +187,8 @@ void lin::emitChangedSinks(
     if (auto type = dyn_cast<RankedTensorType>(arg.getType()))
       if (type.getRank() > 0 && !fallbackBatch)
         fallbackBatch = arg;
+  FeatureMajorValues featureMajor =
+      getFeatureMajorValues(graph, changed, options.activationLayout);
   OpBuilder::InsertionGuard guard(rewriter);
   for (auto [index, layer] : llvm::enumerate(graph.layers)) {
     if (!layer.isFoldable())
@@ -169,7 +201,7 @@ void lin::emitChangedSinks(
     rewriter.setInsertionPoint(activationOp);
     Location loc = activationOp->getLoc();
     Value z = emitAffineForm(rewriter, loc, forms[pre], rootMap, fallbackBatch,
-                             options);
+                             options, &featureMajor);
     forms[pre] = AffineForm();
     Value a = emitActivation(rewriter, loc, layer.activation, z);
     if (onActivation)
@@ -177,8 +209,10 @@ void lin::emitChangedSinks(
     rootMap[layer.activation.getResult()] = a;
     // A layer of the same width (changed only because an upstream layer
     // changed) may have consumers left alone: they read the new activation
-    // too. (A narrower or wider one has every consumer re-emitted.)
-    if (width == layer.width)
+    // too. (A narrower or wider one, or a feature-major one, has every
+    // consumer re-emitted.)
+    if (width == layer.width &&
+        !featureMajor.contains(layer.activation.getResult()))
       rewriter.replaceAllUsesWith(layer.activation.getResult(), a);
   }
   for (auto [index, sink] : llvm::enumerate(graph.sinks)) {
@@ -187,8 +221,9 @@ void lin::emitChangedSinks(
     Value old = sink.form.value;
     Operation *def = old.getDefiningOp();
     rewriter.setInsertionPoint(def);
-    Value replacement = emitAffineForm(rewriter, def->getLoc(), forms[index],
-                                       rootMap, fallbackBatch, options);
+    Value replacement =
+        emitAffineForm(rewriter, def->getLoc(), forms[index], rootMap,
+                       fallbackBatch, options, &featureMajor);
     forms[index] = AffineForm();
     rewriter.replaceAllUsesWith(old, replacement);
   }

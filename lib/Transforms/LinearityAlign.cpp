@@ -109,7 +109,8 @@ void LinearityAlignPass::alignFunction(func::FuncOp func) {
   int64_t before = countWeightElements(func);
   IRRewriter rewriter(func.getContext());
   emitChangedSinks(rewriter, func, graph, forms, changed,
-                   FoldEmissionOptions{weightLayout, /*keepProfiles=*/false});
+                   FoldEmissionOptions{weightLayout, /*keepProfiles=*/false,
+                                       activationLayout});
   if (verbose)
     func.emitRemark() << "linearity-align: padded " << widths << " to "
                       << "multiples of " << int64_t(multiple)

@@ -35,10 +35,11 @@ checkForwardedOptions(const LinearityProfileOptions &profile,
   [[maybe_unused]] auto &[dataFiles_, functionName_, batchSize_, maxSamples_,
                           allowNonFinite_, quiet_, threshold, mergeThreshold,
                           removeThreshold, policy, targetSize, reportFile,
-                          weightLayout, align, objective, dispatchCost,
-                          keepProfiles, verbose, refit, refitRidge,
-                          refitHoldout, budget, budgetMetric, budgetDataFiles,
-                          budgetLabels, budgetEvaluations] = fold;
+                          weightLayout, activationLayout, align, objective,
+                          dispatchCost, keepProfiles, verbose, refit,
+                          refitRidge, refitHoldout, budget, budgetMetric,
+                          budgetDataFiles, budgetLabels, budgetEvaluations] =
+      fold;
 }
 
 void lin::buildLinearityCompressPipeline(
@@ -66,6 +67,7 @@ void lin::buildLinearityCompressPipeline(
   fold.targetSize = options.targetSize;
   fold.reportFile = options.reportFile;
   fold.weightLayout = options.weightLayout;
+  fold.activationLayout = options.activationLayout;
   fold.align = options.align;
   fold.objective = options.objective;
   fold.dispatchCost = options.dispatchCost;
@@ -97,10 +99,11 @@ struct LinearityCompressPass
     [[maybe_unused]] auto &[dataFiles_, functionName_, batchSize_, maxSamples_,
                             allowNonFinite_, quiet_, threshold_,
                             mergeThreshold_, removeThreshold_, policy_,
-                            targetSize_, reportFile_, weightLayout_, align_,
-                            objective_, dispatchCost_, keepProfiles_, verbose_,
-                            refit_, refitRidge_, refitHoldout_, budget_,
-                            budgetMetric_, budgetDataFiles_, budgetLabels_,
+                            targetSize_, reportFile_, weightLayout_,
+                            activationLayout_, align_, objective_,
+                            dispatchCost_, keepProfiles_, verbose_, refit_,
+                            refitRidge_, refitHoldout_, budget_, budgetMetric_,
+                            budgetDataFiles_, budgetLabels_,
                             budgetEvaluations_] = options;
     options.dataFiles.assign(dataFiles.begin(), dataFiles.end());
     options.functionName = functionName;
@@ -115,6 +118,7 @@ struct LinearityCompressPass
     options.targetSize = targetSize;
     options.reportFile = reportFile;
     options.weightLayout = weightLayout;
+    options.activationLayout = activationLayout;
     options.align = align;
     options.objective = objective;
     options.dispatchCost = dispatchCost;

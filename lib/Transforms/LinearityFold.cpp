@@ -65,10 +65,10 @@ private:
   }
   FoldEmissionOptions getEmissionOptions() const {
     return FoldEmissionOptions{weightLayout, static_cast<bool>(keepProfiles),
-                               align};
+                               activationLayout, align};
   }
   FoldCostModel getCostModel() const {
-    return FoldCostModel{align, objective, dispatchCost};
+    return FoldCostModel{align, activationLayout, objective, dispatchCost};
   }
 
   std::optional<RefitOptions> refitOptions;

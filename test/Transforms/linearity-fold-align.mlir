@@ -70,3 +70,10 @@
 // LATENCY: matmuls: 3 -> 3
 // CHEAP: relu_1 40 10 11 19 19 1960 551
 // CHEAP: matmuls: 3 -> 4
+
+// With feature-major activations the skip is read with the kept path in one
+// matmul (its root is the first layer, which the second layer's path reads
+// too), so it costs no dispatch and the latency objective takes it.
+// RUN: lin-opt %t.wide.mlir --linearity-fold="align=1 objective=latency activation-layout=feature-major verbose" 2>&1 >/dev/null | FileCheck %s --check-prefix=FEATURE-MAJOR
+// FEATURE-MAJOR: relu_1 40 10 11 19 19 1960 551
+// FEATURE-MAJOR: matmuls: 3 -> 3

@@ -43,6 +43,10 @@ struct Layer {
   unsigned preActivationSink = 0;
   /// Number of neurons (features).
   int64_t width = 0;
+  /// The sinks whose forms read the layer's value (have a term with the
+  /// activation's result as root), ascending. Kept when a fold moves the
+  /// forms out of the graph.
+  llvm::SmallVector<unsigned, 2> readers;
   /// Empty when the layer can be folded; otherwise why not.
   std::string whyNotFoldable;
   bool isFoldable() const { return whyNotFoldable.empty(); }

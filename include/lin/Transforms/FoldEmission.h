@@ -20,6 +20,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 
 #include <set>
 #include <vector>
@@ -29,27 +30,47 @@ namespace lin {
 struct FoldEmissionOptions {
   /// `in-out`: constants [in x out] read by a plain linalg.matmul; `out-in`:
   /// constants [out x in] (torch-mlir's nn.Linear layout) read through a
-  /// transposed indexing map.
+  /// transposed indexing map. Only for matmuls from a batch-major root to a
+  /// batch-major result: a matmul reading or writing feature-major values
+  /// always holds its constant [out x in].
   WeightLayout weightLayout = WeightLayout::InOut;
   /// Keep #lin.profile attributes (shrunk to the kept neurons) on the
   /// re-emitted activations.
   bool keepProfiles = false;
+  /// `feature-major`: re-emitted layers whose every reader is re-emitted
+  /// hold their values [features x batch] (isEmittedFeatureMajor,
+  /// FoldRewrite.h); `batch-major`: every value is [batch x features].
+  ActivationLayout activationLayout = ActivationLayout::BatchMajor;
   /// Pad the layers the fold narrows to a multiple of this many neurons
   /// (getFoldAlignedWidth, FoldAlignment.h); 1 pads nothing.
   int64_t alignment = 1;
 };
 
+/// The values emission writes feature-major ([features x batch]), named by
+/// the original values they replace: a layer's old activation result (as a
+/// root of the forms reading it) and its old pre-activation (a form's
+/// `value`). Every other value is batch-major.
+using FeatureMajorValues = llvm::DenseSet<mlir::Value>;
+
 /// Counts the weight elements emission will store for affine forms, by the
 /// rules of WeightCount.h (distinct constants, zero splats free): a zero
 /// bias is not emitted, equal inline constants are one attribute, an
-/// all-zero inline one a zero splat. Lets the fold check its output exactly.
+/// all-zero inline one a zero splat; the weights of a feature-major matmul
+/// over several roots are one constant. Lets the fold check its output
+/// exactly. `options` and `featureMajor` must be those of the emission.
 class EmittedWeightCounter {
 public:
+  explicit EmittedWeightCounter(
+      const FoldEmissionOptions &options = {},
+      const FeatureMajorValues *featureMajor = nullptr)
+      : options(options), featureMajor(featureMajor) {}
   void add(const AffineForm &form);
   void add(const Tensor &tensor);
   int64_t getElements() const { return elements; }
 
 private:
+  FoldEmissionOptions options;
+  const FeatureMajorValues *featureMajor;
   int64_t elements = 0;
   std::set<std::vector<float>> inlineConstants;
 };
@@ -57,17 +78,34 @@ private:
 /// Emits `sum_k root_k @ W_k + b` as matmuls accumulating into one
 /// zero-filled tensor (skips and residual terms are folded into the
 /// accumulator) followed by a broadcast bias add. Roots are looked up in
-/// `rootMap` (replacements emitted earlier); `fallbackBatch` gives the
-/// dynamic batch size of a form without terms. A term's residual part is an
-/// add, never an identity matrix; a zero bias is not emitted.
+/// `rootMap` (replacements emitted earlier); `fallbackBatch` (batch-major)
+/// gives the dynamic batch size of a form without terms. A term's residual
+/// part is an add, never an identity matrix; a zero bias is not emitted.
+///
+/// The result is feature-major, [features x batch], when `featureMajor`
+/// holds `form.value`, and the roots it holds are read as feature-major:
+/// those with weights are concatenated along their features
+/// (tensor.concat) and read by one matmul with one [out x sum in] constant;
+/// every batch-major root with a weight has a matmul of its own
+/// (getNumEmittedMatmuls). Without `featureMajor`, all is batch-major.
 mlir::Value
 emitAffineForm(mlir::OpBuilder &builder, mlir::Location loc,
                const AffineForm &form,
                const llvm::DenseMap<mlir::Value, mlir::Value> &rootMap,
-               mlir::Value fallbackBatch, const FoldEmissionOptions &options);
+               mlir::Value fallbackBatch, const FoldEmissionOptions &options,
+               const FeatureMajorValues *featureMajor = nullptr);
+
+/// How many linalg.matmul ops emitAffineForm writes for `form` when the
+/// roots for which `isFeatureMajorRoot` holds are feature-major: one for all
+/// feature-major roots with a weight, plus one per batch-major root with a
+/// weight (whatever the result's layout). Residual parts and the bias are
+/// elementwise adds, which IREE fuses into the last matmul's dispatch.
+unsigned getNumEmittedMatmuls(
+    const AffineForm &form,
+    llvm::function_ref<bool(mlir::Value root)> isFeatureMajorRoot);
 
 /// Emits the activation `activation` applied elementwise to `input` as one
-/// linalg.generic.
+/// linalg.generic (of either layout: the result has `input`'s type).
 mlir::Value emitActivation(mlir::OpBuilder &builder, mlir::Location loc,
                            const PiecewiseLinearActivation &activation,
                            mlir::Value input);

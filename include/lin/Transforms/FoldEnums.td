@@ -43,6 +43,15 @@ def Lin_FoldObjective : I32EnumAttr<"FoldObjective",
   let genSpecializedAttr = 0;
 }
 
+def Lin_ActivationLayout : I32EnumAttr<"ActivationLayout",
+    "how emitted layers hold their activations", [
+      I32EnumAttrCase<"BatchMajor", 0, "batch-major">,
+      I32EnumAttrCase<"FeatureMajor", 1, "feature-major">
+    ]> {
+  let cppNamespace = "::lin";
+  let genSpecializedAttr = 0;
+}
+
 def Lin_RefitMethod : I32EnumAttr<"RefitMethod",
     "how the weights of folded consumers are chosen", [
       I32EnumAttrCase<"None", 0, "none">,

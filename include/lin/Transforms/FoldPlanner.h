@@ -49,6 +49,9 @@ struct FoldThresholds {
 /// and derives the ratio).
 struct FoldCostModel {
   int64_t alignment = 1;
+  /// How emission lays out activations, which decides how many matmuls a
+  /// sink with skips takes (getNumEmittedMatmuls, FoldEmission.h).
+  ActivationLayout activationLayout = ActivationLayout::BatchMajor;
   FoldObjective objective = FoldObjective::Params;
   double dispatchCost = 0.0;
 };
@@ -131,8 +134,8 @@ public:
   /// tensor is stored as one value, a zero bias not at all).
   int64_t simulate(llvm::ArrayRef<LayerClassification> classes,
                    llvm::ArrayRef<bool> mergeLayers) const;
-  /// Matmuls the function has after folding (one per weighted term of
-  /// every live sink).
+  /// Matmuls the function has after folding, as emission with the cost
+  /// model's activation layout writes them.
   int64_t simulateDispatches(llvm::ArrayRef<LayerClassification> classes,
                              llvm::ArrayRef<bool> mergeLayers) const;
   /// The cost model's objective: simulate(), plus dispatchCost per matmul

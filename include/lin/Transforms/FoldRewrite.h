@@ -109,16 +109,40 @@ applyFoldedForms(mlir::RewriterBase &rewriter, mlir::func::FuncOp func,
                  const LayerGraph &graph, const FoldPlan &plan,
                  FoldedForms &folded, const FoldEmissionOptions &options);
 
+/// Whether emitChangedSinks writes layer `layer`'s new pre-activation and
+/// activation feature-major ([features x batch]) under `layout`, the sinks
+/// re-emitted being those `changed` says: with `feature-major`, a foldable
+/// layer whose pre-activation changed is feature-major iff every sink
+/// reading its old activation is re-emitted too (a changed output sink, or
+/// the changed pre-activation of a foldable layer), so that no op left
+/// alone reads it. Always true when the layer's width changed; a layer of
+/// unchanged width with a consumer left alone stays batch-major. Output
+/// sinks are always batch-major. (A layer that folds entirely is not
+/// emitted; the answer does not matter then.) getNumEmittedMatmuls
+/// (FoldEmission.h) says how many matmuls a sink then costs.
+bool isEmittedFeatureMajor(const LayerGraph &graph, unsigned layer,
+                           llvm::ArrayRef<bool> changed,
+                           ActivationLayout layout);
+
+/// The FeatureMajorValues (FoldEmission.h) of emitChangedSinks: the old
+/// activation and pre-activation of every layer isEmittedFeatureMajor holds
+/// for. Empty for `batch-major`.
+FeatureMajorValues getFeatureMajorValues(const LayerGraph &graph,
+                                         llvm::ArrayRef<bool> changed,
+                                         ActivationLayout layout);
+
 /// Emits the changed sinks of `graph` into `func`, each sink's new form
 /// taken from `forms` (one per sink, only read where `changed`): for every
 /// foldable layer whose pre-activation changed and keeps neurons, the new
 /// pre-activation and activation before the old activation; then every
 /// changed output sink, replacing the old value. Forms are emitted in
 /// program order, each reading the values emitted before it, and released
-/// once emitted. A new activation as wide as the old replaces every use of
-/// it; a narrower or wider one is read only by the re-emitted sinks, which
-/// must then cover every use (Layer::isFoldable). `onActivation` sees each
-/// new activation op. Dead code (the old layers) is removed at the end.
+/// once emitted. A batch-major new activation as wide as the old replaces
+/// every use of it; a narrower or wider one, or a feature-major one
+/// (options.activationLayout, isEmittedFeatureMajor), is read only by the
+/// re-emitted sinks, which must then cover every use (Layer::isFoldable).
+/// `onActivation` sees each new activation op. Dead code (the old layers) is
+/// removed at the end.
 void emitChangedSinks(
     mlir::RewriterBase &rewriter, mlir::func::FuncOp func,
     const LayerGraph &graph, llvm::MutableArrayRef<AffineForm> forms,

@@ -52,6 +52,20 @@ defvar WeightLayoutOption =
                         "[out, in] constants (nn.Linear's layout) read "
                         "through a transposed indexing map"))}]>;
 
+// How emitted layers hold their activations: the fold's and the alignment's.
+defvar ActivationLayoutOption =
+    Option<"activationLayout", "activation-layout", "::lin::ActivationLayout",
+           /*default=*/"::lin::ActivationLayout::BatchMajor",
+           "Layout of the activations of re-emitted layers",
+           [{::llvm::cl::values(
+             clEnumValN(::lin::ActivationLayout::BatchMajor, "batch-major",
+                        "[batch, features], one matmul per weighted root"),
+             clEnumValN(::lin::ActivationLayout::FeatureMajor,
+                        "feature-major",
+                        "[features, batch] where every reader is "
+                        "re-emitted: one matmul per consumer over the "
+                        "concatenated roots"))}]>;
+
 // The fold's own options (it also takes LinearityDataOptions).
 defvar LinearityFoldOptions = [
     Option<"threshold", "threshold", "::lin::CheckedOption<double>",
@@ -82,6 +96,7 @@ defvar LinearityFoldOptions = [
     Option<"reportFile", "report", "std::string", /*default=*/"\"\"",
            "Write a JSON report of the fold to this file">,
     WeightLayoutOption,
+    ActivationLayoutOption,
     Option<"align", "align", "::lin::CheckedOption<int64_t>",
            /*default=*/"16",
            "Pad the layers the fold narrows to a multiple of this many "
@@ -211,8 +226,17 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     The output is plain upstream IR (no lin attributes unless
     `keep-profiles`); `weight-layout` chooses how weight constants are laid
     out (`[in, out]` for a plain linalg.matmul, or `[out, in]` read through a
-    transposed indexing map, as torch-mlir emits nn.Linear). Activations
-    that cannot be folded (non-constant weights, unsupported producers or
+    transposed indexing map, as torch-mlir emits nn.Linear).
+    `activation-layout=feature-major` emits the values of re-emitted layers
+    whose every reader is re-emitted as `[features, batch]`: each consumer
+    then reads all its feature-major inputs with one matmul of an
+    `[out, sum in]` constant over their `tensor.concat` along dimension 0
+    (one IREE dispatch per consumer, however many skips), batch-major
+    inputs (arguments, layers left alone) with one matmul each through
+    transposed indexing maps; function results stay `[batch, out]`.
+    `weight-layout` applies to the matmuls between batch-major values only;
+    feature-major ones always hold `[out, in]` constants. Activations that
+    cannot be folded (non-constant weights, unsupported producers or
     consumers) stay untouched, with a remark saying why.
 
     **Speed** (`align`, `objective`): a fold leaves layers of arbitrary
@@ -323,7 +347,8 @@ def LinearityAlign : Pass<"linearity-align", "::mlir::ModuleOp"> {
     widths: only the layers between them are padded. Layers joined by a
     residual connection (a value added without a weight) are not padded.
     Changed layers are re-emitted as `linearity-fold` emits them, with
-    `weight-layout`; the others are left untouched. Profiles of padded
+    `weight-layout` and `activation-layout` (the input must be batch-major,
+    such as a batch-major fold's output); the others are left untouched. Profiles of padded
     layers are dropped.
 
     ```
@@ -336,6 +361,7 @@ def LinearityAlign : Pass<"linearity-align", "::mlir::ModuleOp"> {
            /*default=*/"16",
            "Pad layer widths to a multiple of this (at least 1)">,
     WeightLayoutOption,
+    ActivationLayoutOption,
     Option<"verbose", "verbose", "::lin::CheckedOption<bool>",
            /*default=*/"false",
            "Remark the widths padded and the weight elements before and "

@@ -19,7 +19,8 @@ using namespace lin;
 void LinDialect::initialize() { registerAttributes(); }
 
 /// Checks a `lin.profile` against the operation it annotates: the profile
-/// must describe exactly as many neurons as the op's feature (last) dimension.
+/// must describe exactly as many neurons as the op's feature dimension, the
+/// last one (or the first of a feature-major 2-D value).
 LogicalResult LinDialect::verifyOperationAttribute(Operation *op,
                                                    NamedAttribute attribute) {
   if (attribute.getName() != getProfileAttrName())
@@ -37,6 +38,11 @@ LogicalResult LinDialect::verifyOperationAttribute(Operation *op,
     return op->emitError() << "'" << getProfileAttrName()
                            << "' annotates an op with a ranked tensor result";
   int64_t features = type.getShape().back();
+  // A feature-major [features x batch] value (linearity-fold's
+  // activation-layout=feature-major) has its features first.
+  if (type.getRank() == 2 && profile.getNumNeurons() != features &&
+      profile.getNumNeurons() == type.getDimSize(0))
+    return success();
   if (ShapedType::isDynamic(features))
     return op->emitError() << "'" << getProfileAttrName()
                            << "' needs a static feature (last) dimension";

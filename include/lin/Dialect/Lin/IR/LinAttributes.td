@@ -28,7 +28,9 @@ def Lin_ProfileAttr : Lin_Attr<"Profile", "profile"> {
   let summary = "Per-neuron linear-piece statistics of one activation";
   let description = [{
     Records, for each of the `N` neurons (the last, feature dimension of the
-    activation's result), how many of `samples` calibration samples put its
+    activation's result; the first of a feature-major `[N x batch]` result,
+    as `linearity-fold` with `activation-layout=feature-major` and
+    `keep-profiles` emits), how many of `samples` calibration samples put its
     pre-activation in each linear piece of the activation, and the smallest
     and largest pre-activation seen (or proven).
 

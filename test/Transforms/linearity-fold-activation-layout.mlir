@@ -1,0 +1,371 @@
+// activation-layout=feature-major: re-emitted layers whose every reader is
+// re-emitted hold their values [features, batch]; each consumer reads all
+// its feature-major roots with one matmul (tensor.concat dim(0) of the
+// roots, one [out, sum in] constant as the left operand), batch-major roots
+// (the argument, layers left batch-major) with one matmul each through
+// transposed maps; outputs stay [batch, out]. Values are checked against
+// batch-major emission with IREE in
+// linearity-fold-activation-layout-random.py.
+// RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=feature-major" -mlir-print-local-scope 2>&1 | FileCheck %s --check-prefixes=CHECK,INOUT --implicit-check-not=warning
+// RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=feature-major weight-layout=out-in" -mlir-print-local-scope | FileCheck %s --check-prefixes=CHECK,OUTIN
+// RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=feature-major" | mlir-opt -split-input-file --linalg-generalize-named-ops --one-shot-bufferize=bufferize-function-boundaries --convert-linalg-to-loops -o /dev/null
+// RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=feature-major keep-profiles=1" | FileCheck %s --check-prefix=PROFILE
+// RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=batch-major" | FileCheck %s --check-prefix=BATCH
+// RUN: %python %inputs/interpreter/npy_tool.py %t.x.npy --shape 4,2 --values=0.1,0.5,0.25,0.3,0.5,0.05,0.4,0.2
+// RUN: lin-opt %s -split-input-file --linearity-compress="data=%t.x.npy activation-layout=feature-major quiet=1" 2>&1 | FileCheck %s --check-prefix=COMPRESS
+// RUN: lin-opt %s -split-input-file --linearity-fold="policy=all" | lin-opt -split-input-file --linearity-align="multiple=4 activation-layout=feature-major" | FileCheck %s --check-prefix=ALIGN --implicit-check-not=warning
+// RUN: not lin-opt %s --linearity-fold="activation-layout=foo" 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: not lin-opt %s --linearity-compress="activation-layout=foo" 2>&1 | FileCheck %s --check-prefix=BAD
+
+// BAD: for the --activation-layout option: Cannot find option named 'foo'!
+
+
+// A chain of three folding layers: relu_0 (4 -> 2) reads the argument
+// through transposed maps; relu_1 (4 -> 3) reads relu_0 and a skip from the
+// argument; relu_2 (3 -> 2) reads relu_1 and relu_0 concatenated, with one
+// [2 x 5] constant, plus a (zero) skip from the argument; the output reads
+// relu_2, batch-major, through a transposed left operand.
+// CHECK-LABEL: func.func @chain(
+// CHECK-SAME: %[[X:.+]]: tensor<?x2xf32>) -> tensor<?x2xf32>
+// CHECK: %[[E0:.+]] = tensor.empty(%{{.+}}) : tensor<2x?xf32>
+// CHECK: linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%{{.+}}, %[[X]] : tensor<2x2xf32>, tensor<?x2xf32>) outs(%{{.+}} : tensor<2x?xf32>)
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>]{{.*}} tensor<2xf32>) outs(%[[E0]] : tensor<2x?xf32>)
+// CHECK: %[[A0:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<2x?xf32>) outs(%{{.+}} : tensor<2x?xf32>)
+// CHECK: linalg.matmul ins(%{{.+}}, %[[A0]] : tensor<3x2xf32>, tensor<2x?xf32>) outs(%{{.+}} : tensor<3x?xf32>)
+// CHECK: linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%{{.+}}, %[[X]] : tensor<3x2xf32>, tensor<?x2xf32>)
+// CHECK: %[[A1:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<3x?xf32>) outs(%{{.+}} : tensor<3x?xf32>)
+// CHECK: %[[C:.+]] = tensor.concat dim(0) %[[A1]], %[[A0]] : (tensor<3x?xf32>, tensor<2x?xf32>) -> tensor<5x?xf32>
+// CHECK: linalg.matmul ins(%{{.+}}, %[[C]] : tensor<2x5xf32>, tensor<5x?xf32>) outs(%{{.+}} : tensor<2x?xf32>)
+// CHECK: linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%{{.+}}, %[[X]] : tensor<2x2xf32>, tensor<?x2xf32>)
+// CHECK: %[[A2:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<2x?xf32>) outs(%{{.+}} : tensor<2x?xf32>)
+// CHECK: %[[Y:.+]] = linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d2, d0)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%[[A2]], %{{.+}} : tensor<2x?xf32>, tensor<2x2xf32>) outs(%{{.+}} : tensor<?x2xf32>)
+// CHECK: %[[R:.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>]{{.*}} ins(%[[Y]], %{{.+}} : tensor<?x2xf32>, tensor<2xf32>)
+// CHECK: return %[[R]] : tensor<?x2xf32>
+
+// Batch-major, the same fold has one matmul per root: 7 instead of 6.
+// BATCH-LABEL: func.func @chain(
+// BATCH-COUNT-7: linalg.matmul
+// BATCH-NOT: linalg.matmul
+// BATCH-NOT: tensor.concat
+// BATCH: return
+
+// The profiles kept are the shrunk ones, on the feature-major activations.
+// PROFILE-LABEL: func.func @chain(
+// PROFILE: ins(%{{.+}} : tensor<2x?xf32>) outs(%{{.+}} : tensor<2x?xf32>) attrs = {lin.profile = #lin.profile<relu, observed, samples = 10, counts = [5, 5, 5, 5]
+// PROFILE: ins(%{{.+}} : tensor<3x?xf32>) outs(%{{.+}} : tensor<3x?xf32>) attrs = {lin.profile = #lin.profile<relu, observed, samples = 10, counts = [5, 5, 5, 5, 5, 5]
+
+// linearity-align re-emits the layers it pads feature-major too.
+// ALIGN-LABEL: func.func @chain(
+// ALIGN: tensor.concat dim(0) %{{.+}}, %{{.+}} : (tensor<4x?xf32>, tensor<4x?xf32>) -> tensor<8x?xf32>
+// ALIGN: return
+
+// linearity-compress hands the option to the fold: relu_0 loses its
+// always inactive neuron 2 on these samples.
+// COMPRESS-LABEL: func.func @chain(
+// COMPRESS: linalg.generic {{.*}} ins(%{{.+}} : tensor<3x?xf32>) outs(%{{.+}} : tensor<3x?xf32>)
+
+func.func @chain(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x2xf32>
+  %w1 = arith.constant dense<[[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]]> : tensor<2x4xf32>
+  %e2 = tensor.empty(%n) : tensor<?x4xf32>
+  %f3 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<?x4xf32>) -> tensor<?x4xf32>
+  %m4 = linalg.matmul ins(%x, %w1 : tensor<?x2xf32>, tensor<2x4xf32>) outs(%f3 : tensor<?x4xf32>) -> tensor<?x4xf32>
+  %b5 = arith.constant dense<[1.0, 0.0, -9.0, -1.0]> : tensor<4xf32>
+  %e6 = tensor.empty(%n) : tensor<?x4xf32>
+  %s7 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m4, %b5 : tensor<?x4xf32>, tensor<4xf32>) outs(%e6 : tensor<?x4xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %t = arith.addf %a, %c : f32
+    linalg.yield %t : f32
+  } -> tensor<?x4xf32>
+  %e8 = tensor.empty(%n) : tensor<?x4xf32>
+  %a9 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%s7 : tensor<?x4xf32>) outs(%e8 : tensor<?x4xf32>) attrs = {lin.profile = #lin.profile<relu, observed, samples = 10, counts = [0, 5, 10, 5, 10, 5, 0, 5], minimum = [0.5, -1.0, -3.0, -1.0], maximum = [2.0, 1.0, -1.0, 1.0]>} {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<?x4xf32>
+  %w10 = arith.constant dense<[[1.0, 0.0, 2.0, 1.0], [0.0, 1.0, 1.0, -1.0], [1.0, 1.0, 0.0, 0.0], [2.0, 0.0, 1.0, 1.0]]> : tensor<4x4xf32>
+  %e11 = tensor.empty(%n) : tensor<?x4xf32>
+  %f12 = linalg.fill ins(%zero : f32) outs(%e11 : tensor<?x4xf32>) -> tensor<?x4xf32>
+  %m13 = linalg.matmul ins(%a9, %w10 : tensor<?x4xf32>, tensor<4x4xf32>) outs(%f12 : tensor<?x4xf32>) -> tensor<?x4xf32>
+  %b14 = arith.constant dense<[0.5, 0.0, -0.5, 1.0]> : tensor<4xf32>
+  %e15 = tensor.empty(%n) : tensor<?x4xf32>
+  %s16 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m13, %b14 : tensor<?x4xf32>, tensor<4xf32>) outs(%e15 : tensor<?x4xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %t = arith.addf %a, %c : f32
+    linalg.yield %t : f32
+  } -> tensor<?x4xf32>
+  %e17 = tensor.empty(%n) : tensor<?x4xf32>
+  %a18 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%s16 : tensor<?x4xf32>) outs(%e17 : tensor<?x4xf32>) attrs = {lin.profile = #lin.profile<relu, observed, samples = 10, counts = [5, 0, 5, 5, 5, 10, 5, 5], minimum = [-1.0, 0.5, -1.0, -1.0], maximum = [1.0, 2.0, 1.0, 1.0]>} {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<?x4xf32>
+  %w19 = arith.constant dense<[[1.0, 0.0, 1.0], [0.0, 1.0, -1.0], [1.0, 1.0, 0.0], [-1.0, 0.0, 2.0]]> : tensor<4x3xf32>
+  %e20 = tensor.empty(%n) : tensor<?x3xf32>
+  %f21 = linalg.fill ins(%zero : f32) outs(%e20 : tensor<?x3xf32>) -> tensor<?x3xf32>
+  %m22 = linalg.matmul ins(%a18, %w19 : tensor<?x4xf32>, tensor<4x3xf32>) outs(%f21 : tensor<?x3xf32>) -> tensor<?x3xf32>
+  %b23 = arith.constant dense<[0.0, 0.5, 1.0]> : tensor<3xf32>
+  %e24 = tensor.empty(%n) : tensor<?x3xf32>
+  %s25 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m22, %b23 : tensor<?x3xf32>, tensor<3xf32>) outs(%e24 : tensor<?x3xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %t = arith.addf %a, %c : f32
+    linalg.yield %t : f32
+  } -> tensor<?x3xf32>
+  %e26 = tensor.empty(%n) : tensor<?x3xf32>
+  %a27 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%s25 : tensor<?x3xf32>) outs(%e26 : tensor<?x3xf32>) attrs = {lin.profile = #lin.profile<relu, observed, samples = 10, counts = [5, 5, 10, 5, 5, 0], minimum = [-1.0, -1.0, -3.0], maximum = [1.0, 1.0, -1.0]>} {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<?x3xf32>
+  %w28 = arith.constant dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]> : tensor<3x2xf32>
+  %e29 = tensor.empty(%n) : tensor<?x2xf32>
+  %f30 = linalg.fill ins(%zero : f32) outs(%e29 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %m31 = linalg.matmul ins(%a27, %w28 : tensor<?x3xf32>, tensor<3x2xf32>) outs(%f30 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %b32 = arith.constant dense<[0.5, -0.5]> : tensor<2xf32>
+  %e33 = tensor.empty(%n) : tensor<?x2xf32>
+  %s34 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m31, %b32 : tensor<?x2xf32>, tensor<2xf32>) outs(%e33 : tensor<?x2xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %t = arith.addf %a, %c : f32
+    linalg.yield %t : f32
+  } -> tensor<?x2xf32>
+  return %s34 : tensor<?x2xf32>
+}
+
+// -----
+
+// relu_0 folds (4 -> 2, feature-major); relu_1 keeps its width and its
+// consumer relu_2 is left alone, so relu_1 stays batch-major: it reads
+// relu_0 through a transposed left operand, the argument directly.
+// BATCH-LABEL: func.func @unchanged_consumer(
+// CHECK-LABEL: func.func @unchanged_consumer(
+// CHECK-SAME: %[[X:.+]]: tensor<?x2xf32>)
+// CHECK: %[[A0:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<2x?xf32>) outs(%{{.+}} : tensor<2x?xf32>)
+// CHECK: linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d2, d0)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%[[A0]], %{{.+}} : tensor<2x?xf32>, tensor<2x2xf32>) outs(%{{.+}} : tensor<?x2xf32>)
+// INOUT: linalg.matmul ins(%[[X]], %{{.+}} : tensor<?x2xf32>, tensor<2x2xf32>) outs(%{{.+}} : tensor<?x2xf32>)
+// OUTIN: linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%[[X]], %{{.+}} : tensor<?x2xf32>, tensor<2x2xf32>) outs(%{{.+}} : tensor<?x2xf32>)
+// CHECK: %[[A1:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<?x2xf32>) outs(%{{.+}} : tensor<?x2xf32>)
+// CHECK: linalg.matmul ins(%[[A1]], %{{.+}} : tensor<?x2xf32>, tensor<2x3xf32>) outs(%{{.+}} : tensor<?x3xf32>)
+// CHECK-NOT: tensor.concat
+// CHECK: return
+
+func.func @unchanged_consumer(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x2xf32>
+  %w1 = arith.constant dense<[[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]]> : tensor<2x4xf32>
+  %e2 = tensor.empty(%n) : tensor<?x4xf32>
+  %f3 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<?x4xf32>) -> tensor<?x4xf32>
+  %m4 = linalg.matmul ins(%x, %w1 : tensor<?x2xf32>, tensor<2x4xf32>) outs(%f3 : tensor<?x4xf32>) -> tensor<?x4xf32>
+  %b5 = arith.constant dense<[1.0, 0.0, -9.0, -1.0]> : tensor<4xf32>
+  %e6 = tensor.empty(%n) : tensor<?x4xf32>
+  %s7 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m4, %b5 : tensor<?x4xf32>, tensor<4xf32>) outs(%e6 : tensor<?x4xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %t = arith.addf %a, %c : f32
+    linalg.yield %t : f32
+  } -> tensor<?x4xf32>
+  %e8 = tensor.empty(%n) : tensor<?x4xf32>
+  %a9 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%s7 : tensor<?x4xf32>) outs(%e8 : tensor<?x4xf32>) attrs = {lin.profile = #lin.profile<relu, observed, samples = 10, counts = [0, 5, 10, 5, 10, 5, 0, 5], minimum = [0.5, -1.0, -3.0, -1.0], maximum = [2.0, 1.0, -1.0, 1.0]>} {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<?x4xf32>
+  %w10 = arith.constant dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]]> : tensor<4x2xf32>
+  %e11 = tensor.empty(%n) : tensor<?x2xf32>
+  %f12 = linalg.fill ins(%zero : f32) outs(%e11 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %m13 = linalg.matmul ins(%a9, %w10 : tensor<?x4xf32>, tensor<4x2xf32>) outs(%f12 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %b14 = arith.constant dense<[0.5, -0.5]> : tensor<2xf32>
+  %e15 = tensor.empty(%n) : tensor<?x2xf32>
+  %s16 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m13, %b14 : tensor<?x2xf32>, tensor<2xf32>) outs(%e15 : tensor<?x2xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %t = arith.addf %a, %c : f32
+    linalg.yield %t : f32
+  } -> tensor<?x2xf32>
+  %e17 = tensor.empty(%n) : tensor<?x2xf32>
+  %a18 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%s16 : tensor<?x2xf32>) outs(%e17 : tensor<?x2xf32>) attrs = {lin.profile = #lin.profile<relu, observed, samples = 10, counts = [5, 5, 5, 5], minimum = [-1.0, -1.0], maximum = [1.0, 1.0]>} {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<?x2xf32>
+  %w19 = arith.constant dense<[[1.0, -1.0, 2.0], [0.5, 1.0, -2.0]]> : tensor<2x3xf32>
+  %e20 = tensor.empty(%n) : tensor<?x3xf32>
+  %f21 = linalg.fill ins(%zero : f32) outs(%e20 : tensor<?x3xf32>) -> tensor<?x3xf32>
+  %m22 = linalg.matmul ins(%a18, %w19 : tensor<?x2xf32>, tensor<2x3xf32>) outs(%f21 : tensor<?x3xf32>) -> tensor<?x3xf32>
+  %b23 = arith.constant dense<[0.0, 1.0, 0.0]> : tensor<3xf32>
+  %e24 = tensor.empty(%n) : tensor<?x3xf32>
+  %s25 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m22, %b23 : tensor<?x3xf32>, tensor<3xf32>) outs(%e24 : tensor<?x3xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %t = arith.addf %a, %c : f32
+    linalg.yield %t : f32
+  } -> tensor<?x3xf32>
+  %e26 = tensor.empty(%n) : tensor<?x3xf32>
+  %a27 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%s25 : tensor<?x3xf32>) outs(%e26 : tensor<?x3xf32>) attrs = {lin.profile = #lin.profile<relu, observed, samples = 10, counts = [5, 5, 5, 5, 5, 5], minimum = [-1.0, -1.0, -1.0], maximum = [1.0, 1.0, 1.0]>} {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<?x3xf32>
+  %w28 = arith.constant dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]> : tensor<3x2xf32>
+  %e29 = tensor.empty(%n) : tensor<?x2xf32>
+  %f30 = linalg.fill ins(%zero : f32) outs(%e29 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %m31 = linalg.matmul ins(%a27, %w28 : tensor<?x3xf32>, tensor<3x2xf32>) outs(%f30 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %b32 = arith.constant dense<[0.5, -0.5]> : tensor<2xf32>
+  %e33 = tensor.empty(%n) : tensor<?x2xf32>
+  %s34 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m31, %b32 : tensor<?x2xf32>, tensor<2xf32>) outs(%e33 : tensor<?x2xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %t = arith.addf %a, %c : f32
+    linalg.yield %t : f32
+  } -> tensor<?x2xf32>
+  return %s34 : tensor<?x2xf32>
+}
+
+// -----
+
+// Residual parts: relu_1's pre-activation adds the argument (batch-major,
+// read transposed into the feature-major sum), the output adds relu_1
+// (feature-major, read transposed into the batch-major output).
+// CHECK-LABEL: func.func @residual(
+// CHECK-SAME: %[[X:.+]]: tensor<?x2xf32>)
+// CHECK: %[[A0:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<2x?xf32>) outs(%{{.+}} : tensor<2x?xf32>)
+// CHECK: linalg.matmul ins(%{{.+}}, %[[A0]] : tensor<2x2xf32>, tensor<2x?xf32>)
+// CHECK: %[[S:.+]] = linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%{{.+}}, %[[X]] : tensor<2x2xf32>, tensor<?x2xf32>)
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>]{{.*}} ins(%[[S]], %[[X]] : tensor<2x?xf32>, tensor<?x2xf32>) outs(%{{.+}} : tensor<2x?xf32>)
+// CHECK: %[[A1:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<2x?xf32>) outs(%{{.+}} : tensor<2x?xf32>)
+// CHECK: %[[C:.+]] = tensor.concat dim(0) %[[A1]], %[[A0]] : (tensor<2x?xf32>, tensor<2x?xf32>) -> tensor<4x?xf32>
+// CHECK: %[[M:.+]] = linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d2, d0)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%[[C]], %{{.+}} : tensor<4x?xf32>, tensor<2x4xf32>) outs(%{{.+}} : tensor<?x2xf32>)
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>]{{.*}} ins(%[[M]], %[[A1]] : tensor<?x2xf32>, tensor<2x?xf32>) outs(%{{.+}} : tensor<?x2xf32>)
+// INOUT: linalg.matmul ins(%[[X]], %{{.+}} : tensor<?x2xf32>, tensor<2x2xf32>)
+// OUTIN: linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%[[X]], %{{.+}} : tensor<?x2xf32>, tensor<2x2xf32>)
+// CHECK: return
+
+func.func @residual(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x2xf32>
+  %w1 = arith.constant dense<[[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]]> : tensor<2x4xf32>
+  %e2 = tensor.empty(%n) : tensor<?x4xf32>
+  %f3 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<?x4xf32>) -> tensor<?x4xf32>
+  %m4 = linalg.matmul ins(%x, %w1 : tensor<?x2xf32>, tensor<2x4xf32>) outs(%f3 : tensor<?x4xf32>) -> tensor<?x4xf32>
+  %b5 = arith.constant dense<[1.0, 0.0, -9.0, -1.0]> : tensor<4xf32>
+  %e6 = tensor.empty(%n) : tensor<?x4xf32>
+  %s7 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m4, %b5 : tensor<?x4xf32>, tensor<4xf32>) outs(%e6 : tensor<?x4xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %t = arith.addf %a, %c : f32
+    linalg.yield %t : f32
+  } -> tensor<?x4xf32>
+  %e8 = tensor.empty(%n) : tensor<?x4xf32>
+  %a9 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%s7 : tensor<?x4xf32>) outs(%e8 : tensor<?x4xf32>) attrs = {lin.profile = #lin.profile<relu, observed, samples = 10, counts = [0, 5, 10, 5, 10, 5, 0, 5], minimum = [0.5, -1.0, -3.0, -1.0], maximum = [2.0, 1.0, -1.0, 1.0]>} {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<?x4xf32>
+  %w10 = arith.constant dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]]> : tensor<4x2xf32>
+  %e11 = tensor.empty(%n) : tensor<?x2xf32>
+  %f12 = linalg.fill ins(%zero : f32) outs(%e11 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %m13 = linalg.matmul ins(%a9, %w10 : tensor<?x4xf32>, tensor<4x2xf32>) outs(%f12 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %e14 = tensor.empty(%n) : tensor<?x2xf32>
+  %s15 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m13, %x : tensor<?x2xf32>, tensor<?x2xf32>) outs(%e14 : tensor<?x2xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %t = arith.addf %a, %c : f32
+    linalg.yield %t : f32
+  } -> tensor<?x2xf32>
+  %b16 = arith.constant dense<[0.5, -0.5]> : tensor<2xf32>
+  %e17 = tensor.empty(%n) : tensor<?x2xf32>
+  %s18 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%s15, %b16 : tensor<?x2xf32>, tensor<2xf32>) outs(%e17 : tensor<?x2xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %t = arith.addf %a, %c : f32
+    linalg.yield %t : f32
+  } -> tensor<?x2xf32>
+  %e19 = tensor.empty(%n) : tensor<?x2xf32>
+  %a20 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%s18 : tensor<?x2xf32>) outs(%e19 : tensor<?x2xf32>) attrs = {lin.profile = #lin.profile<relu, observed, samples = 10, counts = [5, 5, 5, 5], minimum = [-1.0, -1.0], maximum = [1.0, 1.0]>} {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<?x2xf32>
+  %w21 = arith.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %e22 = tensor.empty(%n) : tensor<?x2xf32>
+  %f23 = linalg.fill ins(%zero : f32) outs(%e22 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %m24 = linalg.matmul ins(%a20, %w21 : tensor<?x2xf32>, tensor<2x2xf32>) outs(%f23 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %w25 = arith.constant dense<[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [2.0, -1.0]]> : tensor<4x2xf32>
+  %e26 = tensor.empty(%n) : tensor<?x2xf32>
+  %f27 = linalg.fill ins(%zero : f32) outs(%e26 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %m28 = linalg.matmul ins(%a9, %w25 : tensor<?x4xf32>, tensor<4x2xf32>) outs(%f27 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %e29 = tensor.empty(%n) : tensor<?x2xf32>
+  %s30 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m24, %m28 : tensor<?x2xf32>, tensor<?x2xf32>) outs(%e29 : tensor<?x2xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %t = arith.addf %a, %c : f32
+    linalg.yield %t : f32
+  } -> tensor<?x2xf32>
+  %e31 = tensor.empty(%n) : tensor<?x2xf32>
+  %s32 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%s30, %a20 : tensor<?x2xf32>, tensor<?x2xf32>) outs(%e31 : tensor<?x2xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %t = arith.addf %a, %c : f32
+    linalg.yield %t : f32
+  } -> tensor<?x2xf32>
+  return %s32 : tensor<?x2xf32>
+}
+
+// -----
+
+// Every neuron folds: one batch-major matmul from the argument is left,
+// in the weight layout asked for.
+// CHECK-LABEL: func.func @all_fold(
+// INOUT: linalg.matmul ins(%{{.+}}, %{{.+}} : tensor<?x2xf32>, tensor<2x3xf32>)
+// OUTIN: linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%{{.+}}, %{{.+}} : tensor<?x2xf32>, tensor<3x2xf32>)
+// CHECK-NOT: linalg.matmul
+// CHECK-NOT: tensor.concat
+// CHECK-NOT: x?xf32>
+// CHECK: return
+
+func.func @all_fold(%x: tensor<?x2xf32>) -> tensor<?x3xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x2xf32>
+  %w1 = arith.constant dense<[[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]]> : tensor<2x4xf32>
+  %e2 = tensor.empty(%n) : tensor<?x4xf32>
+  %f3 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<?x4xf32>) -> tensor<?x4xf32>
+  %m4 = linalg.matmul ins(%x, %w1 : tensor<?x2xf32>, tensor<2x4xf32>) outs(%f3 : tensor<?x4xf32>) -> tensor<?x4xf32>
+  %b5 = arith.constant dense<[1.0, 0.0, -9.0, -1.0]> : tensor<4xf32>
+  %e6 = tensor.empty(%n) : tensor<?x4xf32>
+  %s7 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m4, %b5 : tensor<?x4xf32>, tensor<4xf32>) outs(%e6 : tensor<?x4xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %t = arith.addf %a, %c : f32
+    linalg.yield %t : f32
+  } -> tensor<?x4xf32>
+  %e8 = tensor.empty(%n) : tensor<?x4xf32>
+  %a9 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%s7 : tensor<?x4xf32>) outs(%e8 : tensor<?x4xf32>) attrs = {lin.profile = #lin.profile<relu, observed, samples = 10, counts = [0, 0, 10, 0, 10, 10, 0, 10], minimum = [0.5, 0.5, -3.0, 0.5], maximum = [2.0, 2.0, -1.0, 2.0]>} {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<?x4xf32>
+  %w10 = arith.constant dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]]> : tensor<4x2xf32>
+  %e11 = tensor.empty(%n) : tensor<?x2xf32>
+  %f12 = linalg.fill ins(%zero : f32) outs(%e11 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %m13 = linalg.matmul ins(%a9, %w10 : tensor<?x4xf32>, tensor<4x2xf32>) outs(%f12 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %b14 = arith.constant dense<[0.5, -0.5]> : tensor<2xf32>
+  %e15 = tensor.empty(%n) : tensor<?x2xf32>
+  %s16 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m13, %b14 : tensor<?x2xf32>, tensor<2xf32>) outs(%e15 : tensor<?x2xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %t = arith.addf %a, %c : f32
+    linalg.yield %t : f32
+  } -> tensor<?x2xf32>
+  %e17 = tensor.empty(%n) : tensor<?x2xf32>
+  %a18 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%s16 : tensor<?x2xf32>) outs(%e17 : tensor<?x2xf32>) attrs = {lin.profile = #lin.profile<relu, observed, samples = 10, counts = [0, 10, 10, 0], minimum = [0.5, -3.0], maximum = [2.0, -1.0]>} {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<?x2xf32>
+  %w19 = arith.constant dense<[[1.0, 2.0, 1.0], [3.0, 4.0, 1.0]]> : tensor<2x3xf32>
+  %e20 = tensor.empty(%n) : tensor<?x3xf32>
+  %f21 = linalg.fill ins(%zero : f32) outs(%e20 : tensor<?x3xf32>) -> tensor<?x3xf32>
+  %m22 = linalg.matmul ins(%a18, %w19 : tensor<?x2xf32>, tensor<2x3xf32>) outs(%f21 : tensor<?x3xf32>) -> tensor<?x3xf32>
+  %b23 = arith.constant dense<[0.5, -0.5, 0.0]> : tensor<3xf32>
+  %e24 = tensor.empty(%n) : tensor<?x3xf32>
+  %s25 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m22, %b23 : tensor<?x3xf32>, tensor<3xf32>) outs(%e24 : tensor<?x3xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %t = arith.addf %a, %c : f32
+    linalg.yield %t : f32
+  } -> tensor<?x3xf32>
+  return %s25 : tensor<?x3xf32>
+}
+
