@@ -36,6 +36,12 @@ ActivationProfiler::ActivationProfiler(func::FuncOp function,
     : allowNonFinite(allowNonFinite) {
   for (PiecewiseLinearActivation &activation :
        findPiecewiseLinearActivations(function)) {
+    auto type = dyn_cast<RankedTensorType>(activation.getResult().getType());
+    if (type && type.getRank() > 1 &&
+        ShapedType::isDynamic(type.getShape().back())) {
+      unprofiled.push_back(activation.getOperation());
+      continue;
+    }
     // The pre-activation is an operand of one of the activation's ops (not
     // necessarily of the last one: torch-mlir splits leaky ReLU over four
     // generics); observe the first op that reads it.

@@ -49,6 +49,9 @@ struct LinearityProfilePass
       return signalPassFailure();
 
     ActivationProfiler profiler(*function, allowNonFinite);
+    for (Operation *op : profiler.getUnprofiledActivations())
+      op->emitRemark() << "linearity-profile: not profiled: the neuron (last) "
+                          "dimension is dynamic (a feature-major value)";
     if (profiler.getNumActivations() == 0) {
       function->emitWarning()
           << "linearity-profile: no piecewise-linear activation to profile";

@@ -55,6 +55,13 @@ public:
   }
 
   unsigned getNumActivations() const { return activations.size(); }
+  /// Recognised activations that are not profiled: those whose last
+  /// dimension (the neurons a profile counts) is dynamic, i.e. a
+  /// feature-major [features x batch] value, as linearity-fold emits with
+  /// activation-layout=feature-major.
+  llvm::ArrayRef<mlir::Operation *> getUnprofiledActivations() const {
+    return unprofiled;
+  }
   const PiecewiseLinearActivation &getActivation(unsigned index) const {
     return activations[index].activation;
   }
@@ -91,6 +98,7 @@ private:
   sampleOfLeadingIndex(const Tensor &preActivation) const;
 
   std::vector<Entry> activations;
+  llvm::SmallVector<mlir::Operation *> unprofiled;
   llvm::DenseMap<mlir::Operation *, unsigned> indexOf;
   bool allowNonFinite;
   int64_t batchSamples = -1, batchSize = -1;
