@@ -37,8 +37,8 @@ ActivationProfiler::ActivationProfiler(func::FuncOp function,
   for (PiecewiseLinearActivation &activation :
        findPiecewiseLinearActivations(function)) {
     auto type = dyn_cast<RankedTensorType>(activation.getResult().getType());
-    if (type && type.getRank() > 1 &&
-        ShapedType::isDynamic(type.getShape().back())) {
+    if (type && type.getRank() == 2 && !type.isDynamicDim(0) &&
+        type.isDynamicDim(1)) {
       unprofiled.push_back(activation.getOperation());
       continue;
     }

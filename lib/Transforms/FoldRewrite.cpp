@@ -40,6 +40,15 @@ static int64_t countMatmuls(func::FuncOp func) {
   return count;
 }
 
+FoldResult lin::getUnfoldedResult(func::FuncOp func, const LayerGraph &graph) {
+  FoldResult result;
+  result.function = func.getSymName().str();
+  result.paramsBefore = result.paramsAfter = result.predictedParamsAfter =
+      graph.weightElements;
+  result.matmulsBefore = result.matmulsAfter = countMatmuls(func);
+  return result;
+}
+
 FailureOr<FoldResult> lin::applyFoldPlan(RewriterBase &rewriter,
                                          func::FuncOp func, LayerGraph &graph,
                                          const FoldPlan &plan,

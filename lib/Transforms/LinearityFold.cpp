@@ -178,7 +178,7 @@ FailureOr<FoldResult> LinearityFoldPass::foldFunction(
   for (const DeclinedActivation &declined : graph.declined)
     declined.op->emitRemark() << "not folded: " << declined.reason;
   if (graph.layers.empty())
-    return FoldResult();
+    return getUnfoldedResult(func, graph);
   for (const Layer &layer : graph.layers)
     if (!layer.isFoldable())
       layer.activation.getOperation()->emitRemark()
@@ -297,8 +297,6 @@ void LinearityFoldPass::runOnOperation() {
         foldFunction(func, *planOptions, func == calibrated);
     if (failed(result))
       return signalPassFailure();
-    if (result->layers.empty())
-      continue;
     for (const LayerFoldResult &layer : result->layers) {
       numNeuronsMerged += layer.merged;
       numNeuronsRemoved += layer.removed;

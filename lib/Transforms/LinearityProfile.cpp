@@ -53,8 +53,11 @@ struct LinearityProfilePass
       op->emitRemark() << "linearity-profile: not profiled: the neuron (last) "
                           "dimension is dynamic (a feature-major value)";
     if (profiler.getNumActivations() == 0) {
-      function->emitWarning()
-          << "linearity-profile: no piecewise-linear activation to profile";
+      // Feature-major ones were remarked on above; lin's own output is not
+      // a mistake to warn about.
+      if (profiler.getUnprofiledActivations().empty())
+        function->emitWarning()
+            << "linearity-profile: no piecewise-linear activation to profile";
       return;
     }
     // Activations whose result nothing reads still run, to be profiled.

@@ -16,8 +16,8 @@
 // The whole compression of a torch-mlir model from calibration data: the
 // output is exactly lin-opt's (align=1: the default would pad the first
 // layer back to 16 zero-padded neurons, hiding what was removed).
-// RUN: mlir-opt %inputs/torch/mlp_relu_dynamic.mlir --load-pass-plugin=%lin_plugin --pass-pipeline="builtin.module(linearity-compress{data=%inputs/torch/mlp_relu_dynamic.input.npy quiet=1 align=1})" -o %t.compress.plugin.mlir
-// RUN: lin-opt %inputs/torch/mlp_relu_dynamic.mlir --linearity-compress="data=%inputs/torch/mlp_relu_dynamic.input.npy quiet=1 align=1" -o %t.compress.lin-opt.mlir
+// RUN: mlir-opt %inputs/torch/mlp_relu_dynamic.mlir --load-pass-plugin=%lin_plugin --pass-pipeline="builtin.module(linearity-compress{activation-layout=batch-major weight-layout=in-out data=%inputs/torch/mlp_relu_dynamic.input.npy quiet=1 align=1})" -o %t.compress.plugin.mlir
+// RUN: lin-opt %inputs/torch/mlp_relu_dynamic.mlir --linearity-compress="activation-layout=batch-major weight-layout=in-out data=%inputs/torch/mlp_relu_dynamic.input.npy quiet=1 align=1" -o %t.compress.lin-opt.mlir
 // RUN: diff %t.compress.plugin.mlir %t.compress.lin-opt.mlir
 // RUN: FileCheck %s --check-prefix=COMPRESS < %t.compress.plugin.mlir
 // The 8-16-12-4 MLP loses the 3 dead neurons of its first hidden layer and
@@ -32,7 +32,7 @@
 // COMPRESS: return
 
 // Lin passes compose with upstream ones in one pipeline.
-// RUN: mlir-opt %inputs/torch/mlp_relu_dynamic.mlir --load-pass-plugin=%lin_plugin --pass-pipeline="builtin.module(linearity-profile{data=%inputs/torch/mlp_relu_dynamic.input.npy quiet=1}, linearity-fold, canonicalize, cse, func.func(linalg-generalize-named-ops))" | FileCheck %s --check-prefix=COMPOSE
+// RUN: mlir-opt %inputs/torch/mlp_relu_dynamic.mlir --load-pass-plugin=%lin_plugin --pass-pipeline="builtin.module(linearity-profile{data=%inputs/torch/mlp_relu_dynamic.input.npy quiet=1}, linearity-fold{activation-layout=batch-major weight-layout=in-out}, canonicalize, cse, func.func(linalg-generalize-named-ops))" | FileCheck %s --check-prefix=COMPOSE
 // COMPOSE-LABEL: func.func @main
 // COMPOSE-NOT: linalg.matmul
 // COMPOSE: linalg.generic
@@ -48,9 +48,9 @@
 
 // A real fold through the dialect plugin (which registers the passes too),
 // and with both plugins loaded from the same library; same output as lin-opt.
-// RUN: mlir-opt %s --load-dialect-plugin=%lin_plugin --pass-pipeline="builtin.module(linearity-fold)" -o %t.fold.plugin.mlir
-// RUN: mlir-opt %s --load-dialect-plugin=%lin_plugin --load-pass-plugin=%lin_plugin --pass-pipeline="builtin.module(linearity-fold)" -o %t.fold.both.mlir
-// RUN: lin-opt %s --linearity-fold -o %t.fold.lin-opt.mlir
+// RUN: mlir-opt %s --load-dialect-plugin=%lin_plugin --pass-pipeline="builtin.module(linearity-fold{activation-layout=batch-major weight-layout=in-out})" -o %t.fold.plugin.mlir
+// RUN: mlir-opt %s --load-dialect-plugin=%lin_plugin --load-pass-plugin=%lin_plugin --pass-pipeline="builtin.module(linearity-fold{activation-layout=batch-major weight-layout=in-out})" -o %t.fold.both.mlir
+// RUN: lin-opt %s --linearity-fold="activation-layout=batch-major weight-layout=in-out" -o %t.fold.lin-opt.mlir
 // RUN: diff %t.fold.plugin.mlir %t.fold.lin-opt.mlir
 // RUN: diff %t.fold.both.mlir %t.fold.lin-opt.mlir
 // RUN: FileCheck %s < %t.fold.plugin.mlir

@@ -40,7 +40,9 @@ def main():
                 f.write(text)
             layout = ("in-out", "out-in")[seed % 2]
             folded = run(["lin-opt", source,
-                          f"--linearity-fold=weight-layout={layout}"])
+                          # The alignment reads batch-major IR.
+                          f"--linearity-fold=weight-layout={layout} "
+                          f"activation-layout=batch-major align=1"])
             folded_out = run_iree_batched(
                 run(["mlir-opt", "--linalg-generalize-named-ops"], folded),
                 x, model.batch)
@@ -53,7 +55,7 @@ def main():
                 # Remarks go to stderr: run through a shell to keep them.
                 cmd = (f"lin-opt {os.path.join(tmp, 'folded.mlir')} "
                        f"--linearity-align='multiple={multiple} "
-                       f"weight-layout={layout} verbose=1' "
+                       f"weight-layout={layout} activation-layout=batch-major verbose=1' "
                        f"-o {aligned_path} 2> {remark_path}")
                 if os.system(cmd) != 0:
                     sys.exit(f"FAILED: {name}: lin-opt failed")

@@ -1,15 +1,15 @@
 // Zero-padding of layer widths: the pre-activation of a padded layer gains
 // zero columns and bias entries, every affine layer reading it zero rows;
 // function results and values read outside the layer graph keep their widths.
-// RUN: lin-opt %s -split-input-file --linearity-align="multiple=4" | FileCheck %s
-// RUN: lin-opt %s -split-input-file --linearity-align="multiple=4 weight-layout=out-in" | FileCheck %s --check-prefix=OUTIN
-// RUN: lin-opt %s -split-input-file --linearity-align="multiple=4 verbose=1" -mlir-print-op-on-diagnostic=false -o /dev/null 2>&1 | FileCheck %s --check-prefix=REMARK
-// RUN: lin-opt %s -split-input-file --linearity-align="multiple=1 verbose=1" -mlir-print-op-on-diagnostic=false -o /dev/null 2>&1 | FileCheck %s --check-prefix=ONE
+// RUN: lin-opt %s -split-input-file --linearity-align="activation-layout=batch-major weight-layout=in-out multiple=4" | FileCheck %s
+// RUN: lin-opt %s -split-input-file --linearity-align="activation-layout=batch-major multiple=4 weight-layout=out-in" | FileCheck %s --check-prefix=OUTIN
+// RUN: lin-opt %s -split-input-file --linearity-align="activation-layout=batch-major weight-layout=in-out multiple=4 verbose=1" -mlir-print-op-on-diagnostic=false -o /dev/null 2>&1 | FileCheck %s --check-prefix=REMARK
+// RUN: lin-opt %s -split-input-file --linearity-align="activation-layout=batch-major weight-layout=in-out multiple=1 verbose=1" -mlir-print-op-on-diagnostic=false -o /dev/null 2>&1 | FileCheck %s --check-prefix=ONE
 // Padding does not change the numbers (random models of every activation
 // against IREE and numpy: linearity-align-random.py).
 // RUN: %python %inputs/interpreter/npy_tool.py %t.x.npy --shape 4,3 --values=0.1,-0.5,0.25,0.3,0.5,-0.05,-0.4,0.2,0.7,0.0,1.0,-1.0
 // RUN: lin-run %s --function chain --input %t.x.npy --print --quiet > %t.original.txt
-// RUN: lin-opt %s --linearity-align="multiple=4" | lin-run - --function chain --input %t.x.npy --print --quiet > %t.padded.txt
+// RUN: lin-opt %s --linearity-align="activation-layout=batch-major weight-layout=in-out multiple=4" | lin-run - --function chain --input %t.x.npy --print --quiet > %t.padded.txt
 // RUN: diff %t.original.txt %t.padded.txt
 // Bad options: located errors.
 // RUN: not lin-opt %s -split-input-file --linearity-align="multiple=0" 2>&1 | FileCheck %s --check-prefix=ZERO

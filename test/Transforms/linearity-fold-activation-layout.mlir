@@ -6,14 +6,14 @@
 // transposed maps; outputs stay [batch, out]. Values are checked against
 // batch-major emission with IREE in
 // linearity-fold-activation-layout-random.py.
-// RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=feature-major" -mlir-print-local-scope 2>&1 | FileCheck %s --check-prefixes=CHECK,INOUT --implicit-check-not=warning
+// RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=feature-major weight-layout=in-out" -mlir-print-local-scope 2>&1 | FileCheck %s --check-prefixes=CHECK,INOUT --implicit-check-not=warning
 // RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=feature-major weight-layout=out-in" -mlir-print-local-scope | FileCheck %s --check-prefixes=CHECK,OUTIN
 // RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=feature-major" | mlir-opt -split-input-file --linalg-generalize-named-ops --one-shot-bufferize=bufferize-function-boundaries --convert-linalg-to-loops -o /dev/null
 // RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=feature-major keep-profiles=1" | FileCheck %s --check-prefix=PROFILE
 // RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=batch-major" | FileCheck %s --check-prefix=BATCH
 // RUN: %python %inputs/interpreter/npy_tool.py %t.x.npy --shape 4,2 --values=0.1,0.5,0.25,0.3,0.5,0.05,0.4,0.2
 // RUN: lin-opt %s -split-input-file --linearity-compress="data=%t.x.npy activation-layout=feature-major quiet=1" 2>&1 | FileCheck %s --check-prefix=COMPRESS
-// RUN: lin-opt %s -split-input-file --linearity-fold="policy=all" | lin-opt -split-input-file --linearity-align="multiple=4 activation-layout=feature-major" | FileCheck %s --check-prefix=ALIGN --implicit-check-not=warning
+// RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=batch-major weight-layout=in-out" | lin-opt -split-input-file --linearity-align="multiple=4 activation-layout=feature-major" | FileCheck %s --check-prefix=ALIGN --implicit-check-not=warning
 // RUN: not lin-opt %s --linearity-fold="activation-layout=foo" 2>&1 | FileCheck %s --check-prefix=BAD
 // RUN: not lin-opt %s --linearity-compress="activation-layout=foo" 2>&1 | FileCheck %s --check-prefix=BAD
 

@@ -7,15 +7,15 @@
 // 3 designed dead and 2 designed active ones in the second (8 more never
 // leave their piece on the profiled samples).
 // RUN: %python %inputs/transforms/wide_mlp.py --widths 8,48,40,4 --dead 20,3 --active 0,2 > %t.wide.mlir
-// RUN: lin-opt %t.wide.mlir --linearity-fold="verbose report=%t.json" 2> %t.table | FileCheck %s --check-prefix=PADDED
+// RUN: lin-opt %t.wide.mlir --linearity-fold="activation-layout=batch-major weight-layout=in-out verbose report=%t.json" 2> %t.table | FileCheck %s --check-prefix=PADDED
 // RUN: FileCheck %s --check-prefix=TABLE < %t.table
 // RUN: FileCheck %s --check-prefix=JSON < %t.json
-// RUN: lin-opt %t.wide.mlir --linearity-fold="align=1 verbose" 2> %t.table1 | FileCheck %s --check-prefix=UNPADDED
+// RUN: lin-opt %t.wide.mlir --linearity-fold="activation-layout=batch-major weight-layout=in-out align=1 verbose" 2> %t.table1 | FileCheck %s --check-prefix=UNPADDED
 // RUN: FileCheck %s --check-prefix=TABLE1 < %t.table1
 //
 // A layer whose padded width would exceed the original stays as folded.
 // RUN: %python %inputs/transforms/wide_mlp.py --widths 8,20,4 --dead 3 > %t.narrow.mlir
-// RUN: lin-opt %t.narrow.mlir --linearity-fold | FileCheck %s --check-prefix=NARROW
+// RUN: lin-opt %t.narrow.mlir --linearity-fold="activation-layout=batch-major weight-layout=in-out" | FileCheck %s --check-prefix=NARROW
 //
 // RUN: not lin-opt %t.wide.mlir --linearity-fold="align=0" 2>&1 | FileCheck %s --check-prefix=ZERO
 // RUN: not lin-opt %t.wide.mlir --linearity-fold="align=-16 dispatch-cost=-1" 2>&1 | FileCheck %s --check-prefix=NEGATIVE
@@ -63,8 +63,8 @@
 // objective=latency: a matmul costs dispatch-cost weight elements. The skip
 // of the second layer saves 218 parameters, less than a dispatch at 3000
 // (the calibrated default), more than one at 100.
-// RUN: lin-opt %t.wide.mlir --linearity-fold="align=1 objective=latency verbose" 2>&1 >/dev/null | FileCheck %s --check-prefix=LATENCY
-// RUN: lin-opt %t.wide.mlir --linearity-fold="align=1 objective=latency dispatch-cost=100 verbose" 2>&1 >/dev/null | FileCheck %s --check-prefix=CHEAP
+// RUN: lin-opt %t.wide.mlir --linearity-fold="activation-layout=batch-major weight-layout=in-out align=1 objective=latency verbose" 2>&1 >/dev/null | FileCheck %s --check-prefix=LATENCY
+// RUN: lin-opt %t.wide.mlir --linearity-fold="activation-layout=batch-major weight-layout=in-out align=1 objective=latency dispatch-cost=100 verbose" 2>&1 >/dev/null | FileCheck %s --check-prefix=CHEAP
 // LATENCY: relu_1 40 0 11 29 29 1960 841
 // LATENCY: total parameters: 2556 -> 1213
 // LATENCY: matmuls: 3 -> 3
@@ -74,6 +74,6 @@
 // With feature-major activations the skip is read with the kept path in one
 // matmul (its root is the first layer, which the second layer's path reads
 // too), so it costs no dispatch and the latency objective takes it.
-// RUN: lin-opt %t.wide.mlir --linearity-fold="align=1 objective=latency activation-layout=feature-major verbose" 2>&1 >/dev/null | FileCheck %s --check-prefix=FEATURE-MAJOR
+// RUN: lin-opt %t.wide.mlir --linearity-fold="weight-layout=in-out align=1 objective=latency activation-layout=feature-major verbose" 2>&1 >/dev/null | FileCheck %s --check-prefix=FEATURE-MAJOR
 // FEATURE-MAJOR: relu_1 40 10 11 19 19 1960 551
 // FEATURE-MAJOR: matmuls: 3 -> 3

@@ -3,12 +3,12 @@
 // the same numbers as the original on inputs where the profile holds
 // (checked with lin-run here, and with IREE on
 // random models in linearity-fold-random.py).
-// RUN: lin-opt %s --linearity-fold | FileCheck %s --check-prefix=INOUT
-// RUN: lin-opt %s --linearity-fold="weight-layout=out-in" | FileCheck %s --check-prefix=OUTIN
+// RUN: lin-opt %s --linearity-fold="activation-layout=batch-major weight-layout=in-out" | FileCheck %s --check-prefix=INOUT
+// RUN: lin-opt %s --linearity-fold="activation-layout=batch-major weight-layout=out-in" | FileCheck %s --check-prefix=OUTIN
 // RUN: %python %inputs/interpreter/npy_tool.py %t.x.npy --shape 4,2 --values=0.1,0.5,0.25,0.3,0.5,0.05,0.4,0.2
 // RUN: lin-run %s --input %t.x.npy --print --quiet > %t.original.txt
-// RUN: lin-opt %s --linearity-fold | lin-run - --input %t.x.npy --print --quiet > %t.inout.txt
-// RUN: lin-opt %s --linearity-fold="weight-layout=out-in" | lin-run - --input %t.x.npy --print --quiet > %t.outin.txt
+// RUN: lin-opt %s --linearity-fold="activation-layout=batch-major weight-layout=in-out" | lin-run - --input %t.x.npy --print --quiet > %t.inout.txt
+// RUN: lin-opt %s --linearity-fold="activation-layout=batch-major weight-layout=out-in" | lin-run - --input %t.x.npy --print --quiet > %t.outin.txt
 // RUN: diff %t.original.txt %t.inout.txt
 // RUN: diff %t.original.txt %t.outin.txt
 

@@ -23,7 +23,7 @@
 // and e (d inexactly) and keeps f. relu_0 and relu_1 read exact inputs;
 // the output is refitted on [relu(a), relu(c), relu(f)] (3 features):
 // numpy's relative error 0.0198297 before, 0.0023578 after.
-// RUN: lin-opt %s --linearity-fold="threshold=0.8 refit=lstsq refit-ridge=0 data=%t.x.npy quiet=1 verbose=1 report=%t.08.json" -o %t.08.mlir 2>&1 | FileCheck %s --check-prefix=TABLE08
+// RUN: lin-opt %s --linearity-fold="activation-layout=batch-major weight-layout=in-out threshold=0.8 refit=lstsq refit-ridge=0 data=%t.x.npy quiet=1 verbose=1 report=%t.08.json" -o %t.08.mlir 2>&1 | FileCheck %s --check-prefix=TABLE08
 // RUN: FileCheck %s --check-prefix=REPORT08 < %t.08.json
 // RUN: FileCheck %s --check-prefix=IR08 < %t.08.mlir
 // TABLE08: layer neurons folded removed kept emitted params params-after
@@ -73,7 +73,7 @@
 // Threshold 0.6 also merges c (active piece): layer 0 is gone, relu_1's
 // pre-activation reads x only and is refitted (0.8953802 -> 0.3973237),
 // then the output on the refitted relu(f) (0.1748121 -> 0.0510528).
-// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq refit-ridge=0 data=%t.x.npy quiet=1 verbose=1 report=%t.06.json" -o %t.06.mlir 2>&1 | FileCheck %s --check-prefix=TABLE06
+// RUN: lin-opt %s --linearity-fold="activation-layout=batch-major weight-layout=in-out threshold=0.6 refit=lstsq refit-ridge=0 data=%t.x.npy quiet=1 verbose=1 report=%t.06.json" -o %t.06.mlir 2>&1 | FileCheck %s --check-prefix=TABLE06
 // RUN: FileCheck %s --check-prefix=REPORT06 < %t.06.json
 // RUN: FileCheck %s --check-prefix=IR06 < %t.06.mlir
 // TABLE06: relu_0 3 2 1 0 0 9 0
@@ -95,7 +95,7 @@
 // A fixed relative ridge of 0.5 adds 0.5 times the mean of the features'
 // sums of squares to the diagonal, not to the intercept (numpy: 0.5160171
 // for relu_1, then 0.1803465 -> 0.0849197 for the output).
-// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq refit-ridge=0.5 data=%t.x.npy quiet=1 verbose=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=RIDGE
+// RUN: lin-opt %s --linearity-fold="activation-layout=batch-major weight-layout=in-out threshold=0.6 refit=lstsq refit-ridge=0.5 data=%t.x.npy quiet=1 verbose=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=RIDGE
 // RIDGE: relu_1 yes 2 5.0E-01 0.89538{{[0-9]}} 0.51601{{[0-9]}} {{$}}
 // RIDGE-NEXT: output_0 yes 3 5.0E-01 0.18034{{[0-9]}} 0.08492{{[0-9]}} {{$}}
 
@@ -104,29 +104,29 @@
 // candidates 0 ... 1 with held-out residuals 14.125 ... 13.489 (at 0.1),
 // 22.17 (at 1) for relu_1 and 21.55 ... 17.42 (at 0.1), 38.52 for the
 // output: 0.1 for both, then refitted on all samples.
-// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq data=%t.x.npy refit-holdout=0.5 quiet=1 verbose=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=AUTO
+// RUN: lin-opt %s --linearity-fold="activation-layout=batch-major weight-layout=in-out threshold=0.6 refit=lstsq data=%t.x.npy refit-holdout=0.5 quiet=1 verbose=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=AUTO
 // The same in batches of 3: the held-out slice starts inside a batch.
-// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq data=%t.x.npy refit-holdout=0.5 batch=3 quiet=1 verbose=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=AUTO
+// RUN: lin-opt %s --linearity-fold="activation-layout=batch-major weight-layout=in-out threshold=0.6 refit=lstsq data=%t.x.npy refit-holdout=0.5 batch=3 quiet=1 verbose=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=AUTO
 // AUTO: relu_1 yes 2 1.0E-01 0.89538{{[0-9]}} 0.40869{{[0-9]}} {{$}}
 // AUTO-NEXT: output_0 yes 3 1.0E-01 0.17526{{[0-9]}} 0.05634{{[0-9]}} {{$}}
 
 // The normal equations are sums over samples: batches of 3 give the same
 // refit as one batch of 10.
-// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq refit-ridge=0 data=%t.x.npy batch=3 quiet=1 verbose=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TABLE06
+// RUN: lin-opt %s --linearity-fold="activation-layout=batch-major weight-layout=in-out threshold=0.6 refit=lstsq refit-ridge=0 data=%t.x.npy batch=3 quiet=1 verbose=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TABLE06
 
 // A static batch of 4 pads the last of the 3 batches: the padding rows do
 // not enter the statistics.
 // RUN: sed -e 's/?x/4x/g' -e 's/tensor.empty(%%n)/tensor.empty()/' -e '/tensor.dim/d' %s > %t.static.mlir
-// RUN: lin-opt %t.static.mlir --linearity-fold="threshold=0.6 refit=lstsq refit-ridge=0 data=%t.x.npy quiet=1 verbose=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TABLE06
+// RUN: lin-opt %t.static.mlir --linearity-fold="activation-layout=batch-major weight-layout=in-out threshold=0.6 refit=lstsq refit-ridge=0 data=%t.x.npy quiet=1 verbose=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TABLE06
 
 // max-samples limits the calibration data the refit reads.
-// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq refit-ridge=0 data=%t.x.npy max-samples=6 quiet=1 verbose=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=MAX
+// RUN: lin-opt %s --linearity-fold="activation-layout=batch-major weight-layout=in-out threshold=0.6 refit=lstsq refit-ridge=0 data=%t.x.npy max-samples=6 quiet=1 verbose=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=MAX
 // MAX: refit on 6 calibration samples:
 
 // At threshold 1 everything folded is exact: nothing is refitted and the
 // output is the algebraic fold's.
-// RUN: lin-opt %s --linearity-fold="threshold=1 refit=lstsq data=%t.x.npy quiet=1 verbose=1" -o %t.exact.mlir 2>&1 | FileCheck %s --check-prefix=EXACT
-// RUN: lin-opt %s --linearity-fold="threshold=1" -o %t.exact-plain.mlir
+// RUN: lin-opt %s --linearity-fold="activation-layout=batch-major weight-layout=in-out threshold=1 refit=lstsq data=%t.x.npy quiet=1 verbose=1" -o %t.exact.mlir 2>&1 | FileCheck %s --check-prefix=EXACT
+// RUN: lin-opt %s --linearity-fold="activation-layout=batch-major weight-layout=in-out threshold=1" -o %t.exact-plain.mlir
 // RUN: cmp %t.exact.mlir %t.exact-plain.mlir
 // EXACT: relu_0 no 2 0.0E+00 0.000000 0.000000 the algebraic fold is exact on the calibration data
 // EXACT-NEXT: relu_1 no 2 0.0E+00 0.000000 0.000000 the algebraic fold is exact on the calibration data
@@ -134,8 +134,8 @@
 
 // refit=none is the algebraic fold, whatever the data and refit options
 // say; its report has no refit section; the refit changed the weights.
-// RUN: lin-opt %s --linearity-fold="threshold=0.6 report=%t.plain.json" -o %t.plain.mlir
-// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=none data=%t.x.npy refit-ridge=1 refit-holdout=0.5 report=%t.none.json" -o %t.none.mlir
+// RUN: lin-opt %s --linearity-fold="activation-layout=batch-major weight-layout=in-out threshold=0.6 report=%t.plain.json" -o %t.plain.mlir
+// RUN: lin-opt %s --linearity-fold="activation-layout=batch-major weight-layout=in-out threshold=0.6 refit=none data=%t.x.npy refit-ridge=1 refit-holdout=0.5 report=%t.none.json" -o %t.none.mlir
 // RUN: cmp %t.plain.mlir %t.none.mlir
 // RUN: cmp %t.plain.json %t.none.json
 // RUN: not cmp %t.plain.mlir %t.06.mlir
@@ -149,7 +149,7 @@
 // ALGEBRAIC-DAG: arith.constant dense<-7.500000e-01> : tensor<1xf32>
 
 // linearity-compress profiles the same data and refits the same way.
-// RUN: lin-opt %s --linearity-compress="threshold=0.6 refit=lstsq refit-ridge=0 data=%t.x.npy quiet=1 verbose=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TABLE06
+// RUN: lin-opt %s --linearity-compress="activation-layout=batch-major weight-layout=in-out threshold=0.6 refit=lstsq refit-ridge=0 data=%t.x.npy quiet=1 verbose=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TABLE06
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d1)>

@@ -1,7 +1,7 @@
-// RUN: lin-opt %s -split-input-file --linearity-fold | FileCheck %s
-// RUN: lin-opt %s -split-input-file --linearity-fold="policy=all" | FileCheck %s --check-prefix=ALL
+// RUN: lin-opt %s -split-input-file --linearity-fold="activation-layout=batch-major weight-layout=in-out" | FileCheck %s
+// RUN: lin-opt %s -split-input-file --linearity-fold="activation-layout=batch-major weight-layout=in-out policy=all" | FileCheck %s --check-prefix=ALL
 // The output is plain upstream IR.
-// RUN: lin-opt %s -split-input-file --linearity-fold | mlir-opt -split-input-file | FileCheck %s --check-prefix=UPSTREAM
+// RUN: lin-opt %s -split-input-file --linearity-fold="activation-layout=batch-major weight-layout=in-out" | mlir-opt -split-input-file | FileCheck %s --check-prefix=UPSTREAM
 // UPSTREAM-NOT: lin.profile
 
 // Hand-computed folds. Weights are in `x @ W` layout ([in x out]); every

@@ -55,10 +55,10 @@ public:
   }
 
   unsigned getNumActivations() const { return activations.size(); }
-  /// Recognised activations that are not profiled: those whose last
-  /// dimension (the neurons a profile counts) is dynamic, i.e. a
-  /// feature-major [features x batch] value, as linearity-fold emits with
-  /// activation-layout=feature-major.
+  /// Recognised activations that are not profiled: those of type
+  /// [N x ?], whose last dimension (the neurons a profile counts) is a
+  /// dynamic batch: a feature-major [features x batch] value, as
+  /// linearity-fold emits with activation-layout=feature-major.
   llvm::ArrayRef<mlir::Operation *> getUnprofiledActivations() const {
     return unprofiled;
   }

@@ -89,6 +89,10 @@ struct FoldResult {
   std::optional<BudgetOutcome> budget;
 };
 
+/// The result of leaving `func` (whose layer graph is `graph`) as it is:
+/// its weights and matmuls, no layer folded.
+FoldResult getUnfoldedResult(mlir::func::FuncOp func, const LayerGraph &graph);
+
 /// Rewrites `func` as `plan` says: new pre-activations and activations for
 /// the changed layers, the changed output sinks re-emitted, then the old
 /// layers removed as dead code. `graph` must be the graph `plan` was made on

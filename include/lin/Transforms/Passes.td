@@ -43,7 +43,7 @@ defvar LinearityDataOptions = [
 // How emitted weight constants are laid out: the fold's and the alignment's.
 defvar WeightLayoutOption =
     Option<"weightLayout", "weight-layout", "::lin::WeightLayout",
-           /*default=*/"::lin::WeightLayout::InOut",
+           /*default=*/"::lin::WeightLayout::OutIn",
            "Layout of the emitted weight constants",
            [{::llvm::cl::values(
              clEnumValN(::lin::WeightLayout::InOut, "in-out",
@@ -55,7 +55,7 @@ defvar WeightLayoutOption =
 // How emitted layers hold their activations: the fold's and the alignment's.
 defvar ActivationLayoutOption =
     Option<"activationLayout", "activation-layout", "::lin::ActivationLayout",
-           /*default=*/"::lin::ActivationLayout::BatchMajor",
+           /*default=*/"::lin::ActivationLayout::FeatureMajor",
            "Layout of the activations of re-emitted layers",
            [{::llvm::cl::values(
              clEnumValN(::lin::ActivationLayout::BatchMajor, "batch-major",
@@ -224,10 +224,13 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     `(n + m + 1) k > n m`, `all` folds every qualifying neuron.
 
     The output is plain upstream IR (no lin attributes unless
-    `keep-profiles`); `weight-layout` chooses how weight constants are laid
-    out (`[in, out]` for a plain linalg.matmul, or `[out, in]` read through a
-    transposed indexing map, as torch-mlir emits nn.Linear).
-    `activation-layout=feature-major` emits the values of re-emitted layers
+    `keep-profiles`), in the form IREE's CPU backend was measured to run
+    fastest (benchmarks/README.md): `weight-layout` chooses how weight
+    constants are laid out (`[out, in]` read through a transposed indexing
+    map, as torch-mlir emits nn.Linear, the default; or `[in, out]` for a
+    plain linalg.matmul).
+    `activation-layout=feature-major` (the default) emits the values of
+    re-emitted layers
     whose every reader is re-emitted as `[features, batch]`: each consumer
     then reads all its feature-major inputs with one matmul of an
     `[out, sum in]` constant over their `tensor.concat` along dimension 0
@@ -235,7 +238,10 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     inputs (arguments, layers left alone) with one matmul each through
     transposed indexing maps; function results stay `[batch, out]`.
     `weight-layout` applies to the matmuls between batch-major values only;
-    feature-major ones always hold `[out, in]` constants. Activations that
+    feature-major ones always hold `[out, in]` constants.
+    `activation-layout=batch-major` keeps every value `[batch, features]`:
+    the form lin's passes read again (profile, fold, align leave
+    feature-major layers alone). Activations that
     cannot be folded (non-constant weights, unsupported producers or
     consumers) stay untouched, with a remark saying why.
 
@@ -332,8 +338,9 @@ def LinearityAlign : Pass<"linearity-align", "::mlir::ModuleOp"> {
     IREE's llvm-cpu backend then picks a vector tile of 1 instead of 16
     along the output dimension of such a matmul, and lin's folded models
     ran at 0.2-0.8x the original's speed at batch 1; padded to multiples of
-    16 they ran 1.0-1.6x (docs/use-on-your-model.md has the figures). Run it
-    after `linearity-fold`, as the last step before IREE.
+    16 they ran 1.0-1.6x (docs/use-on-your-model.md has the figures). The
+    fold now pads the layers it narrows itself (`align=16`); this pass is for
+    models folded with `align=1` or by other tools, and pads every layer.
 
     **Cost:** the padding stores zeros, so the function stores a few more
     weight elements (2-5 % on the Fashion-MNIST folds measured);
@@ -348,8 +355,9 @@ def LinearityAlign : Pass<"linearity-align", "::mlir::ModuleOp"> {
     residual connection (a value added without a weight) are not padded.
     Changed layers are re-emitted as `linearity-fold` emits them, with
     `weight-layout` and `activation-layout` (the input must be batch-major,
-    such as a batch-major fold's output); the others are left untouched. Profiles of padded
-    layers are dropped.
+    such as the output of `linearity-fold="activation-layout=batch-major"`;
+    the fold pads the layers it narrows itself, `align`); the others are
+    left untouched. Profiles of padded layers are dropped.
 
     ```
     lin-opt folded.mlir --linearity-align="weight-layout=out-in" \
