@@ -30,9 +30,15 @@ on the first 80 % of it for the refit):
   ("lossless") and <= 1 point, over the algebraic rows, and per method
   (policy paper, policy cost, refit);
 * IREE (llvm-cpu, host CPU): the original, the lossless and <= 1 point models
-  (algebraic and refit) compiled with iree-compile and run over the test set
-  (accuracy compared with lin-run's), and inference latency at batch 1 and
-  256, compressed vs original, measured interleaved in the same process;
+  (algebraic and refit) and the budget runs, each folded again with
+  --iree-fold-options (padding, layouts), compiled with iree-compile and run
+  over the test set (accuracy compared with lin-run's); per model its
+  dispatch count against the original's (flagged when higher), compile
+  seconds (interleaved repeats, ratio to the original's), latency at batch
+  1, 16 and 256 interleaved in one process with the machine's load, and
+  issue 11's targets; the same models built with upstream MLIR + clang
+  (lin_toolchain.upstream) and timed at batch 1 and 256, to show the gains
+  are not IREE's alone. ``--iree-from DIR`` re-measures only this part;
 * a PNG of parameters vs test accuracy.
 
 Writes benchmarks/results/<model>.json, <model>.png, summary.json,
@@ -47,12 +53,14 @@ import hashlib
 import json
 import os
 import platform
+import re
+import shlex
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 import numpy as np
 
@@ -60,8 +68,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "python"))
 
 from lin_models import DEFAULT_CACHE, MODELS, ensure_models  # noqa: E402
-from lin_toolchain import find_tool, run_tool  # noqa: E402
-from lin_toolchain.iree import compile_module, load_module, run_in_batches  # noqa: E402
+from lin_toolchain import ToolError, find_tool, run_tool  # noqa: E402
+from lin_toolchain.iree import compile_timed, count_dispatches, load_module, run_in_batches  # noqa: E402
+from lin_toolchain.timing import latency  # noqa: E402  (also imported by iree_layout.py)
+from lin_toolchain.upstream import compile_upstream  # noqa: E402
 
 MERGE_THRESHOLDS = (1.0, 0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4)
 REMOVE_THRESHOLDS = (1.0, 0.99)
@@ -78,6 +88,9 @@ TARGET_SIZES = (0.75, 0.5, 0.25)
 LOSSLESS_DROP = 0.1      # accuracy points
 ONE_POINT_DROP = 1.0
 IREE_TOLERANCE = 0.1     # accuracy points between IREE and lin-run
+IREE_BATCHES = (1, 16, 256)
+UPSTREAM_BATCHES = (1, 256)   # plain loops: batch 256 of a large model takes ~0.5 s a call
+UPSTREAM_CHECK_ROWS = 256     # test rows the upstream route's outputs are compared with IREE's on
 DEFAULT_PAPER_MAX_EPOCHS = 6
 
 
@@ -138,8 +151,27 @@ class Tools:
         run_tool([self.lin_run, model, "--input", x, "--output", out, "--batch", "256", "--quiet"])
         return np.load(out).argmax(1)
 
-    def to_text(self, model: Path, out: Path) -> None:
-        run_tool([self.lin_opt, model, "-o", out])
+    def to_text(self, model: Path, out: Path, passes: Sequence[str] = ()) -> None:
+        """``model`` as text, after the lin-opt ``passes`` (none: a plain copy)."""
+        run_tool([self.lin_opt, model, *passes, "-o", out])
+
+    def unknown_options(self, options: str, passes: Sequence[str] = ("linearity-fold", "linearity-compress")) -> list:
+        """The ``key`` of each ``key=value`` in ``options`` that one of the
+        ``passes`` does not list in ``lin-opt --help``: checked before a run
+        so that an option this build does not know yet stops it at once,
+        not after the threshold grid."""
+        known = {p: set() for p in passes}
+        current = None
+        for line in run_tool([self.lin_opt, "--help"]).splitlines():
+            m = re.match(r"^( *)--([\w-]+)", line)
+            if not m:
+                continue
+            if len(m.group(1)) == 6:         # a pass
+                current = m.group(2) if m.group(2) in known else None
+            elif current and len(m.group(1)) == 8:   # an option of that pass
+                known[current].add(m.group(2))
+        keys = [o.split("=", 1)[0] for o in options.split()]
+        return [k for k in keys if any(k not in names for names in known.values())]
 
     def accuracy(self, model: Path, x: Path, y: Path) -> float:
         out = run_tool([self.lin_run, model, "--input", x, "--labels", y,
@@ -152,33 +184,6 @@ class Tools:
 
 def file_hash(p: Path) -> str:
     return hashlib.sha256(p.read_bytes()).hexdigest()[:16]
-
-
-# ---------------------------------------------------------------------------
-# IREE latency
-# ---------------------------------------------------------------------------
-
-
-def latency(calls: dict, x: np.ndarray, batch: int, budget: float) -> dict:
-    """Best (and median) seconds per call of each callable on x[:batch];
-    calls are interleaved round by round so that machine noise hits all alike."""
-    xb = np.ascontiguousarray(x[:batch])
-    for c in calls.values():            # warm up
-        for _ in range(3):
-            c(xb)
-    t0 = time.perf_counter()
-    for c in calls.values():
-        c(xb)
-    per_round = max(time.perf_counter() - t0, 1e-6)
-    rounds = int(min(2000, max(10, budget / per_round)))
-    samples = {k: [] for k in calls}
-    for _ in range(rounds):
-        for k, c in calls.items():
-            t = time.perf_counter()
-            c(xb)
-            samples[k].append(time.perf_counter() - t)
-    return ({k: float(np.min(v)) for k, v in samples.items()}
-            | {"median": {k: float(np.median(v)) for k, v in samples.items()}, "rounds": rounds})
 
 
 # ---------------------------------------------------------------------------
@@ -358,7 +363,22 @@ def bench_model(info: dict, tools: Tools, args) -> dict:
     res["timings"]["budget_runs"] = round(time.time() - t0, 2)
 
     if not args.skip_iree:
-        res["iree"] = bench_iree(res, d, work, tools, args)
+        t0 = time.time()
+        res["iree"] = bench_iree(res, d, work, split, tools, args)
+        res["timings"]["iree"] = round(time.time() - t0, 2)
+    return res
+
+
+def rerun_iree(info: dict, tools: Tools, args) -> dict:
+    """A model's results of an earlier run (``--iree-from``) with only the
+    IREE table measured again: the folded models are re-emitted from the
+    cache's profiles, so the threshold grid need not run again."""
+    d = Path(info["dir"])
+    res = json.loads((Path(args.iree_from) / f"{info['name']}.json").read_text())
+    split = split_calibration(d, d / "work", d / "model.mlir", tools)
+    t0 = time.time()
+    res["iree"] = bench_iree(res, d, d / "work", split, tools, args)
+    res["timings"]["iree"] = round(time.time() - t0, 2)
     return res
 
 
@@ -419,78 +439,186 @@ def row_ratio(params: int, row: Optional[dict]) -> Optional[float]:
 
 
 def iree_rows(res: dict) -> dict:
-    """The compressed models IREE compiles: lossless and <= 1 point, algebraic and refit."""
+    """The compressed models the compilers get, by table key: lossless and
+    <= 1 point (algebraic and refit) and every budget run."""
     rows = {"lossless": res["lossless"], "one_point": res["one_point"],
             "refit_lossless": res["methods"]["refit"]["lossless"],
             "refit_one_point": res["methods"]["refit"]["one_point"]}
+    rows |= {f"budget_{b['budget']:g}": b for b in res.get("budget_runs", [])}
     return {k: v for k, v in rows.items() if v is not None}
 
 
-def bench_iree(res: dict, d: Path, work: Path, tools: Tools, args) -> dict:
-    x = np.load(d / "test_x.npy")
-    y = np.load(d / "test_y.npy")
-    variants = {"original": d / "model.mlir"}
-    rows = iree_rows(res)
-    for key, row in rows.items():
-        variants[key] = work / row["file"]
-    out = {"target_cpu": args.iree_cpu, "driver": args.iree_driver, "models": {}}
-    calls = {}
-    compiled = {}                  # IR hash -> (callable, compile seconds, accuracy, first variant)
-    for key, path in variants.items():
-        if path.suffix == ".mlirbc":
-            text_path = path.with_suffix(".mlir")
-            tools.to_text(path, text_path)
-        else:
-            text_path = path
-        h = file_hash(text_path)
-        if h not in compiled:
-            t0 = time.time()
-            vmfb = compile_module(text_path.read_text(), target_cpu=args.iree_cpu,
-                                  generalize_on_error=True)
-            secs = time.time() - t0
-            call = load_module(vmfb, driver=args.iree_driver)
-            acc = float((run_in_batches(call, x, 1000).argmax(1) == y).mean())
-            compiled[h] = (call, secs, acc, key)
-        calls[key], secs, acc, first = compiled[h]
-        lin_acc = res["test_acc"] if key == "original" else rows[key]["acc"]
-        params = res["params"] if key == "original" else rows[key]["params_after"]
-        out["models"][key] = {
-            "params": params,
-            "iree_acc": acc,
-            "lin_run_acc": lin_acc,
-            "agree": abs(acc - lin_acc) * 100 <= IREE_TOLERANCE + 1e-9,
-            "compile_seconds": round(secs, 2),
-            "same_ir_as": first if first != key else None,
-        }
-        if not out["models"][key]["agree"]:
-            log(f"WARNING {res['model']} {key}: IREE acc {acc:.4f} vs lin-run {lin_acc:.4f}")
-    # Latency: interleave the distinct compiled models.
-    distinct = {}
-    for key, c in calls.items():
-        if all(c is not v for v in distinct.values()):
-            distinct[key] = c
-    out["latency"] = {}
-    for batch in (1, 256):
+def emit_for_iree(row: dict, d: Path, work: Path, split: dict, tools: Tools, args) -> tuple[Path, dict]:
+    """The model of a result row as the compilers get it, as text, and lin's
+    report of it. By default the row's own file: lin's default emission is
+    the one IREE runs fastest (padded widths, out-in weights, feature-major
+    activations), so the tables' models are the compiled ones. With
+    ``--iree-fold-options`` or ``--iree-passes`` (experiments with other
+    forms), or ``--iree-from`` (rows of an earlier run, maybe of an older
+    lin), the same fold (same profile, options and data) is run again with
+    the options appended, then the lin-opt passes.
+    """
+    if not (args.iree_fold_options or args.iree_passes or args.iree_from):
+        text = work / Path(row["file"]).with_suffix(".mlir").name
+        tools.to_text(work / row["file"], text)
+        return text, {"params_after": row["params_after"]}
+    name = f"iree-{cfg_name(row)}"
+    out, rep = work / f"{name}.mlirbc", work / f"{name}.json"
+    extra = f" {args.iree_fold_options}" if args.iree_fold_options else ""
+    if row["kind"] == "budget":
+        tools.compress(d / "model.mlir", budget_options(row["budget"], split, args.budget_evaluations) + extra,
+                       out, rep)
+    else:
+        profiled = work / ("profiled_fit.mlirbc" if row["kind"] == "refit" else "profiled.mlirbc")
+        tools.fold(profiled, options(row, split["fit_x"]) + extra, out, rep)
+    text = out.with_suffix(".mlir")
+    tools.to_text(out, text, shlex.split(args.iree_passes))
+    return text, json.loads(rep.read_text())
+
+
+def first_with_same_text(paths: dict) -> dict:
+    """For each key, the first key whose file has the same contents: equal
+    models are compiled and timed once."""
+    first, by_hash = {}, {}
+    for key, path in paths.items():
+        first[key] = by_hash.setdefault(file_hash(path), key)
+    return first
+
+
+def compile_interleaved(texts: dict, repeats: int, target_cpu: str) -> tuple[dict, dict]:
+    """Compiles every model ``repeats`` times, round by round (as
+    :func:`lin_toolchain.timing.latency` times calls), so that compile-time
+    ratios compare the same machine state; returns the flatbuffers and the
+    seconds of each compilation."""
+    vmfbs, seconds = {}, {k: [] for k in texts}
+    for _ in range(repeats):
+        for key, text in texts.items():
+            vmfbs[key], secs = compile_timed(text, target_cpu=target_cpu, generalize_on_error=True)
+            seconds[key].append(round(secs, 3))
+    return vmfbs, seconds
+
+
+def timed_batches(calls: dict, x: np.ndarray, batches: Sequence[int], budget: float) -> dict:
+    """Per batch size: seconds per call of every model, interleaved with the
+    original ("original" in ``calls``), three speedups over it (best calls,
+    median calls, median of per-round ratios) and the 1-minute load average
+    before and after."""
+    out = {}
+    for batch in batches:
         b = min(batch, len(x))
         load_before = os.getloadavg()[0]
-        lat = latency(distinct, x, b, args.latency_budget)
-        median = lat.pop("median")
-        entry = {"batch": b, "rounds": lat.pop("rounds"), "seconds": {}, "median_seconds": {},
-                 "loadavg_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
-        for key in calls:
-            src = next(k for k, c in distinct.items() if c is calls[key])
-            entry["seconds"][key] = lat[src]
-            entry["median_seconds"][key] = median[src]
-        entry["speedup"] = {k: entry["seconds"]["original"] / v
-                            for k, v in entry["seconds"].items() if k != "original"}
-        entry["speedup_median"] = {k: entry["median_seconds"]["original"] / v
-                                   for k, v in entry["median_seconds"].items() if k != "original"}
-        out["latency"][f"batch{batch}"] = entry
-    log(f"{res['model']}: IREE acc " + ", ".join(
-        f"{k} {v['iree_acc']:.4f} (lin-run {v['lin_run_acc']:.4f})" for k, v in out["models"].items())
-        + "; speedup b1 / b256: " + ", ".join(
-            f"{k} {out['latency']['batch1']['speedup'][k]:.2f}x / "
-            f"{out['latency']['batch256']['speedup'][k]:.2f}x" for k in rows))
+        lat = latency(calls, x, b, budget, reference="original")
+        best = {k: lat[k] for k in calls}
+        out[f"batch{batch}"] = {
+            "batch": b, "rounds": lat["rounds"], "seconds": best, "median_seconds": lat["median"],
+            "speedup": {k: best["original"] / v for k, v in best.items() if k != "original"},
+            "speedup_median": {k: lat["median"]["original"] / v for k, v in lat["median"].items()
+                               if k != "original"},
+            "speedup_rounds": lat["round_ratio"],
+            "loadavg_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
+    return out
+
+
+def bench_upstream(texts: dict, x: np.ndarray, iree_calls: dict, args) -> dict:
+    """The second route: the same models built with upstream MLIR + clang
+    (:mod:`lin_toolchain.upstream`), checked against IREE's outputs on the
+    first test rows and timed interleaved at UPSTREAM_BATCHES. A model the
+    route cannot build is reported and left out of the timing."""
+    calls, out = {}, {"build_seconds": {}, "max_abs_diff_vs_iree": {}, "errors": {}}
+    check = np.ascontiguousarray(x[:UPSTREAM_CHECK_ROWS])
+    for key, text in texts.items():
+        t0 = time.perf_counter()
+        try:
+            call = compile_upstream(text)
+        except ToolError as e:
+            out["errors"][key] = str(e)[:2000]
+            log(f"upstream route: {key} does not build: {str(e).splitlines()[0]}")
+            continue
+        out["build_seconds"][key] = round(time.perf_counter() - t0, 2)
+        out["max_abs_diff_vs_iree"][key] = float(np.abs(call(check) - iree_calls[key](check)).max())
+        calls[key] = call
+    if "original" in calls:
+        out["latency"] = timed_batches(calls, x, UPSTREAM_BATCHES, args.latency_budget)
+    return out
+
+
+def issue_targets(models: dict, lat: dict, params0: int) -> dict:
+    """Issue 11's targets per compressed model (speedups as medians of
+    per-round ratios): batch 1 at least as fast as the original, batch 256
+    at least 0.8 x original / compressed parameters (the table row's count,
+    without the padding: the size the compression tables claim), compile
+    time at most 1.2x the original's (minima), no more dispatches than the
+    original."""
+    out = {}
+    for key, m in models.items():
+        if key == "original":
+            continue
+        src = m["same_ir_as"] or key
+        need256 = 0.8 * params0 / m["row_params"]
+        out[key] = {"batch1": lat["batch1"]["speedup_rounds"][src] >= 1.0,
+                    "batch256": lat["batch256"]["speedup_rounds"][src] >= need256,
+                    "batch256_needed": round(need256, 3),
+                    "compile": m["compile_ratio"] <= 1.2,
+                    "dispatches": m["dispatches_ok"]}
+    return out
+
+
+def bench_iree(res: dict, d: Path, work: Path, split: dict, tools: Tools, args) -> dict:
+    """The IREE table of one model: the original and every model of
+    :func:`iree_rows` (emitted by :func:`emit_for_iree`) compiled with the
+    same flags; per model its dispatch count, compile seconds (interleaved
+    repeats), IREE test accuracy against lin-run's, latency at IREE_BATCHES
+    interleaved in this process with the load, and the upstream route."""
+    x, y = np.load(d / "test_x.npy"), np.load(d / "test_y.npy")
+    rows = iree_rows(res)
+    paths, reports = {"original": d / "model.mlir"}, {}
+    for key, row in rows.items():
+        paths[key], reports[key] = emit_for_iree(row, d, work, split, tools, args)
+    first = first_with_same_text(paths)
+    texts = {k: p.read_text() for k, p in paths.items() if first[k] == k}
+    out = {"target_cpu": args.iree_cpu, "driver": args.iree_driver,
+           "fold_options": args.iree_fold_options, "passes": args.iree_passes,
+           "compile_repeats": args.compile_repeats, "loadavg_1min_compile": [round(os.getloadavg()[0], 2)],
+           "models": {}}
+    vmfbs, seconds = compile_interleaved(texts, args.compile_repeats, args.iree_cpu)
+    out["loadavg_1min_compile"].append(round(os.getloadavg()[0], 2))
+    calls, accs, dispatches = {}, {}, {}
+    for key, text in texts.items():
+        calls[key] = load_module(vmfbs[key], driver=args.iree_driver)
+        # The whole test set also warms the runtime up: local-task's first
+        # batch-1 calls are 5x slower before a module has run a large batch.
+        accs[key] = float((run_in_batches(calls[key], x, 1000).argmax(1) == y).mean())
+        dispatches[key] = count_dispatches(text, target_cpu=args.iree_cpu, generalize_on_error=True)
+    for key, path in paths.items():
+        src = first[key]
+        lin_acc = res["test_acc"] if key == "original" else tools.accuracy(path, d / "test_x.npy", d / "test_y.npy")
+        m = {"file": path.name,
+             "params": res["params"] if key == "original" else reports[key]["params_after"],
+             "iree_acc": accs[src], "lin_run_acc": lin_acc,
+             "agree": abs(accs[src] - lin_acc) * 100 <= IREE_TOLERANCE + 1e-9,
+             "dispatches": dispatches[src], "dispatches_ok": dispatches[src] <= dispatches["original"],
+             "compile_seconds": seconds[src],
+             "compile_ratio": min(seconds[src]) / min(seconds["original"]),
+             "same_ir_as": src if src != key else None}
+        if key != "original":
+            m |= {"row_params": rows[key]["params_after"], "row_acc": rows[key]["acc"]}
+        out["models"][key] = m
+        if not m["agree"]:
+            log(f"WARNING {res['model']} {key}: IREE acc {accs[src]:.4f} vs lin-run {lin_acc:.4f}")
+        if not m["dispatches_ok"]:
+            log(f"WARNING {res['model']} {key}: {m['dispatches']} dispatches, the original has "
+                f"{dispatches['original']}")
+    out["dispatch_violations"] = [k for k, m in out["models"].items() if not m["dispatches_ok"]]
+    out["latency"] = timed_batches(calls, x, IREE_BATCHES, args.latency_budget)
+    out["targets"] = issue_targets(out["models"], out["latency"], res["params"])
+    if not args.skip_upstream:
+        out["upstream"] = bench_upstream(texts, x, calls, args)
+    log(f"{res['model']}: IREE " + "; ".join(
+        f"{k} {m['dispatches']} dispatches, compile x{m['compile_ratio']:.2f}, acc {m['iree_acc']:.4f}"
+        f" (lin-run {m['lin_run_acc']:.4f}), speedup b" + " / b".join(
+            f"{b} {out['latency'][f'batch{b}']['speedup_rounds'][m['same_ir_as'] or k]:.2f}x"
+            for b in IREE_BATCHES)
+        for k, m in out["models"].items() if k != "original"))
     return out
 
 
@@ -638,10 +766,68 @@ def _best(x: Optional[dict]) -> str:
     return f"**{pct(x['size'])}**: {x['acc'] * 100:.2f} ({_cfg(x)})" if x else "none"
 
 
-def _pair(lat: dict, key: str) -> str:
-    if key not in lat["batch1"]["speedup"]:
+def _variant_label(key: str) -> str:
+    return {"one_point": "1 pt", "refit_one_point": "refit 1 pt"}.get(key, key.replace("_", " "))
+
+
+def _speedups(lat: Optional[dict], key: str, batches: Sequence[int]) -> str:
+    """Speedups (median of per-round ratios) at ``batches``; "-" where not timed."""
+    if not lat or key not in lat[f"batch{batches[0]}"]["speedup_rounds"]:
         return "-"
-    return f"{lat['batch1']['speedup'][key]:.2f}x / {lat['batch256']['speedup'][key]:.2f}x"
+    return " / ".join(f"{lat[f'batch{b}']['speedup_rounds'][key]:.2f}x" for b in batches)
+
+
+def _missed_targets(targets: dict) -> str:
+    missed = [t for t in ("batch1", "batch256", "compile", "dispatches") if not targets[t]]
+    return "met" if not missed else "**missed: " + ", ".join(missed) + "**"
+
+
+def iree_table(results: list) -> list:
+    """The IREE table: per model its original (absolute figures) and every
+    compiled compressed model (figures relative to the original's, measured
+    in the same process)."""
+    lines = [
+        "IREE (llvm-cpu, host CPU), and upstream MLIR + clang: every compressed model as compiled "
+        "(emitted again with the fold options in the JSON's `iree.fold_options`, so parameters include "
+        "the padding), its test accuracy under IREE and lin-run, its dispatches (`flow.dispatch` in the "
+        "public function) against the original's, its compile time over the original's (minima of "
+        "interleaved repeats), and its speedup over the original: the median over rounds of "
+        "original time / compressed time, all models interleaved in one process (best-call and "
+        "median-call speedups are in the JSON). Original rows: absolute figures (median ms). Targets "
+        "of issue 11: batch 1 >= 1x, batch 256 >= 0.8 x the parameter ratio, compile <= 1.2x, "
+        "dispatches <= the original's. Load: highest 1-minute load average during the timing.",
+        "",
+        "| model | compiled | params | IREE / lin-run acc | dispatches | compile | IREE b1 / b16 / b256 | "
+        "upstream b1 / b256 | targets | load |",
+        "| --- | --- | ---: | --- | ---: | ---: | --- | --- | --- | ---: |",
+    ]
+    for r in results:
+        iree = r.get("iree")
+        if not iree:
+            continue
+        m, lat = iree["models"], iree["latency"]
+        up = iree.get("upstream", {}).get("latency")
+        o = m["original"]
+        load = max(v for e in lat.values() for v in e["loadavg_1min"])
+        up_ms = (" / ".join(f"{up[f'batch{b}']['median_seconds']['original'] * 1e3:.2f}" for b in UPSTREAM_BATCHES)
+                 + " ms") if up else "-"
+        lines.append(
+            f"| {r['model']} | original | {o['params']:,} | {o['iree_acc'] * 100:.2f} / "
+            f"{o['lin_run_acc'] * 100:.2f} | {o['dispatches']} | {min(o['compile_seconds']):.1f} s | "
+            + " / ".join(f"{lat[f'batch{b}']['median_seconds']['original'] * 1e3:.2f}" for b in IREE_BATCHES)
+            + f" ms | {up_ms} | | {load:.1f} |")
+        for key, v in m.items():
+            if key == "original":
+                continue
+            src = v["same_ir_as"] or key
+            acc = f"{v['iree_acc'] * 100:.2f} / {v['lin_run_acc'] * 100:.2f}" + ("" if v["agree"] else " **NO**")
+            dispatches = str(v["dispatches"]) if v["dispatches_ok"] else f"**{v['dispatches']}**"
+            lines.append(
+                f"| | {_variant_label(key)} | {v['params']:,} ({v['params'] / o['params'] * 100:.1f} %) | "
+                f"{acc} | {o['dispatches']} → {dispatches} | "
+                f"{v['compile_ratio']:.2f}x | {_speedups(lat, src, IREE_BATCHES)} | "
+                f"{_speedups(up, src, UPSTREAM_BATCHES)} | {_missed_targets(iree['targets'][key])} | |")
+    return lines
 
 
 def summary_table(results: list) -> str:
@@ -712,35 +898,21 @@ def summary_table(results: list) -> str:
             grid = f"{pct(g['size'])} ({b['size_vs_grid_val']:.2f}x)" if g else "none"
             cells.append(f"{pct(b['size'])} / {grid}, {b['evaluated']} of {b['candidates']}")
         lines.append(f"| {r['model']} | " + " | ".join(cells) + " |")
-    lines += [
-        "",
-        "IREE (llvm-cpu, host CPU): test accuracy of the compiled models next to "
-        "lin-run's, and latency speedup (original time / compressed time, best of calls "
-        "interleaved round by round in one process, medians in the JSON; 1-minute load average "
-        "of the machine during the measurement).",
-        "",
-        "| model | IREE acc: original / lossless / 1 pt / refit lossless / refit 1 pt | lin-run acc | "
-        "agree (<= 0.1 pt) | speedup lossless b1 / b256 | speedup 1 pt b1 / b256 | "
-        "speedup refit lossless b1 / b256 | speedup refit 1 pt b1 / b256 | "
-        "original latency b1 / b256 | load |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    for r in results:
-        iree = r.get("iree")
-        if not iree:
-            continue
-        m, lat = iree["models"], iree["latency"]
-        keys = [k for k in ("original", "lossless", "one_point", "refit_lossless", "refit_one_point")
-                if k in m]
-        lines.append(
-            f"| {r['model']} | " + " / ".join(f"{m[k]['iree_acc'] * 100:.2f}" for k in keys)
-            + " | " + " / ".join(f"{m[k]['lin_run_acc'] * 100:.2f}" for k in keys)
-            + f" | {'yes' if all(m[k]['agree'] for k in keys) else '**NO**'} | "
-            + " | ".join(_pair(lat, k) for k in ("lossless", "one_point", "refit_lossless",
-                                                 "refit_one_point")) + " | "
-            f"{lat['batch1']['seconds']['original'] * 1e3:.2f} / {lat['batch256']['seconds']['original'] * 1e3:.1f} ms | "
-            f"{max(lat['batch1']['loadavg_1min'] + lat['batch256']['loadavg_1min']):.1f} |")
+    lines += [""] + iree_table(results)
     return "\n".join(lines) + "\n"
+
+
+def iree_brief(iree: dict) -> dict:
+    """summary.json's IREE entry of a model: per compiled model its accuracy,
+    dispatches, compile ratio and speedups (median of per-round ratios), on
+    IREE and on the upstream route."""
+    up = iree.get("upstream", {}).get("latency", {})
+    return {"fold_options": iree["fold_options"], "dispatch_violations": iree["dispatch_violations"],
+            "targets": iree["targets"],
+            "models": {k: {kk: v[kk] for kk in ("params", "iree_acc", "lin_run_acc", "agree", "dispatches",
+                                                "compile_ratio")} for k, v in iree["models"].items()},
+            "speedup": {b: e["speedup_rounds"] for b, e in iree["latency"].items()},
+            "upstream_speedup": {b: e["speedup_rounds"] for b, e in up.items()}}
 
 
 def update_readme(readme: Path, table: str, header: str) -> None:
@@ -772,7 +944,20 @@ def main(argv=None) -> int:
     ap.add_argument("--iree-driver", default="local-task",
                     help="IREE runtime driver: local-task (thread pool) or local-sync (one thread)")
     ap.add_argument("--latency-budget", type=float, default=5.0,
-                    help="seconds of timed calls per batch size and model")
+                    help="seconds of timed calls per batch size (all models of one model's table together)")
+    ap.add_argument("--iree-fold-options", default="",
+                    help="options appended to a fold of every model the compilers get, run again "
+                         "(not to the tables' rows); default: none, the rows' own models are compiled")
+    ap.add_argument("--iree-passes", default="",
+                    help="lin-opt passes run after that fold, e.g. "
+                         "'--linearity-align=\"multiple=16 weight-layout=out-in\"'")
+    ap.add_argument("--compile-repeats", type=int, default=3,
+                    help="IREE compilations of each model, interleaved; compile ratios compare minima")
+    ap.add_argument("--skip-upstream", action="store_true",
+                    help="no upstream MLIR + clang route next to IREE")
+    ap.add_argument("--iree-from", metavar="DIR",
+                    help="take every model's rows from DIR/<model>.json of an earlier run (same cache) "
+                         "and measure only the IREE table again")
     ap.add_argument("--budget-evaluations", type=int,
                     help="budget-evaluations of the budget runs (default: lin-opt's)")
     ap.add_argument("--no-readme", action="store_true", help="do not rewrite benchmarks/README.md")
@@ -785,6 +970,11 @@ def main(argv=None) -> int:
     git_head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
                               capture_output=True, text=True).stdout.strip()
     tools = Tools(Path(args.bin) if args.bin else None, Path(args.cache) / "bin-snapshot")
+    unknown = [] if args.skip_iree else tools.unknown_options(args.iree_fold_options)
+    if unknown:
+        sys.exit(f"{tools.lin_opt} does not know the fold option(s) {', '.join(unknown)} of "
+                 f"--iree-fold-options {args.iree_fold_options!r}: rebuild lin, or pass "
+                 f"--iree-fold-options without them")
     names = args.models.split(",") if args.models else list(MODELS)
     cap = args.paper_max_epochs or None
     t0 = time.time()
@@ -797,7 +987,7 @@ def main(argv=None) -> int:
     for info in infos:
         log(f"--- {info['name']}")
         t0 = time.time()
-        res = bench_model(info, tools, args)
+        res = rerun_iree(info, tools, args) if args.iree_from else bench_model(info, tools, args)
         res["timings"]["total"] = round(time.time() - t0, 1)
         (out / f"{info['name']}.json").write_text(json.dumps(res, indent=1) + "\n")
         plot_model(res, out / f"{info['name']}.png")
@@ -825,10 +1015,7 @@ def main(argv=None) -> int:
            "validation": r["validation"] | {"original_acc": r["val_acc"]},
            "budget_runs": [{k: v for k, v in b.items() if k not in ("file", "hash")}
                            for b in r["budget_runs"]],
-           "iree": ({k: {kk: v[kk] for kk in ("iree_acc", "lin_run_acc", "agree")}
-                     for k, v in r["iree"]["models"].items()}
-                    | {"speedup": {b: e["speedup"] for b, e in r["iree"]["latency"].items()}})
-           if "iree" in r else None,
+           "iree": iree_brief(r["iree"]) if "iree" in r else None,
            "timings": r["timings"]}
         for r in results]}
     (out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")

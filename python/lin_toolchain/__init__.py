@@ -9,6 +9,10 @@ The bottom layer of lin's Python side (no torch, no lin package above it):
 * :mod:`lin_toolchain.iree` compiles linalg-on-tensors text with IREE and
   runs it: the independent executor that tests and benchmarks check lin's
   output with.
+* :mod:`lin_toolchain.upstream` builds the same text with upstream MLIR +
+  clang only (the benchmarks' second compiler route);
+* :mod:`lin_toolchain.timing` times several models interleaved round by
+  round, so that machine load hits them alike.
 """
 
 from .locate import REPO, ToolNotFound, default_build_dir, find_tool  # noqa: F401

@@ -10,18 +10,41 @@ CPU (``llvm-cpu``).
     y = call(x)                               # numpy in, numpy out
     y = run_in_batches(call, x, 1000)         # over rows, in chunks
     y = run_iree(text, x)                     # compile + call once
+    n = count_dispatches(text)                # workloads launched per call
 """
 
 from __future__ import annotations
 
+import re
+import time
 from typing import Callable, Optional, Sequence, Union
 
 import numpy as np
 
 from .run import run_tool
 
-__all__ = ["compile_module", "load_module", "compile_iree", "run_iree", "run_in_batches",
-           "run_iree_batched"]
+__all__ = ["compile_module", "compile_timed", "count_dispatches", "load_module", "compile_iree",
+           "run_iree", "run_in_batches", "run_iree_batched"]
+
+
+def _compile(mlir_text: str, target_cpu: str, extra_args: Sequence[str],
+             generalize_on_error: bool) -> bytes:
+    """iree-compile for llvm-cpu with ``extra_args``; a module IREE rejects is
+    retried after upstream ``mlir-opt --linalg-generalize-named-ops`` when
+    ``generalize_on_error`` (IREE's MLIR may lag behind LLVM 22's named
+    elementwise ops)."""
+    import iree.compiler as ireec
+
+    def compile_text(text: str) -> bytes:
+        return ireec.compile_str(text, target_backends=["llvm-cpu"],
+                                 extra_args=[f"--iree-llvmcpu-target-cpu={target_cpu}", *extra_args])
+
+    try:
+        return compile_text(mlir_text)
+    except ireec.CompilerToolError:
+        if not generalize_on_error:
+            raise
+    return compile_text(run_tool(["mlir-opt", "--linalg-generalize-named-ops"], mlir_text))
 
 
 def compile_module(mlir_text: str, *, target_cpu: str = "generic",
@@ -30,22 +53,45 @@ def compile_module(mlir_text: str, *, target_cpu: str = "generic",
 
     ``target_cpu`` is ``--iree-llvmcpu-target-cpu``: ``generic`` for
     numerical checks (the same code on every machine), ``host`` for timing.
-    With ``generalize_on_error``, a module IREE rejects is retried after
-    upstream ``mlir-opt --linalg-generalize-named-ops``: IREE's MLIR may lag
-    behind LLVM 22's named elementwise ops.
+    ``generalize_on_error``: see :func:`_compile`.
     """
-    import iree.compiler as ireec
+    return _compile(mlir_text, target_cpu, (), generalize_on_error)
 
-    def compile_text(text: str) -> bytes:
-        return ireec.compile_str(text, target_backends=["llvm-cpu"],
-                                 extra_args=[f"--iree-llvmcpu-target-cpu={target_cpu}"])
 
-    try:
-        return compile_text(mlir_text)
-    except ireec.CompilerToolError:
-        if not generalize_on_error:
-            raise
-    return compile_text(run_tool(["mlir-opt", "--linalg-generalize-named-ops"], mlir_text))
+def compile_timed(mlir_text: str, **options) -> tuple[bytes, float]:
+    """:func:`compile_module`; returns the flatbuffer and the wall seconds it
+    took. Compile time is noisy on a shared machine: callers interleave
+    repeated compilations of the models they compare and compare minima."""
+    t0 = time.perf_counter()
+    vmfb = compile_module(mlir_text, **options)
+    return vmfb, time.perf_counter() - t0
+
+
+def count_dispatches(mlir_text: str, *, target_cpu: str = "host",
+                     generalize_on_error: bool = False) -> int:
+    """The number of ``flow.dispatch`` ops in the public function of the
+    module compiled to IREE's flow level: one per workload IREE launches per
+    call (matmuls with their fused bias and activation, softmax, ...).
+
+    Counted on ``--compile-to=flow`` and not on dumped executables, because
+    IREE deduplicates identical executables (a chain of equal layers has one
+    export but one dispatch per layer). Initializers (constant evaluation at
+    load time) are excluded: they do not run per call. Buffer copies
+    (``flow.tensor.update``, e.g. a feature-major concatenation) are not
+    dispatches and are not counted.
+    """
+    flow = _compile(mlir_text, target_cpu,
+                    ("--compile-to=flow", "--mlir-elide-elementsattrs-if-larger=16",
+                     "--mlir-elide-resource-strings-if-larger=16"), generalize_on_error).decode()
+    return sum(len(re.findall(r"\bflow\.dispatch @", body)) for body in _public_functions(flow))
+
+
+def _public_functions(flow_text: str) -> list[str]:
+    """The text of each ``util.func public`` in a flow-level module, each up
+    to the next function or initializer."""
+    starts = [m.start() for m in re.finditer(r"^\s*util\.(?:func|initializer)\b", flow_text, re.M)]
+    bounds = zip(starts, starts[1:] + [len(flow_text)])
+    return [flow_text[a:b] for a, b in bounds if flow_text[a:b].lstrip().startswith("util.func public")]
 
 
 def load_module(vmfb: bytes, func: str = "main", *, driver: str = "local-task") -> Callable:

@@ -1,0 +1,77 @@
+# Issue 11: a compressed model never has more IREE dispatches than the
+# original, and it computes the same numbers under IREE and under the
+# upstream-only route (mlir-opt + mlir-translate + clang,
+# lin_toolchain.upstream). The model is an nn.Sequential MLP written the
+# usual way, exported through torch-mlir, with always-active and dead
+# neurons in every hidden layer, compressed with lin's defaults (lossless)
+# and folded or refitted at lower thresholds, in both activation layouts
+# (batch-major, one matmul per skip, may have more dispatches).
+#
+# REQUIRES: torch-mlir, iree
+# RUN: %python %s
+
+import os
+import tempfile
+
+import numpy as np
+import torch
+
+from lin_frontend import export_torch
+from lin_testing.tools import run_tool as run
+from lin_toolchain.iree import compile_iree, count_dispatches
+from lin_toolchain.upstream import compile_upstream
+
+WIDTHS = (24, 64, 64, 48, 48, 32, 10)
+# policy=all merges the active neurons of every layer: every consumer gets
+# skips from the input (batch-major) and from the earlier layers.
+RUNS = ("", "threshold=0.9 policy=all", "threshold=0.95 refit=lstsq policy=all",
+        "threshold=0.7 refit=lstsq", "threshold=0.3 refit=lstsq",
+        "threshold=0.95 refit=lstsq policy=all activation-layout=batch-major")
+
+
+def model():
+    torch.manual_seed(0)
+    layers = []
+    for i in range(len(WIDTHS) - 1):
+        linear = torch.nn.Linear(WIDTHS[i], WIDTHS[i + 1])
+        with torch.no_grad():
+            linear.bias[:8] = 4.0      # always active: merged into skips
+            linear.bias[8:14] = -4.0   # dead: removed
+        layers.append(linear)
+        if i < len(WIDTHS) - 2:
+            layers.append(torch.nn.ReLU())
+    return torch.nn.Sequential(*layers).eval()
+
+
+def main():
+    tmp = tempfile.mkdtemp()
+    net = model()
+    source = os.path.join(tmp, "mlp.mlir")
+    text = export_torch(net, torch.zeros(1, WIDTHS[0]), dynamic_batch=True)
+    with open(source, "w") as f:
+        f.write(text)
+    x = np.random.default_rng(0).normal(size=(256, WIDTHS[0])).astype(np.float32)
+    calib = os.path.join(tmp, "calib.npy")
+    np.save(calib, x)
+    with torch.no_grad():
+        reference = net(torch.from_numpy(x)).numpy()
+    original = count_dispatches(text, generalize_on_error=True)
+    for options in RUNS:
+        compressed = run(["lin-opt", source,
+                          f"--linearity-compress=data={calib} quiet=1 {options}"])
+        dispatches = count_dispatches(compressed, generalize_on_error=True)
+        layout = "batch-major" if "batch-major" in options else "feature-major"
+        print(f"[{options}] dispatches {original} -> {dispatches}")
+        if layout == "feature-major":
+            assert dispatches <= original, (options, original, dispatches)
+        iree = compile_iree(compressed, generalize_on_error=True)(x)
+        upstream = compile_upstream(compressed)(x)
+        assert np.abs(iree - upstream).max() < 1e-4, (options, np.abs(iree - upstream).max())
+        if options == "":
+            # Lossless on its calibration data.
+            assert np.abs(iree - reference).max() < 1e-4, np.abs(iree - reference).max()
+    print("PASSED")
+
+
+if __name__ == "__main__":
+    main()
