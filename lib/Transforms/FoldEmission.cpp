@@ -101,7 +101,8 @@ Value emitAdd(OpBuilder &builder, Location loc, Value lhs, Value rhs,
 
 /// The matmuls emitAffineForm writes for a form: each reads the terms
 /// `terms` (indices into form.terms, all with a weight), one batch-major
-/// root or every feature-major one, in the order of their first term.
+/// root or every feature-major one, in the order of their first term. The
+/// terms of roots `isStackedRoot` holds for are read from stacked matmuls.
 struct PlannedMatmul {
   SmallVector<unsigned, 1> terms;
   bool featureMajorRoots = false;
@@ -109,11 +110,12 @@ struct PlannedMatmul {
 
 SmallVector<PlannedMatmul>
 planMatmuls(const AffineForm &form,
-            function_ref<bool(Value root)> isFeatureMajorRoot) {
+            function_ref<bool(Value root)> isFeatureMajorRoot,
+            function_ref<bool(Value root)> isStackedRoot = nullptr) {
   SmallVector<PlannedMatmul> matmuls;
   std::optional<unsigned> featureMajorMatmul;
   for (auto [index, term] : llvm::enumerate(form.terms)) {
-    if (!term.hasWeight())
+    if (!term.hasWeight() || (isStackedRoot && isStackedRoot(term.root)))
       continue;
     if (!isFeatureMajorRoot || !isFeatureMajorRoot(term.root)) {
       matmuls.push_back({{static_cast<unsigned>(index)}, false});
@@ -166,6 +168,46 @@ Tensor getConstant(const AffineForm &form, const PlannedMatmul &matmul,
       for (int64_t n = 0; n < out; ++n)
         constant.data()[n * in + offset + r] = weight.data()[r * out + n];
     offset += k;
+  }
+  return constant;
+}
+
+/// The terms of `root` in `forms` (each has one, with a weight).
+SmallVector<const AffineTerm *>
+getStackedTerms(ArrayRef<const AffineForm *> forms, Value root) {
+  SmallVector<const AffineTerm *> terms;
+  for (const AffineForm *form : forms) {
+    const AffineTerm *term = form->findTerm(root);
+    assert(term && term->hasWeight() && "a stacked root without a weight");
+    terms.push_back(term);
+  }
+  return terms;
+}
+
+int64_t getNumStackedElements(ArrayRef<const AffineForm *> forms, Value root) {
+  int64_t elements = 0;
+  for (const AffineTerm *term : getStackedTerms(forms, root))
+    elements += term->weight.getNumElements();
+  return elements;
+}
+
+/// The [sum out x in] constant of a stacked matmul: each term's [in x out]
+/// weight transposed, one below the other.
+Tensor getStackedConstant(ArrayRef<const AffineForm *> forms, Value root) {
+  SmallVector<const AffineTerm *> terms = getStackedTerms(forms, root);
+  int64_t in = terms.front()->weight.getDimSize(0), rows = 0;
+  for (const AffineTerm *term : terms)
+    rows += term->weight.getDimSize(1);
+  Tensor constant = Tensor::uninitialized({rows, in});
+  int64_t offset = 0;
+  for (const AffineTerm *term : terms) {
+    const Tensor &weight = term->weight; // [in x out]
+    int64_t out = weight.getDimSize(1);
+    assert(weight.getDimSize(0) == in && "stacked terms of different widths");
+    for (int64_t k = 0; k < in; ++k)
+      for (int64_t n = 0; n < out; ++n)
+        constant.data()[(offset + n) * in + k] = weight.data()[k * out + n];
+    offset += out;
   }
   return constant;
 }
@@ -239,14 +281,19 @@ void EmittedWeightCounter::add(const Tensor &tensor) {
     elements += tensor.getNumElements();
 }
 
-void EmittedWeightCounter::add(const AffineForm &form) {
+void EmittedWeightCounter::add(const AffineForm &form,
+                               ArrayRef<Value> stackedRoots) {
   if (form.numFeatures == 0)
     return;
   auto isFeatureMajor = [&](Value value) {
     return featureMajor && featureMajor->contains(value);
   };
+  auto isStacked = [&](Value root) {
+    return llvm::is_contained(stackedRoots, root);
+  };
   bool featureMajorResult = isFeatureMajor(form.value);
-  for (const PlannedMatmul &matmul : planMatmuls(form, isFeatureMajor)) {
+  for (const PlannedMatmul &matmul :
+       planMatmuls(form, isFeatureMajor, isStacked)) {
     int64_t constantElements = getNumConstantElements(form, matmul);
     if (constantElements > kInlineConstantLimit) {
       // A blob, whatever its content: no need to build it.
@@ -260,10 +307,96 @@ void EmittedWeightCounter::add(const AffineForm &form) {
     add(form.bias);
 }
 
-unsigned
-lin::getNumEmittedMatmuls(const AffineForm &form,
-                          function_ref<bool(Value root)> isFeatureMajorRoot) {
-  return planMatmuls(form, isFeatureMajorRoot).size();
+void EmittedWeightCounter::addStacked(ArrayRef<const AffineForm *> forms,
+                                      Value root) {
+  int64_t constantElements = getNumStackedElements(forms, root);
+  if (constantElements > kInlineConstantLimit)
+    elements += constantElements;
+  else
+    add(getStackedConstant(forms, root));
+}
+
+bool lin::isFeatureMajorPath(const SinkMatmulShape &sink) {
+  return sink.featureMajorResult ||
+         llvm::is_contained(sink.featureMajorRoots, true);
+}
+
+SmallVector<StackedRoot> lin::getStackedRoots(ArrayRef<SinkMatmulShape> sinks) {
+  SmallVector<StackedRoot> stacked;
+  DenseMap<Value, unsigned> indexOf;
+  for (auto [index, sink] : llvm::enumerate(sinks)) {
+    if (!isFeatureMajorPath(sink))
+      continue;
+    for (auto [root, featureMajor] :
+         llvm::zip_equal(sink.roots, sink.featureMajorRoots)) {
+      if (featureMajor)
+        continue;
+      auto [it, inserted] = indexOf.try_emplace(root, stacked.size());
+      if (inserted)
+        stacked.push_back({root, {}});
+      stacked[it->second].sinks.push_back(index);
+    }
+  }
+  llvm::erase_if(stacked,
+                 [](const StackedRoot &root) { return root.sinks.size() < 2; });
+  return stacked;
+}
+
+namespace {
+/// The matmuls and the matmul-less sinks of getNumEmittedDispatches.
+struct EmittedCounts {
+  int64_t matmuls = 0;
+  int64_t sinksWithoutMatmul = 0;
+};
+} // namespace
+
+static EmittedCounts countEmitted(ArrayRef<SinkMatmulShape> sinks) {
+  SmallVector<StackedRoot> stacked = getStackedRoots(sinks);
+  DenseSet<Value> stackedRoots;
+  for (const StackedRoot &root : stacked)
+    stackedRoots.insert(root.root);
+  EmittedCounts counts;
+  counts.matmuls = stacked.size();
+  for (const SinkMatmulShape &sink : sinks) {
+    bool onPath = isFeatureMajorPath(sink), readsFeatureMajor = false;
+    int64_t own = 0;
+    for (auto [root, featureMajor] :
+         llvm::zip_equal(sink.roots, sink.featureMajorRoots)) {
+      if (featureMajor)
+        readsFeatureMajor = true;
+      else if (!onPath || !stackedRoots.contains(root))
+        ++own;
+    }
+    own += readsFeatureMajor;
+    counts.matmuls += own;
+    if (own == 0 && !sink.roots.empty())
+      ++counts.sinksWithoutMatmul;
+  }
+  return counts;
+}
+
+int64_t lin::getNumEmittedMatmuls(ArrayRef<SinkMatmulShape> sinks) {
+  return countEmitted(sinks).matmuls;
+}
+
+int64_t lin::getNumEmittedDispatches(ArrayRef<SinkMatmulShape> sinks) {
+  EmittedCounts counts = countEmitted(sinks);
+  return counts.matmuls + counts.sinksWithoutMatmul;
+}
+
+Value lin::emitStackedMatmul(OpBuilder &builder, Location loc,
+                             ArrayRef<const AffineForm *> forms, Value root,
+                             Value input) {
+  Tensor weights = getStackedConstant(forms, root);
+  int64_t rows = weights.getDimSize(0);
+  int64_t batch = cast<RankedTensorType>(input.getType()).getDimSize(0);
+  Value constant = emitConstant(builder, loc, weights);
+  Value empty = emitEmpty(builder, loc, {rows, batch}, input, 0);
+  Value zero =
+      arith::ConstantOp::create(builder, loc, builder.getF32FloatAttr(0.0f));
+  Value acc = linalg::FillOp::create(builder, loc, zero, empty).getResult(0);
+  return emitMatmul(builder, loc, input, /*featureMajorLhs=*/false, constant,
+                    /*outIn=*/true, acc, /*featureMajorResult=*/true);
 }
 
 Value lin::emitAffineForm(OpBuilder &builder, Location loc,
@@ -271,7 +404,8 @@ Value lin::emitAffineForm(OpBuilder &builder, Location loc,
                           const DenseMap<Value, Value> &rootMap,
                           Value fallbackBatch,
                           const FoldEmissionOptions &options,
-                          const FeatureMajorValues *featureMajor) {
+                          const FeatureMajorValues *featureMajor,
+                          ArrayRef<StackedSlice> slices) {
   auto isFeatureMajor = [&](Value value) {
     return featureMajor && featureMajor->contains(value);
   };
@@ -300,10 +434,19 @@ Value lin::emitAffineForm(OpBuilder &builder, Location loc,
 
   // Matmuls in the order of their first term, each residual part added after
   // its term's matmul (batch-major: as the terms come).
-  SmallVector<PlannedMatmul> matmuls = planMatmuls(form, isFeatureMajor);
+  auto findSlice = [&](Value root) -> const StackedSlice * {
+    for (const StackedSlice &slice : slices)
+      if (slice.root == root)
+        return &slice;
+    return nullptr;
+  };
+  SmallVector<PlannedMatmul> matmuls = planMatmuls(
+      form, isFeatureMajor, [&](Value root) { return findSlice(root); });
   DenseMap<unsigned, const PlannedMatmul *> matmulOfFirstTerm;
   for (const PlannedMatmul &matmul : matmuls)
     matmulOfFirstTerm[matmul.terms.front()] = &matmul;
+  // Whether `acc` holds more than the zero fill.
+  bool accumulated = false;
   for (auto [index, term] : llvm::enumerate(form.terms)) {
     if (const PlannedMatmul *matmul = matmulOfFirstTerm.lookup(index)) {
       Value lhs;
@@ -320,24 +463,69 @@ Value lin::emitAffineForm(OpBuilder &builder, Location loc,
           emitConstant(builder, loc, getConstant(form, *matmul, outIn));
       acc = emitMatmul(builder, loc, lhs, matmul->featureMajorRoots, constant,
                        outIn, acc, featureMajorResult);
+      accumulated = true;
     }
     // A residual part is an add, never an identity matrix.
-    if (term.identity)
+    if (term.identity) {
       acc =
           emitAdd(builder, loc, acc, mapped(term.root),
                   isFeatureMajor(term.root) == featureMajorResult ? identity
                                                                   : transposed,
                   empty);
+      accumulated = true;
+    }
+  }
+
+  // One elementwise sum of the accumulator, the rows of stacked matmuls
+  // (feature-major, read transposed into a batch-major result) and the
+  // bias: IREE fuses it into the dispatch of the matmul before it.
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  for (const AffineTerm &term : form.terms) {
+    const StackedSlice *slice =
+        term.hasWeight() ? findSlice(term.root) : nullptr;
+    if (!slice)
+      continue;
+    auto matrixType = cast<RankedTensorType>(slice->matrix.getType());
+    SmallVector<OpFoldResult> offsets = {builder.getIndexAttr(slice->offset),
+                                         builder.getIndexAttr(0)};
+    SmallVector<OpFoldResult> sizes = {builder.getIndexAttr(m)};
+    if (matrixType.isDynamicDim(1))
+      sizes.push_back(
+          tensor::DimOp::create(builder, loc, slice->matrix, 1).getResult());
+    else
+      sizes.push_back(builder.getIndexAttr(matrixType.getDimSize(1)));
+    SmallVector<OpFoldResult> strides(2, builder.getIndexAttr(1));
+    inputs.push_back(tensor::ExtractSliceOp::create(builder, loc, slice->matrix,
+                                                    offsets, sizes, strides)
+                         .getResult());
+    maps.push_back(featureMajorResult ? identity : transposed);
+  }
+  // Without slices, the accumulator always comes first (a form without
+  // terms is its bias added to zeros); with them, only if it holds terms.
+  if (accumulated || inputs.empty()) {
+    inputs.insert(inputs.begin(), acc);
+    maps.insert(maps.begin(), identity);
   }
   if (hasNonZeroBias(form)) {
-    Value bias = emitConstant(builder, loc, form.bias);
-    acc = emitAdd(
-        builder, loc, acc, bias,
-        AffineMap::get(
-            2, 0, {getAffineDimExpr(featureMajorResult ? 0 : 1, ctx)}, ctx),
-        empty);
+    inputs.push_back(emitConstant(builder, loc, form.bias));
+    maps.push_back(AffineMap::get(
+        2, 0, {getAffineDimExpr(featureMajorResult ? 0 : 1, ctx)}, ctx));
   }
-  return acc;
+  if (inputs.size() == 1 && inputs.front() == acc)
+    return acc;
+  maps.push_back(identity);
+  SmallVector<utils::IteratorType> parallel(2, utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             builder, loc, TypeRange{empty.getType()}, inputs,
+             ValueRange{empty}, maps, parallel,
+             [&](OpBuilder &b, Location l, ValueRange args) {
+               Value sum = args[0];
+               for (Value arg : args.drop_front().drop_back())
+                 sum = arith::AddFOp::create(b, l, sum, arg);
+               linalg::YieldOp::create(b, l, sum);
+             })
+      .getResult(0);
 }
 
 Value lin::emitActivation(OpBuilder &builder, Location loc,

@@ -190,35 +190,41 @@ public:
     return total;
   }
 
-  /// Matmuls emission writes for the live sinks (getNumEmittedMatmuls,
-  /// FoldEmission.h): batch-major, one per weighted term (as the original
-  /// has); feature-major, one for all the feature-major roots of a sink and
-  /// one per other weighted root. Each is one dispatch on IREE, whose bias
-  /// and activation fuse into the last.
+  /// IREE dispatches of what emission writes for the live sinks
+  /// (getNumEmittedDispatches, FoldEmission.h): batch-major, one matmul per
+  /// weighted term (as the original has); feature-major, one for all the
+  /// feature-major roots of a sink, one per batch-major root two or more
+  /// sinks on the feature-major path read (stacked), and one per other
+  /// weighted root, the bias, activation and stacked rows fused into it;
+  /// plus one for the bias and activation of a sink whose every weighted
+  /// root is stacked.
   int64_t getDispatchCount(ActivationLayout layout) const {
     SmallVector<bool> changed = llvm::map_to_vector(
         sinks, [](const SimSink &sink) { return sink.changed; });
     DenseSet<Value> featureMajorRoots;
+    SmallVector<bool> featureMajorLayers(graph.layers.size(), false);
     for (auto [index, layer] : llvm::enumerate(graph.layers))
-      if (isEmittedFeatureMajor(graph, index, changed, layout))
+      if (isEmittedFeatureMajor(graph, index, changed, layout)) {
         featureMajorRoots.insert(layer.activation.getResult());
+        featureMajorLayers[index] = true;
+      }
     SmallVector<bool> live = getLiveSinks();
-    int64_t total = 0;
+    SmallVector<SinkMatmulShape> shapes;
     for (auto [sink, isLive] : llvm::zip_equal(sinks, live)) {
       if (!isLive || sink.cols == 0)
         continue;
-      bool readsFeatureMajor = false;
+      SinkMatmulShape shape;
+      shape.featureMajorResult = sink.layer && featureMajorLayers[*sink.layer];
       for (const SimTerm &term : sink.terms) {
         if (!term.dense)
           continue;
-        if (featureMajorRoots.contains(term.root))
-          readsFeatureMajor = true;
-        else
-          ++total;
+        shape.roots.push_back(term.root);
+        shape.featureMajorRoots.push_back(
+            featureMajorRoots.contains(term.root));
       }
-      total += readsFeatureMajor;
+      shapes.push_back(std::move(shape));
     }
-    return total;
+    return getNumEmittedDispatches(shapes);
   }
 
 private:

@@ -49,6 +49,78 @@ FoldResult lin::getUnfoldedResult(func::FuncOp func, const LayerGraph &graph) {
   return result;
 }
 
+namespace {
+/// The sinks emitChangedSinks emits and that stay live, in emission order,
+/// and the stacked matmuls they share (getStackedRoots).
+struct EmissionPlan {
+  /// Sink indices, in emission order.
+  SmallVector<unsigned> sinks;
+  /// Their shapes, in the same order.
+  SmallVector<SinkMatmulShape> shapes;
+  /// Stacked roots; their `sinks` index `sinks` above.
+  SmallVector<StackedRoot> stacked;
+};
+} // namespace
+
+/// The EmissionPlan of emitChangedSinks for `forms` (only read where
+/// `changed`), given which sinks stay live.
+static EmissionPlan planEmission(const LayerGraph &graph,
+                                 ArrayRef<AffineForm> forms,
+                                 ArrayRef<bool> changed, ArrayRef<bool> live,
+                                 const FeatureMajorValues &featureMajor) {
+  EmissionPlan plan;
+  auto addSink = [&](unsigned index) {
+    const AffineForm &form = forms[index];
+    if (!changed[index] || !live[index] || form.numFeatures == 0)
+      return;
+    SinkMatmulShape shape;
+    shape.featureMajorResult = featureMajor.contains(form.value);
+    for (const AffineTerm &term : form.terms) {
+      if (!term.hasWeight())
+        continue;
+      shape.roots.push_back(term.root);
+      shape.featureMajorRoots.push_back(featureMajor.contains(term.root));
+    }
+    plan.sinks.push_back(index);
+    plan.shapes.push_back(std::move(shape));
+  };
+  for (const Layer &layer : graph.layers)
+    if (layer.isFoldable())
+      addSink(layer.preActivationSink);
+  for (auto [index, sink] : llvm::enumerate(graph.sinks))
+    if (!sink.layer)
+      addSink(index);
+  // In program order (where each sink is emitted), so that a stacked matmul
+  // emitted before its first reader dominates the others.
+  auto position = [&](unsigned index) {
+    const Sink &sink = graph.sinks[index];
+    return sink.layer ? graph.layers[*sink.layer].activation.getOperation()
+                      : sink.form.value.getDefiningOp();
+  };
+  SmallVector<unsigned> order =
+      llvm::to_vector(llvm::seq<unsigned>(0, plan.sinks.size()));
+  llvm::stable_sort(order, [&](unsigned a, unsigned b) {
+    Operation *x = position(plan.sinks[a]), *y = position(plan.sinks[b]);
+    return x->getBlock() == y->getBlock() && x->isBeforeInBlock(y);
+  });
+  EmissionPlan sorted;
+  for (unsigned index : order) {
+    sorted.sinks.push_back(plan.sinks[index]);
+    sorted.shapes.push_back(std::move(plan.shapes[index]));
+  }
+  plan = std::move(sorted);
+  plan.stacked = getStackedRoots(plan.shapes);
+  return plan;
+}
+
+/// The forms of the sinks of a stacked root, in its order.
+static SmallVector<const AffineForm *>
+getStackedForms(const EmissionPlan &plan, const StackedRoot &stacked,
+                ArrayRef<AffineForm> forms) {
+  return llvm::map_to_vector(stacked.sinks,
+                             [&](unsigned s) { return &forms[plan.sinks[s]]; });
+}
+
 FailureOr<FoldResult> lin::applyFoldPlan(RewriterBase &rewriter,
                                          func::FuncOp func, LayerGraph &graph,
                                          const FoldPlan &plan,
@@ -114,12 +186,20 @@ lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
   FeatureMajorValues featureMajor =
       getFeatureMajorValues(graph, folded.changed, options.activationLayout);
   EmittedWeightCounter emitted(options, &featureMajor);
+  EmissionPlan emission =
+      planEmission(graph, forms, folded.changed, live, featureMajor);
+  DenseMap<unsigned, SmallVector<Value, 1>> stackedRoots;
+  for (const StackedRoot &stacked : emission.stacked) {
+    emitted.addStacked(getStackedForms(emission, stacked, forms), stacked.root);
+    for (unsigned s : stacked.sinks)
+      stackedRoots[emission.sinks[s]].push_back(stacked.root);
+  }
   int64_t freed = 0;
   for (auto [index, sink] : llvm::enumerate(graph.sinks)) {
     if (folded.changed[index] || !live[index])
       freed += sink.ownedWeights;
     if (folded.changed[index] && live[index])
-      emitted.add(forms[index]);
+      emitted.add(forms[index], stackedRoots.lookup(index));
   }
   result.predictedParamsAfter =
       result.paramsBefore - freed + emitted.getElements();
@@ -198,6 +278,39 @@ void lin::emitChangedSinks(
         fallbackBatch = arg;
   FeatureMajorValues featureMajor =
       getFeatureMajorValues(graph, changed, options.activationLayout);
+  // The live sinks: unchanged forms may be gone, but read what they did.
+  SmallVector<bool> live = graph.getLiveSinks([&](unsigned s, Value root) {
+    if (changed[s])
+      return forms[s].findTerm(root) != nullptr;
+    std::optional<unsigned> layer = graph.getLayerOf(root);
+    return layer && llvm::is_contained(graph.layers[*layer].readers, s);
+  });
+  // Stacked matmuls are emitted before their first reader; each reader
+  // takes its rows.
+  EmissionPlan plan = planEmission(graph, forms, changed, live, featureMajor);
+  DenseMap<unsigned, SmallVector<unsigned, 1>> stackedAt; // first sink
+  DenseMap<unsigned, SmallVector<StackedSlice, 1>> slicesOf;
+  for (auto [index, stacked] : llvm::enumerate(plan.stacked))
+    stackedAt[plan.sinks[stacked.sinks.front()]].push_back(index);
+  auto emitSink = [&](unsigned sink, Location loc) -> Value {
+    for (unsigned index : stackedAt.lookup(sink)) {
+      const StackedRoot &stacked = plan.stacked[index];
+      Value matrix = emitStackedMatmul(
+          rewriter, loc, getStackedForms(plan, stacked, forms), stacked.root,
+          rootMap.lookup_or(stacked.root, stacked.root));
+      int64_t offset = 0;
+      for (unsigned s : stacked.sinks) {
+        unsigned reader = plan.sinks[s];
+        slicesOf[reader].push_back({stacked.root, matrix, offset});
+        offset += forms[reader].numFeatures;
+      }
+    }
+    Value value =
+        emitAffineForm(rewriter, loc, forms[sink], rootMap, fallbackBatch,
+                       options, &featureMajor, slicesOf.lookup(sink));
+    forms[sink] = AffineForm();
+    return value;
+  };
   OpBuilder::InsertionGuard guard(rewriter);
   for (auto [index, layer] : llvm::enumerate(graph.layers)) {
     if (!layer.isFoldable())
@@ -209,9 +322,7 @@ void lin::emitChangedSinks(
     Operation *activationOp = layer.activation.getOperation();
     rewriter.setInsertionPoint(activationOp);
     Location loc = activationOp->getLoc();
-    Value z = emitAffineForm(rewriter, loc, forms[pre], rootMap, fallbackBatch,
-                             options, &featureMajor);
-    forms[pre] = AffineForm();
+    Value z = emitSink(pre, loc);
     Value a = emitActivation(rewriter, loc, layer.activation, z);
     if (onActivation)
       onActivation(index, a.getDefiningOp());
@@ -230,10 +341,7 @@ void lin::emitChangedSinks(
     Value old = sink.form.value;
     Operation *def = old.getDefiningOp();
     rewriter.setInsertionPoint(def);
-    Value replacement =
-        emitAffineForm(rewriter, def->getLoc(), forms[index], rootMap,
-                       fallbackBatch, options, &featureMajor);
-    forms[index] = AffineForm();
+    Value replacement = emitSink(index, def->getLoc());
     rewriter.replaceAllUsesWith(old, replacement);
   }
 

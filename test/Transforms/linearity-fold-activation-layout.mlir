@@ -1,15 +1,19 @@
 // activation-layout=feature-major: re-emitted layers whose every reader is
 // re-emitted hold their values [features, batch]; each consumer reads all
 // its feature-major roots with one matmul (tensor.concat dim(0) of the
-// roots, one [out, sum in] constant as the left operand), batch-major roots
-// (the argument, layers left batch-major) with one matmul each through
-// transposed maps; outputs stay [batch, out]. Values are checked against
-// batch-major emission with IREE in
+// roots, one [out, sum in] constant as the left operand); a batch-major
+// root (the argument, layers left batch-major) read by two or more of the
+// re-emitted consumers is read by one stacked matmul through transposed
+// maps ([sum of their widths, batch]), of which each consumer adds its rows
+// (tensor.extract_slice) with its bias; a batch-major root with one such
+// reader has a matmul of its own there. Outputs stay [batch, out]. Values
+// are checked against batch-major emission with IREE in
 // linearity-fold-activation-layout-random.py.
 // RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=feature-major weight-layout=in-out" -mlir-print-local-scope 2>&1 | FileCheck %s --check-prefixes=CHECK,INOUT --implicit-check-not=warning
 // RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=feature-major weight-layout=out-in" -mlir-print-local-scope | FileCheck %s --check-prefixes=CHECK,OUTIN
 // RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=feature-major" | mlir-opt -split-input-file --linalg-generalize-named-ops --one-shot-bufferize=bufferize-function-boundaries --convert-linalg-to-loops -o /dev/null
 // RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=feature-major keep-profiles=1" | FileCheck %s --check-prefix=PROFILE
+// RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=feature-major" | FileCheck %s --check-prefix=MATMULS
 // RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=batch-major" | FileCheck %s --check-prefix=BATCH
 // RUN: %python %inputs/interpreter/npy_tool.py %t.x.npy --shape 4,2 --values=0.1,0.5,0.25,0.3,0.5,0.05,0.4,0.2
 // RUN: lin-opt %s -split-input-file --linearity-compress="data=%t.x.npy activation-layout=feature-major quiet=1" 2>&1 | FileCheck %s --check-prefix=COMPRESS
@@ -20,29 +24,41 @@
 // BAD: for the --activation-layout option: Cannot find option named 'foo'!
 
 
-// A chain of three folding layers: relu_0 (4 -> 2) reads the argument
-// through transposed maps; relu_1 (4 -> 3) reads relu_0 and a skip from the
-// argument; relu_2 (3 -> 2) reads relu_1 and relu_0 concatenated, with one
-// [2 x 5] constant, plus a (zero) skip from the argument; the output reads
-// relu_2, batch-major, through a transposed left operand.
+// A chain of three folding layers: the argument is read by relu_0 (4 -> 2),
+// by a skip into relu_1 (4 -> 3) and by a (zero) skip into relu_2 (3 -> 2):
+// one stacked [7 x 2] matmul reads it through transposed maps, relu_0 takes
+// its rows 0-1 (no matmul of its own), relu_1 rows 2-4 and relu_2 rows 5-6,
+// each added with the bias after its own matmul. relu_1 reads relu_0;
+// relu_2 reads relu_1 and relu_0 concatenated, with one [2 x 5] constant;
+// the output reads relu_2, batch-major, through a transposed left operand.
 // CHECK-LABEL: func.func @chain(
 // CHECK-SAME: %[[X:.+]]: tensor<?x2xf32>) -> tensor<?x2xf32>
+// CHECK: %[[S:.+]] = linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%{{.+}}, %[[X]] : tensor<7x2xf32>, tensor<?x2xf32>) outs(%{{.+}} : tensor<7x?xf32>)
 // CHECK: %[[E0:.+]] = tensor.empty(%{{.+}}) : tensor<2x?xf32>
-// CHECK: linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%{{.+}}, %[[X]] : tensor<2x2xf32>, tensor<?x2xf32>) outs(%{{.+}} : tensor<2x?xf32>)
-// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>]{{.*}} tensor<2xf32>) outs(%[[E0]] : tensor<2x?xf32>)
+// CHECK: %[[S0:.+]] = tensor.extract_slice %[[S]][0, 0] [2, %{{.+}}] [1, 1] : tensor<7x?xf32> to tensor<2x?xf32>
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>]{{.*}} ins(%[[S0]], %{{.+}} : tensor<2x?xf32>, tensor<2xf32>) outs(%[[E0]] : tensor<2x?xf32>)
 // CHECK: %[[A0:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<2x?xf32>) outs(%{{.+}} : tensor<2x?xf32>)
-// CHECK: linalg.matmul ins(%{{.+}}, %[[A0]] : tensor<3x2xf32>, tensor<2x?xf32>) outs(%{{.+}} : tensor<3x?xf32>)
-// CHECK: linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%{{.+}}, %[[X]] : tensor<3x2xf32>, tensor<?x2xf32>)
+// CHECK: %[[M1:.+]] = linalg.matmul ins(%{{.+}}, %[[A0]] : tensor<3x2xf32>, tensor<2x?xf32>) outs(%{{.+}} : tensor<3x?xf32>)
+// CHECK: %[[S1:.+]] = tensor.extract_slice %[[S]][2, 0] [3, %{{.+}}] [1, 1] : tensor<7x?xf32> to tensor<3x?xf32>
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>]{{.*}} ins(%[[M1]], %[[S1]], %{{.+}} : tensor<3x?xf32>, tensor<3x?xf32>, tensor<3xf32>)
 // CHECK: %[[A1:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<3x?xf32>) outs(%{{.+}} : tensor<3x?xf32>)
 // CHECK: %[[C:.+]] = tensor.concat dim(0) %[[A1]], %[[A0]] : (tensor<3x?xf32>, tensor<2x?xf32>) -> tensor<5x?xf32>
-// CHECK: linalg.matmul ins(%{{.+}}, %[[C]] : tensor<2x5xf32>, tensor<5x?xf32>) outs(%{{.+}} : tensor<2x?xf32>)
-// CHECK: linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%{{.+}}, %[[X]] : tensor<2x2xf32>, tensor<?x2xf32>)
+// CHECK: %[[M2:.+]] = linalg.matmul ins(%{{.+}}, %[[C]] : tensor<2x5xf32>, tensor<5x?xf32>) outs(%{{.+}} : tensor<2x?xf32>)
+// CHECK: %[[S2:.+]] = tensor.extract_slice %[[S]][5, 0] [2, %{{.+}}] [1, 1] : tensor<7x?xf32> to tensor<2x?xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[M2]], %[[S2]], %{{.+}} : tensor<2x?xf32>, tensor<2x?xf32>, tensor<2xf32>)
 // CHECK: %[[A2:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<2x?xf32>) outs(%{{.+}} : tensor<2x?xf32>)
 // CHECK: %[[Y:.+]] = linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d2, d0)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%[[A2]], %{{.+}} : tensor<2x?xf32>, tensor<2x2xf32>) outs(%{{.+}} : tensor<?x2xf32>)
 // CHECK: %[[R:.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>]{{.*}} ins(%[[Y]], %{{.+}} : tensor<?x2xf32>, tensor<2xf32>)
 // CHECK: return %[[R]] : tensor<?x2xf32>
 
-// Batch-major, the same fold has one matmul per root: 7 instead of 6.
+// Four matmuls, one per linear layer: the stacked one, relu_1's, relu_2's
+// and the output's.
+// MATMULS-LABEL: func.func @chain(
+// MATMULS-COUNT-4: linalg.matmul
+// MATMULS-NOT: linalg.matmul
+// MATMULS: return
+
+// Batch-major, the same fold has one matmul per root: 7 instead of 4.
 // BATCH-LABEL: func.func @chain(
 // BATCH-COUNT-7: linalg.matmul
 // BATCH-NOT: linalg.matmul
@@ -137,14 +153,16 @@ func.func @chain(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
 
 // relu_0 folds (4 -> 2, feature-major); relu_1 keeps its width and its
 // consumer relu_2 is left alone, so relu_1 stays batch-major: it reads
-// relu_0 through a transposed left operand, the argument directly.
+// relu_0 through a transposed left operand and its rows of the argument's
+// stacked matmul (shared with relu_0) transposed.
 // BATCH-LABEL: func.func @unchanged_consumer(
 // CHECK-LABEL: func.func @unchanged_consumer(
 // CHECK-SAME: %[[X:.+]]: tensor<?x2xf32>)
+// CHECK: %[[S:.+]] = linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%{{.+}}, %[[X]] : tensor<4x2xf32>, tensor<?x2xf32>) outs(%{{.+}} : tensor<4x?xf32>)
 // CHECK: %[[A0:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<2x?xf32>) outs(%{{.+}} : tensor<2x?xf32>)
 // CHECK: linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d2, d0)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%[[A0]], %{{.+}} : tensor<2x?xf32>, tensor<2x2xf32>) outs(%{{.+}} : tensor<?x2xf32>)
-// INOUT: linalg.matmul ins(%[[X]], %{{.+}} : tensor<?x2xf32>, tensor<2x2xf32>) outs(%{{.+}} : tensor<?x2xf32>)
-// OUTIN: linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%[[X]], %{{.+}} : tensor<?x2xf32>, tensor<2x2xf32>) outs(%{{.+}} : tensor<?x2xf32>)
+// CHECK: %[[S1:.+]] = tensor.extract_slice %[[S]][2, 0] [2, %{{.+}}] [1, 1] : tensor<4x?xf32> to tensor<2x?xf32>
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>]{{.*}} ins(%{{.+}}, %[[S1]], %{{.+}} : tensor<?x2xf32>, tensor<2x?xf32>, tensor<2xf32>) outs(%{{.+}} : tensor<?x2xf32>)
 // CHECK: %[[A1:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<?x2xf32>) outs(%{{.+}} : tensor<?x2xf32>)
 // CHECK: linalg.matmul ins(%[[A1]], %{{.+}} : tensor<?x2xf32>, tensor<2x3xf32>) outs(%{{.+}} : tensor<?x3xf32>)
 // CHECK-NOT: tensor.concat
@@ -223,19 +241,23 @@ func.func @unchanged_consumer(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
 
 // Residual parts: relu_1's pre-activation adds the argument (batch-major,
 // read transposed into the feature-major sum), the output adds relu_1
-// (feature-major, read transposed into the batch-major output).
+// (feature-major, read transposed into the batch-major output). The
+// argument's weighted terms (relu_0, relu_1, the output) are one stacked
+// matmul.
 // CHECK-LABEL: func.func @residual(
 // CHECK-SAME: %[[X:.+]]: tensor<?x2xf32>)
+// CHECK: %[[ST:.+]] = linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%{{.+}}, %[[X]] : tensor<6x2xf32>, tensor<?x2xf32>)
 // CHECK: %[[A0:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<2x?xf32>) outs(%{{.+}} : tensor<2x?xf32>)
-// CHECK: linalg.matmul ins(%{{.+}}, %[[A0]] : tensor<2x2xf32>, tensor<2x?xf32>)
-// CHECK: %[[S:.+]] = linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%{{.+}}, %[[X]] : tensor<2x2xf32>, tensor<?x2xf32>)
-// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>]{{.*}} ins(%[[S]], %[[X]] : tensor<2x?xf32>, tensor<?x2xf32>) outs(%{{.+}} : tensor<2x?xf32>)
+// CHECK: %[[S:.+]] = linalg.matmul ins(%{{.+}}, %[[A0]] : tensor<2x2xf32>, tensor<2x?xf32>)
+// CHECK: %[[P:.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>]{{.*}} ins(%[[S]], %[[X]] : tensor<2x?xf32>, tensor<?x2xf32>) outs(%{{.+}} : tensor<2x?xf32>)
+// CHECK: %[[S1:.+]] = tensor.extract_slice %[[ST]][2, 0] [2, %{{.+}}] [1, 1]
+// CHECK: linalg.generic {{.*}} ins(%[[P]], %[[S1]], %{{.+}} : tensor<2x?xf32>, tensor<2x?xf32>, tensor<2xf32>)
 // CHECK: %[[A1:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<2x?xf32>) outs(%{{.+}} : tensor<2x?xf32>)
 // CHECK: %[[C:.+]] = tensor.concat dim(0) %[[A1]], %[[A0]] : (tensor<2x?xf32>, tensor<2x?xf32>) -> tensor<4x?xf32>
 // CHECK: %[[M:.+]] = linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d2, d0)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%[[C]], %{{.+}} : tensor<4x?xf32>, tensor<2x4xf32>) outs(%{{.+}} : tensor<?x2xf32>)
-// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>]{{.*}} ins(%[[M]], %[[A1]] : tensor<?x2xf32>, tensor<2x?xf32>) outs(%{{.+}} : tensor<?x2xf32>)
-// INOUT: linalg.matmul ins(%[[X]], %{{.+}} : tensor<?x2xf32>, tensor<2x2xf32>)
-// OUTIN: linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%[[X]], %{{.+}} : tensor<?x2xf32>, tensor<2x2xf32>)
+// CHECK: %[[Q:.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>]{{.*}} ins(%[[M]], %[[A1]] : tensor<?x2xf32>, tensor<2x?xf32>) outs(%{{.+}} : tensor<?x2xf32>)
+// CHECK: %[[S2:.+]] = tensor.extract_slice %[[ST]][4, 0] [2, %{{.+}}] [1, 1]
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>]{{.*}} ins(%[[Q]], %[[S2]], %{{.+}} : tensor<?x2xf32>, tensor<2x?xf32>, tensor<2xf32>)
 // CHECK: return
 
 func.func @residual(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
@@ -369,3 +391,53 @@ func.func @all_fold(%x: tensor<?x2xf32>) -> tensor<?x3xf32> {
   return %s25 : tensor<?x3xf32>
 }
 
+
+// -----
+
+// relu_0 keeps all its neurons (left alone, batch-major); relu_1 drops its
+// always inactive neuron 1 (feature-major, no skip): relu_0 has one
+// re-emitted reader and keeps a matmul of its own, through transposed maps.
+// CHECK-LABEL: func.func @single_reader(
+// CHECK: %[[A0:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<?x2xf32>) outs(%{{.+}} : tensor<?x2xf32>)
+// CHECK: linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%{{.+}}, %[[A0]] : tensor<2x2xf32>, tensor<?x2xf32>) outs(%{{.+}} : tensor<2x?xf32>)
+// CHECK-NOT: tensor.extract_slice
+// CHECK: return
+// MATMULS-LABEL: func.func @single_reader(
+// MATMULS-COUNT-3: linalg.matmul
+// MATMULS-NOT: linalg.matmul
+// MATMULS: return
+
+func.func @single_reader(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x2xf32>
+  %w1 = arith.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %e2 = tensor.empty(%n) : tensor<?x2xf32>
+  %f3 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %m4 = linalg.matmul ins(%x, %w1 : tensor<?x2xf32>, tensor<2x2xf32>) outs(%f3 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %a9 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m4 : tensor<?x2xf32>) outs(%e2 : tensor<?x2xf32>) attrs = {lin.profile = #lin.profile<relu, observed, samples = 10, counts = [5, 5, 5, 5], minimum = [-1.0, -1.0], maximum = [1.0, 1.0]>} {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<?x2xf32>
+  %w10 = arith.constant dense<[[1.0, 0.0, 2.0], [0.0, 1.0, 1.0]]> : tensor<2x3xf32>
+  %b11 = arith.constant dense<[0.5, -0.5, 1.0]> : tensor<3xf32>
+  %e12 = tensor.empty(%n) : tensor<?x3xf32>
+  %f13 = linalg.fill ins(%zero : f32) outs(%e12 : tensor<?x3xf32>) -> tensor<?x3xf32>
+  %m14 = linalg.matmul ins(%a9, %w10 : tensor<?x2xf32>, tensor<2x3xf32>) outs(%f13 : tensor<?x3xf32>) -> tensor<?x3xf32>
+  %s15 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m14, %b11 : tensor<?x3xf32>, tensor<3xf32>) outs(%e12 : tensor<?x3xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %t = arith.addf %a, %c : f32
+    linalg.yield %t : f32
+  } -> tensor<?x3xf32>
+  %a16 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%s15 : tensor<?x3xf32>) outs(%e12 : tensor<?x3xf32>) attrs = {lin.profile = #lin.profile<relu, observed, samples = 10, counts = [5, 10, 5, 5, 0, 5], minimum = [-1.0, -2.0, -1.0], maximum = [1.0, -0.5, 1.0]>} {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<?x3xf32>
+  %w17 = arith.constant dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]> : tensor<3x2xf32>
+  %e18 = tensor.empty(%n) : tensor<?x2xf32>
+  %f19 = linalg.fill ins(%zero : f32) outs(%e18 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %m20 = linalg.matmul ins(%a16, %w17 : tensor<?x3xf32>, tensor<3x2xf32>) outs(%f19 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  return %m20 : tensor<?x2xf32>
+}

@@ -73,6 +73,9 @@ struct AffineForm {
   int64_t getNumParameters() const;
   /// The term of `root`, or nullptr.
   AffineTerm *findTerm(mlir::Value root);
+  const AffineTerm *findTerm(mlir::Value root) const {
+    return const_cast<AffineForm *>(this)->findTerm(root);
+  }
 };
 
 /// Decomposes `value` (a ranked [batch x features] f32 tensor), reading

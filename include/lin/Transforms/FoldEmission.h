@@ -21,6 +21,7 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <set>
 #include <vector>
@@ -52,19 +53,83 @@ struct FoldEmissionOptions {
 /// `value`). Every other value is batch-major.
 using FeatureMajorValues = llvm::DenseSet<mlir::Value>;
 
+/// A sink as the matmul rule of emission sees it (shapes only, so that the
+/// planner can apply the rule before anything is folded).
+struct SinkMatmulShape {
+  /// The roots the sink reads with a weight, each once, in term order.
+  llvm::SmallVector<mlir::Value, 4> roots;
+  /// For each of `roots`, whether it is feature-major.
+  llvm::SmallVector<bool, 4> featureMajorRoots;
+  /// Whether the sink's result is feature-major.
+  bool featureMajorResult = false;
+};
+
+/// Whether `sink` is emitted on the feature-major path: its result or one
+/// of its weighted roots is feature-major. Only such sinks share stacked
+/// matmuls (getStackedRoots); the others are emitted as the batch-major
+/// layout emits them, one matmul per weighted root.
+bool isFeatureMajorPath(const SinkMatmulShape &sink);
+
+/// A batch-major root that two or more sinks on the feature-major path read
+/// with a weight: emission computes all their terms of it with one matmul
+/// `S = W . root^T`, [sum of the terms' widths x batch], W the terms'
+/// [out x in] weights stacked along dim 0 in the order of `sinks`, and each
+/// sink adds its rows of S (tensor.extract_slice) to its pre-activation.
+struct StackedRoot {
+  mlir::Value root;
+  /// Indices into the shapes given to getStackedRoots, in their order.
+  llvm::SmallVector<unsigned, 4> sinks;
+};
+
+/// The stacked roots of the sinks `sinks` (in emission order), in the order
+/// of their first reader.
+llvm::SmallVector<StackedRoot>
+getStackedRoots(llvm::ArrayRef<SinkMatmulShape> sinks);
+
+/// How many linalg.matmul ops emission writes for `sinks` (the emitted,
+/// live sinks, in emission order, each with at least one feature): one per
+/// stacked root (getStackedRoots); per sink on the feature-major path, one
+/// for all its feature-major roots plus one per other batch-major root; per
+/// other sink, one per weighted root. Residual parts, the rows of stacked
+/// matmuls and the bias are elementwise adds, which IREE fuses into the
+/// matmul dispatch before them. The one rule for the fold's emission and
+/// the planner's dispatch count.
+int64_t getNumEmittedMatmuls(llvm::ArrayRef<SinkMatmulShape> sinks);
+
+/// How many dispatches IREE makes of what emission writes for `sinks`: one
+/// per matmul (getNumEmittedMatmuls), with the elementwise ops after it
+/// fused in, plus one per sink on the feature-major path that has no matmul
+/// of its own (all its weighted roots stacked): IREE does not fuse its bias
+/// and activation into the stacked matmul, which has other readers.
+int64_t getNumEmittedDispatches(llvm::ArrayRef<SinkMatmulShape> sinks);
+
+/// Rows of a stacked matmul a sink reads instead of a matmul of its own for
+/// `root`: rows [offset, offset + the sink's width) of `matrix`.
+struct StackedSlice {
+  mlir::Value root;
+  mlir::Value matrix;
+  int64_t offset = 0;
+};
+
 /// Counts the weight elements emission will store for affine forms, by the
 /// rules of WeightCount.h (distinct constants, zero splats free): a zero
 /// bias is not emitted, equal inline constants are one attribute, an
 /// all-zero inline one a zero splat; the weights of a feature-major matmul
-/// over several roots are one constant. Lets the fold check its output
-/// exactly. `options` and `featureMajor` must be those of the emission.
+/// over several roots are one constant, as are those of a stacked matmul.
+/// Lets the fold check its output exactly. `options` and `featureMajor`
+/// must be those of the emission.
 class EmittedWeightCounter {
 public:
   explicit EmittedWeightCounter(
       const FoldEmissionOptions &options = {},
       const FeatureMajorValues *featureMajor = nullptr)
       : options(options), featureMajor(featureMajor) {}
-  void add(const AffineForm &form);
+  /// A form whose terms of the roots `stackedRoots` are read from stacked
+  /// matmuls (counted by addStacked).
+  void add(const AffineForm &form,
+           llvm::ArrayRef<mlir::Value> stackedRoots = {});
+  /// The constant of the stacked matmul of `root` over `forms`.
+  void addStacked(llvm::ArrayRef<const AffineForm *> forms, mlir::Value root);
   void add(const Tensor &tensor);
   int64_t getElements() const { return elements; }
 
@@ -86,23 +151,25 @@ private:
 /// holds `form.value`, and the roots it holds are read as feature-major:
 /// those with weights are concatenated along their features
 /// (tensor.concat) and read by one matmul with one [out x sum in] constant;
-/// every batch-major root with a weight has a matmul of its own
-/// (getNumEmittedMatmuls). Without `featureMajor`, all is batch-major.
+/// a batch-major root with a weight has a matmul of its own unless `slices`
+/// has rows of a stacked matmul (emitStackedMatmul) for it, which are added
+/// in the generic that adds the bias (getNumEmittedMatmuls). Without
+/// `featureMajor`, all is batch-major.
 mlir::Value
 emitAffineForm(mlir::OpBuilder &builder, mlir::Location loc,
                const AffineForm &form,
                const llvm::DenseMap<mlir::Value, mlir::Value> &rootMap,
                mlir::Value fallbackBatch, const FoldEmissionOptions &options,
-               const FeatureMajorValues *featureMajor = nullptr);
+               const FeatureMajorValues *featureMajor = nullptr,
+               llvm::ArrayRef<StackedSlice> slices = {});
 
-/// How many linalg.matmul ops emitAffineForm writes for `form` when the
-/// roots for which `isFeatureMajorRoot` holds are feature-major: one for all
-/// feature-major roots with a weight, plus one per batch-major root with a
-/// weight (whatever the result's layout). Residual parts and the bias are
-/// elementwise adds, which IREE fuses into the last matmul's dispatch.
-unsigned getNumEmittedMatmuls(
-    const AffineForm &form,
-    llvm::function_ref<bool(mlir::Value root)> isFeatureMajorRoot);
+/// Emits the stacked matmul (StackedRoot) of `root` over the terms of
+/// `forms` reading it, in their order: [sum of their widths x batch],
+/// feature-major, reading `input` (the batch-major value `root` stands for)
+/// through a transposed map.
+mlir::Value emitStackedMatmul(mlir::OpBuilder &builder, mlir::Location loc,
+                              llvm::ArrayRef<const AffineForm *> forms,
+                              mlir::Value root, mlir::Value input);
 
 /// Emits the activation `activation` applied elementwise to `input` as one
 /// linalg.generic (of either layout: the result has `input`'s type).

@@ -64,7 +64,8 @@ defvar ActivationLayoutOption =
                         "feature-major",
                         "[features, batch] where every reader is "
                         "re-emitted: one matmul per consumer over the "
-                        "concatenated roots"))}]>;
+                        "concatenated roots, one stacked matmul per "
+                        "batch-major root several consumers read"))}]>;
 
 // The fold's own options (it also takes LinearityDataOptions).
 defvar LinearityFoldOptions = [
@@ -230,20 +231,28 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     map, as torch-mlir emits nn.Linear, the default; or `[in, out]` for a
     plain linalg.matmul).
     `activation-layout=feature-major` (the default) emits the values of
-    re-emitted layers
-    whose every reader is re-emitted as `[features, batch]`: each consumer
+    re-emitted layers whose every reader is re-emitted as
+    `[features, batch]`: each consumer
     then reads all its feature-major inputs with one matmul of an
     `[out, sum in]` constant over their `tensor.concat` along dimension 0
-    (one IREE dispatch per consumer, however many skips), batch-major
-    inputs (arguments, layers left alone) with one matmul each through
-    transposed indexing maps; function results stay `[batch, out]`.
+    (one IREE dispatch per consumer, however many skips). A batch-major
+    input (an argument, a layer left alone) that two or more re-emitted
+    consumers read is read by one stacked matmul through transposed
+    indexing maps, `[sum of their widths, batch]`, emitted before the first
+    of them: each consumer adds its rows (`tensor.extract_slice`) in the
+    generic that adds its bias, which IREE fuses into the consumer's matmul
+    dispatch (a consumer that reads only such inputs has no matmul and
+    takes one elementwise dispatch); a batch-major input with one such
+    reader has a matmul of its own. A chain of L linear layers whose skips
+    all come from the input thus has L matmuls. Function results stay
+    `[batch, out]`.
     `weight-layout` applies to the matmuls between batch-major values only;
     feature-major ones always hold `[out, in]` constants.
     `activation-layout=batch-major` keeps every value `[batch, features]`:
     the form lin's passes read again (profile, fold, align leave
-    feature-major layers alone). Activations that
-    cannot be folded (non-constant weights, unsupported producers or
-    consumers) stay untouched, with a remark saying why.
+    feature-major layers alone). Activations that cannot be folded
+    (non-constant weights, unsupported producers or consumers) stay
+    untouched, with a remark saying why.
 
     **Speed** (`align`, `objective`): a fold leaves layers of arbitrary
     widths, and IREE's llvm-cpu backend vectorises a matmul along its output
