@@ -16,6 +16,7 @@ of the fold do not depend on lin's own interpreter.
 from __future__ import annotations
 
 import dataclasses
+import os
 
 import numpy as np
 
@@ -85,3 +86,17 @@ def annotated_model(rng: np.random.Generator, samples: int = 64, **kwargs):
     x = rng.normal(0, 1, size=(n, model.input_width)).astype(np.float32)
     # The same rng state decides the IR spelling of the annotated text.
     return model, x, to_mlir(model, rng, model.observed_profiles(x))
+
+
+def annotated_model_files(directory: str, seeds: int, activations=ACTIVATIONS, **kwargs):
+    """For every seed in ``range(seeds)`` and activation kind: a random model
+    of that kind (``annotated_model``), its calibration data, the float64
+    reference outputs on them, and the path of its profiled IR, written into
+    ``directory``. Yields ``(seed, kind, model, x, reference, path)``."""
+    for seed in range(seeds):
+        for kind in activations:
+            model, x, text = annotated_model(np.random.default_rng(seed), activation=kind, **kwargs)
+            path = os.path.join(directory, f"model{seed}{kind}.mlir")
+            with open(path, "w") as f:
+                f.write(text)
+            yield seed, kind, model, x, model.forward(x), path
