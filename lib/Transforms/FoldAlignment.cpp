@@ -26,9 +26,10 @@ SmallVector<bool> lin::getResidualLayers(const LayerGraph &graph) {
   return residual;
 }
 
-int64_t lin::getFoldAlignedWidth(int64_t kept, int64_t original,
+int64_t lin::getFoldAlignedWidth(int64_t kept, int64_t original, int64_t inputs,
                                  int64_t alignment) {
-  if (kept == 0 || kept >= original || alignment <= 1)
+  if (kept == 0 || kept >= original || alignment <= 1 ||
+      kept * inputs < kMinPaddedWeightElements)
     return kept;
   int64_t aligned = llvm::alignTo(kept, alignment);
   return aligned <= original ? aligned : kept;

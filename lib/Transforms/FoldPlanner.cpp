@@ -256,7 +256,11 @@ private:
     const SimSink &pre = sinks[layer.preActivationSink];
     if (!pre.changed || residual[index])
       return pre.cols;
-    return getFoldAlignedWidth(pre.cols, layer.width, alignment);
+    int64_t inputs = 0;
+    for (const SimTerm &term : pre.terms)
+      if (term.dense)
+        inputs += term.rows;
+    return getFoldAlignedWidth(pre.cols, layer.width, inputs, alignment);
   }
 
   /// The width of `root` as emission reads it.

@@ -153,12 +153,19 @@ lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
   for (auto [index, layer] : llvm::enumerate(graph.layers)) {
     bool padded = layer.isFoldable() && !residual[index] &&
                   folded.changed[layer.preActivationSink];
-    int64_t kept = layer.isFoldable()
-                       ? forms[layer.preActivationSink].numFeatures
-                       : layer.width;
-    emittedWidths.push_back(
-        padded ? getFoldAlignedWidth(kept, layer.width, options.alignment)
-               : kept);
+    if (!padded) {
+      emittedWidths.push_back(layer.isFoldable()
+                                  ? forms[layer.preActivationSink].numFeatures
+                                  : layer.width);
+      continue;
+    }
+    const AffineForm &pre = forms[layer.preActivationSink];
+    int64_t inputs = 0;
+    for (const AffineTerm &term : pre.terms)
+      if (term.hasWeight())
+        inputs += term.weight.getDimSize(0);
+    emittedWidths.push_back(getFoldAlignedWidth(pre.numFeatures, layer.width,
+                                                inputs, options.alignment));
   }
   padSinkForms(graph, forms, folded.changed, emittedWidths);
 

@@ -32,11 +32,13 @@ _ACTIVATION = {
 
 
 def random_mlp(rng: np.random.Generator, *, depth: int | None = None,
-               activation: str | None = None, hidden_widths: tuple = (3, 13)) -> Mlp:
+               activation: str | None = None, input_widths: tuple = (3, 9),
+               hidden_widths: tuple = (3, 13)) -> Mlp:
     """A random model (one of ACTIVATIONS everywhere, or ``activation``);
-    hidden layer widths are drawn from ``[hidden_widths[0], hidden_widths[1])``."""
+    input and hidden layer widths are drawn from the half-open ranges
+    ``input_widths`` and ``hidden_widths``."""
     depth = depth or int(rng.integers(1, 5))
-    widths = ([int(rng.integers(3, 9))] + [int(rng.integers(*hidden_widths)) for _ in range(depth)]
+    widths = ([int(rng.integers(*input_widths))] + [int(rng.integers(*hidden_widths)) for _ in range(depth)]
               + [int(rng.integers(2, 6))])
     layers = []
     for i in range(len(widths) - 1):
