@@ -70,7 +70,7 @@ sys.path.insert(0, str(REPO / "python"))
 from lin_models import DEFAULT_CACHE, MODELS, ensure_models  # noqa: E402
 from lin_toolchain import ToolError, find_tool, run_tool  # noqa: E402
 from lin_toolchain.iree import compile_timed, count_dispatches, load_module, run_in_batches  # noqa: E402
-from lin_toolchain.timing import latency  # noqa: E402  (also imported by iree_layout.py)
+from lin_toolchain.timing import latency  # noqa: E402
 from lin_toolchain.upstream import compile_upstream  # noqa: E402
 
 MERGE_THRESHOLDS = (1.0, 0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4)
@@ -787,9 +787,11 @@ def iree_table(results: list) -> list:
     compiled compressed model (figures relative to the original's, measured
     in the same process)."""
     lines = [
-        "IREE (llvm-cpu, host CPU), and upstream MLIR + clang: every compressed model as compiled "
-        "(emitted again with the fold options in the JSON's `iree.fold_options`, so parameters include "
-        "the padding), its test accuracy under IREE and lin-run, its dispatches (`flow.dispatch` in the "
+        "IREE (llvm-cpu, host CPU), and upstream MLIR + clang: every compressed model of the tables "
+        "above, compiled as lin emits it by default (widths padded to 16, out-in weights, "
+        "feature-major activations; parameters include the padding; with `--iree-fold-options` the "
+        "models are folded again with those options, named in the JSON's `iree.fold_options`), "
+        "its test accuracy under IREE and lin-run, its dispatches (`flow.dispatch` in the "
         "public function) against the original's, its compile time over the original's (minima of "
         "interleaved repeats), and its speedup over the original: the median over rounds of "
         "original time / compressed time, all models interleaved in one process (best-call and "

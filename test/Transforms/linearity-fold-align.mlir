@@ -63,7 +63,7 @@
 
 // objective=latency: a matmul costs dispatch-cost weight elements. With
 // batch-major emission the second layer's skip is a matmul of its own that
-// saves 232 parameters, less than a dispatch at 3000 (the default), more
+// saves 232 parameters, less than a dispatch at 6000 (the default), more
 // than one at 100.
 // RUN: lin-opt %t.wide.mlir --linearity-fold="align=1 objective=latency activation-layout=batch-major verbose" 2>&1 >/dev/null | FileCheck %s --check-prefix=LATENCY
 // RUN: lin-opt %t.wide.mlir --linearity-fold="align=1 objective=latency dispatch-cost=100 activation-layout=batch-major verbose" 2>&1 >/dev/null | FileCheck %s --check-prefix=CHEAP

@@ -113,7 +113,7 @@ defvar LinearityFoldOptions = [
                         "modelled batch-1 latency: the weight elements plus "
                         "dispatch-cost per emitted matmul"))}]>,
     Option<"dispatchCost", "dispatch-cost", "::lin::CheckedOption<double>",
-           /*default=*/"3000.0",
+           /*default=*/"6000.0",
            "With objective=latency, the cost of one matmul dispatch in "
            "weight elements read (>= 0; benchmarks/iree_latency_model.py "
            "calibrates it)">,
