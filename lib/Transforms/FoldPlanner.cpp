@@ -191,7 +191,7 @@ public:
   }
 
   /// IREE dispatches of what emission writes for the live sinks
-  /// (getNumEmittedDispatches, FoldEmission.h): batch-major, one matmul per
+  /// (getNumEmittedDispatches, EmissionShape.h): batch-major, one matmul per
   /// weighted term (as the original has); feature-major, one for all the
   /// feature-major roots of a sink, one per batch-major root two or more
   /// sinks on the feature-major path read (stacked), and one per other

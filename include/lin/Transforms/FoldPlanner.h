@@ -50,7 +50,7 @@ struct FoldThresholds {
 struct FoldCostModel {
   int64_t alignment = 1;
   /// How emission lays out activations, which decides how many matmuls a
-  /// sink with skips takes (getNumEmittedDispatches, FoldEmission.h).
+  /// sink with skips takes (getNumEmittedDispatches, EmissionShape.h).
   ActivationLayout activationLayout = ActivationLayout::BatchMajor;
   FoldObjective objective = FoldObjective::Params;
   double dispatchCost = 0.0;

@@ -123,7 +123,7 @@ applyFoldedForms(mlir::RewriterBase &rewriter, mlir::func::FuncOp func,
 /// unchanged width with a consumer left alone stays batch-major. Output
 /// sinks are always batch-major. (A layer that folds entirely is not
 /// emitted; the answer does not matter then.) getNumEmittedMatmuls
-/// (FoldEmission.h) says how many matmuls a sink then costs.
+/// (EmissionShape.h) says how many matmuls a sink then costs.
 bool isEmittedFeatureMajor(const LayerGraph &graph, unsigned layer,
                            llvm::ArrayRef<bool> changed,
                            ActivationLayout layout);
