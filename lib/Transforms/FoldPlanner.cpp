@@ -89,8 +89,11 @@ namespace {
 /// alignment as emission pads it (FoldAlignment.h).
 class Simulation {
 public:
-  Simulation(const LayerGraph &graph, int64_t alignment = 1)
-      : graph(graph), alignment(alignment), residual(getResidualLayers(graph)) {
+  /// Padding to `alignment` leaves the `residual` layers
+  /// (getResidualLayers) alone; without alignment neither is read.
+  explicit Simulation(const LayerGraph &graph, int64_t alignment = 1,
+                      ArrayRef<bool> residual = {})
+      : graph(graph), alignment(alignment), residual(residual) {
     int64_t owned = 0;
     for (const Sink &sink : graph.sinks) {
       SimSink sim;
@@ -254,7 +257,7 @@ private:
   int64_t getEmittedWidth(unsigned index) const {
     const Layer &layer = graph.layers[index];
     const SimSink &pre = sinks[layer.preActivationSink];
-    if (!pre.changed || residual[index])
+    if (!pre.changed || alignment <= 1 || residual[index])
       return pre.cols;
     int64_t inputs = 0;
     for (const SimTerm &term : pre.terms)
@@ -286,15 +289,16 @@ private:
 
   const LayerGraph &graph;
   int64_t alignment;
-  SmallVector<bool> residual;
+  ArrayRef<bool> residual;
   SmallVector<SimSink> sinks;
   int64_t unownedWeights = 0;
 };
 
 Simulation replay(const LayerGraph &graph, int64_t alignment,
+                  ArrayRef<bool> residual,
                   ArrayRef<LayerClassification> classes,
                   ArrayRef<bool> mergeLayers) {
-  Simulation sim(graph, alignment);
+  Simulation sim(graph, alignment, residual);
   for (auto [index, cls] : llvm::enumerate(classes))
     sim.apply(index, mergeLayers[index] ? cls.merge.size() : 0,
               cls.remove.size());
@@ -302,27 +306,35 @@ Simulation replay(const LayerGraph &graph, int64_t alignment,
 }
 } // namespace
 
+FoldPlanner::FoldPlanner(const LayerGraph &graph, FoldCostModel costModel)
+    : graph(graph), costModel(costModel),
+      residualLayers(getResidualLayers(graph)) {}
+
 int64_t FoldPlanner::simulate(ArrayRef<LayerClassification> classes,
                               ArrayRef<bool> mergeLayers) const {
-  return replay(graph, costModel.alignment, classes, mergeLayers)
+  return replay(graph, costModel.alignment, residualLayers, classes,
+                mergeLayers)
       .getWeightCost();
 }
 
 int64_t FoldPlanner::simulateFoldable(ArrayRef<LayerClassification> classes,
                                       ArrayRef<bool> mergeLayers) const {
-  return replay(graph, costModel.alignment, classes, mergeLayers)
+  return replay(graph, costModel.alignment, residualLayers, classes,
+                mergeLayers)
       .getFoldableCost();
 }
 
 int64_t FoldPlanner::simulateDispatches(ArrayRef<LayerClassification> classes,
                                         ArrayRef<bool> mergeLayers) const {
-  return replay(graph, costModel.alignment, classes, mergeLayers)
+  return replay(graph, costModel.alignment, residualLayers, classes,
+                mergeLayers)
       .getDispatchCount(costModel.activationLayout);
 }
 
 double FoldPlanner::getCost(ArrayRef<LayerClassification> classes,
                             ArrayRef<bool> mergeLayers) const {
-  Simulation sim = replay(graph, costModel.alignment, classes, mergeLayers);
+  Simulation sim =
+      replay(graph, costModel.alignment, residualLayers, classes, mergeLayers);
   double cost = double(sim.getWeightCost());
   if (costModel.objective == FoldObjective::Latency)
     cost += costModel.dispatchCost *

@@ -109,8 +109,7 @@ struct FoldPlan {
 
 class FoldPlanner {
 public:
-  explicit FoldPlanner(const LayerGraph &graph, FoldCostModel costModel = {})
-      : graph(graph), costModel(costModel) {}
+  explicit FoldPlanner(const LayerGraph &graph, FoldCostModel costModel = {});
 
   /// Classifies the neurons of every layer. A neuron qualifies for its
   /// identity piece (slope 1) when its share there is >= thresholds.merge and
@@ -166,6 +165,9 @@ public:
 private:
   const LayerGraph &graph;
   FoldCostModel costModel;
+  /// getResidualLayers of the graph, found once: every simulated plan pads
+  /// around them.
+  llvm::SmallVector<bool> residualLayers;
 };
 
 } // namespace lin
