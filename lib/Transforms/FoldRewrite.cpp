@@ -19,9 +19,13 @@ using namespace mlir;
 using namespace lin;
 
 /// The profile of the kept neurons only.
-static ProfileAttr shrinkProfile(ProfileAttr profile, ArrayRef<int64_t> kept) {
+/// The profile of the neurons `kept`, describing a result whose neurons are
+/// along `axis` (none: the last dimension).
+static ProfileAttr shrinkProfile(ProfileAttr profile, ArrayRef<int64_t> kept,
+                                 std::optional<int64_t> axis) {
   ActivationProfile full = ActivationProfile::fromAttr(profile);
   ActivationProfile shrunk(full.getKind(), kept.size(), full.getSource());
+  shrunk.setAxis(axis);
   // A fresh profile takes any valid sample count.
   llvm::cantFail(shrunk.addSamples(full.getNumSamples()));
   for (auto [i, j] : llvm::enumerate(kept)) {
@@ -230,11 +234,18 @@ lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
 
   emitChangedSinks(rewriter, func, graph, forms, folded.changed, options,
                    [&](unsigned index, Operation *activation) {
-                     if (options.keepProfiles)
-                       activation->setAttr(
-                           LinDialect::getProfileAttrName(),
-                           shrinkProfile(graph.layers[index].profile,
-                                         folded.keptNeurons[index]));
+                     if (!options.keepProfiles)
+                       return;
+                     // A feature-major [N x batch] result holds its neurons
+                     // first.
+                     std::optional<int64_t> axis;
+                     if (isEmittedFeatureMajor(graph, index, folded.changed,
+                                               options.activationLayout))
+                       axis = 0;
+                     activation->setAttr(
+                         LinDialect::getProfileAttrName(),
+                         shrinkProfile(graph.layers[index].profile,
+                                       folded.keptNeurons[index], axis));
                    });
   result.paramsAfter = countWeightElements(func);
   result.matmulsAfter = countMatmuls(func);

@@ -54,7 +54,7 @@
 // TENTH: "params_after": 6
 
 // Neurons 1 and 3 are kept, with their own counts (piece-major).
-// KEEP: lin.profile = #lin.profile<relu, observed, samples = 10, counts = [1, 9, 9, 1], minimum = [-5.000000e-01, -2.000000e+00], maximum = [2.000000e+00, 5.000000e-01]>
+// KEEP: lin.profile = #lin.profile<relu, observed, samples = 10, counts = [1, 9, 9, 1], minimum = [-5.000000e-01, -2.000000e+00], maximum = [2.000000e+00, 5.000000e-01], axis = 0>
 // KEEP-NOT: lin.profile
 
 // TABLE: layer neurons folded removed kept emitted params params-after

@@ -125,6 +125,24 @@ bool failsWith(llvm::Error error, llvm::StringRef text) {
   return llvm::StringRef(llvm::toString(std::move(error))).contains(text);
 }
 
+TEST(ActivationProfile, AxisRoundTripsAndMustMatchToMerge) {
+  mlir::MLIRContext context;
+  context.loadDialect<LinDialect>();
+  ActivationProfile channels = profileRelu({1.0f, -2.0f}, 2);
+  channels.setAxis(1);
+  ProfileAttr attr = channels.toAttr(&context);
+  EXPECT_EQ(attr.getAxis(), std::optional<int64_t>(1));
+  EXPECT_EQ(attr.getNeuronDim(4), 1);
+  EXPECT_EQ(ActivationProfile::fromAttr(attr).getAxis(),
+            std::optional<int64_t>(1));
+  // Without an axis the neurons are the last dimension.
+  EXPECT_EQ(profileRelu({1.0f}, 1).toAttr(&context).getNeuronDim(3), 2);
+  // Profiles of different dimensions describe different neurons.
+  ActivationProfile features = profileRelu({1.0f, -2.0f}, 2);
+  EXPECT_TRUE(failsWith(features.merge(channels), "neuron dimensions"));
+  EXPECT_EQ(features.getNumSamples(), 1);
+}
+
 TEST(ActivationProfile, MergeRejectsSampleOverflow) {
   ActivationProfile full(ActivationKind::ReLU, 1);
   ASSERT_FALSE(bool(full.addSamples(kMaxCount)));

@@ -1,7 +1,7 @@
 // RUN: lin-opt %s -split-input-file -verify-diagnostics
 
 func.func @wrong_neuron_count(%z: tensor<4x3xf32>, %e: tensor<4x3xf32>) -> tensor<4x3xf32> {
-  // expected-error @+1 {{profile describes 2 neurons but the op's feature dimension is 3}}
+  // expected-error @+1 {{profile describes 2 neurons but the op's neuron dimension (1) has 3}}
   %r = linalg.max {lin.profile = #lin.profile<relu, observed, samples = 1,
                    counts = [1, 0, 0, 1],
                    minimum = [-1.0, 1.0], maximum = [-1.0, 1.0]>}
@@ -87,7 +87,7 @@ func.func @not_a_profile(%z: tensor<4x2xf32>, %e: tensor<4x2xf32>) -> tensor<4x2
 // -----
 
 func.func @dynamic_features(%z: tensor<4x?xf32>, %e: tensor<4x?xf32>) -> tensor<4x?xf32> {
-  // expected-error @+1 {{'lin.profile' needs a static feature (last) dimension}}
+  // expected-error @+1 {{'lin.profile' needs a static neuron dimension (dimension 1)}}
   %r = linalg.max {lin.profile = #lin.profile<relu, observed, samples = 0,
                    counts = [0, 0],
                    minimum = [1.0], maximum = [1.0]>}
@@ -224,4 +224,36 @@ func.func @inf_keyword(%z: tensor<4x1xf32>, %e: tensor<4x1xf32>) -> tensor<4x1xf
                    counts = [0, 0], minimum = [1.0], maximum = [inf]>}
       ins(%z, %e : tensor<4x1xf32>, tensor<4x1xf32>) outs(%e : tensor<4x1xf32>) -> tensor<4x1xf32>
   return %r : tensor<4x1xf32>
+}
+
+// -----
+
+func.func @axis_out_of_range(%z: tensor<4x2xf32>, %e: tensor<4x2xf32>) -> tensor<4x2xf32> {
+  // expected-error @+1 {{profile axis 2 is out of range for a result of rank 2}}
+  %r = linalg.max {lin.profile = #lin.profile<relu, observed, samples = 0,
+                   counts = [0, 0], minimum = [1.0], maximum = [1.0], axis = 2>}
+      ins(%z, %e : tensor<4x2xf32>, tensor<4x2xf32>) outs(%e : tensor<4x2xf32>) -> tensor<4x2xf32>
+  return %r : tensor<4x2xf32>
+}
+
+// -----
+
+func.func @axis_negative(%z: tensor<4x2xf32>, %e: tensor<4x2xf32>) -> tensor<4x2xf32> {
+  // expected-error @+1 {{axis must be non-negative, got -1}}
+  %r = linalg.max {lin.profile = #lin.profile<relu, observed, samples = 0,
+                   counts = [0, 0], minimum = [1.0], maximum = [1.0], axis = -1>}
+      ins(%z, %e : tensor<4x2xf32>, tensor<4x2xf32>) outs(%e : tensor<4x2xf32>) -> tensor<4x2xf32>
+  return %r : tensor<4x2xf32>
+}
+
+// -----
+
+// The neuron dimension of a feature-major value is its first: a profile
+// without `axis` describes the last dimension, whatever the sizes.
+func.func @feature_major_needs_axis(%z: tensor<3x4xf32>, %e: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  // expected-error @+1 {{profile describes 3 neurons but the op's neuron dimension (1) has 4}}
+  %r = linalg.max {lin.profile = #lin.profile<relu, observed, samples = 0,
+                   counts = [0, 0, 0, 0, 0, 0], minimum = [1.0, 1.0, 1.0], maximum = [1.0, 1.0, 1.0]>}
+      ins(%z, %e : tensor<3x4xf32>, tensor<3x4xf32>) outs(%e : tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %r : tensor<3x4xf32>
 }

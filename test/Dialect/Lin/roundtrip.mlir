@@ -122,3 +122,19 @@ func.func @largest_counts(%z: tensor<3x2xf32>, %zeros: tensor<3x2xf32>) -> tenso
       ins(%z, %zeros : tensor<3x2xf32>, tensor<3x2xf32>) outs(%e : tensor<3x2xf32>) -> tensor<3x2xf32>
   return %r : tensor<3x2xf32>
 }
+
+// -----
+
+// The channels of an NCHW value are its neurons: `axis = 1`, printed only
+// when the neurons are not the last dimension.
+// CHECK-LABEL: func.func @channel_profile
+// CHECK: linalg.max
+// CHECK-SAME: lin.profile = #lin.profile<relu, observed, samples = 8, counts = [8, 2, 0, 6], minimum = [-1.000000e+00, -2.000000e+00], maximum = [-5.000000e-01, 3.000000e+00], axis = 1>
+// GENERIC-LABEL: "func.func"
+// GENERIC: axis = 1>
+func.func @channel_profile(%z: tensor<2x2x2x1xf32>, %e: tensor<2x2x2x1xf32>) -> tensor<2x2x2x1xf32> {
+  %r = linalg.max {lin.profile = #lin.profile<relu, observed, axis = 1, samples = 8,
+                   counts = [8, 2, 0, 6], minimum = [-1.0, -2.0], maximum = [-0.5, 3.0]>}
+      ins(%z, %e : tensor<2x2x2x1xf32>, tensor<2x2x2x1xf32>) outs(%e : tensor<2x2x2x1xf32>) -> tensor<2x2x2x1xf32>
+  return %r : tensor<2x2x2x1xf32>
+}

@@ -28,6 +28,7 @@ ActivationProfile ActivationProfile::fromAttr(ProfileAttr attr) {
   ActivationProfile profile(attr.getKind(), attr.getNumNeurons(),
                             attr.getSource());
   profile.numSamples = attr.getSamples();
+  profile.axis = attr.getAxis();
   llvm::copy(attr.getCounts().asArrayRef(), profile.counts.begin());
   llvm::copy(attr.getMinimum().asArrayRef(), profile.minimum.begin());
   llvm::copy(attr.getMaximum().asArrayRef(), profile.maximum.begin());
@@ -39,7 +40,7 @@ ProfileAttr ActivationProfile::toAttr(MLIRContext *context) const {
   return ProfileAttr::get(context, kind, source, numSamples,
                           builder.getDenseI64ArrayAttr(counts),
                           builder.getDenseF32ArrayAttr(minimum),
-                          builder.getDenseF32ArrayAttr(maximum));
+                          builder.getDenseF32ArrayAttr(maximum), axis);
 }
 
 double ActivationProfile::getShare(unsigned piece, int64_t neuron) const {
@@ -79,6 +80,10 @@ llvm::Error ActivationProfile::merge(const ActivationProfile &other) {
         llvm::formatv("cannot merge a '{0}' profile into a '{1}' profile",
                       stringifyActivationKind(other.kind),
                       stringifyActivationKind(kind)));
+  if (other.axis != axis)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "cannot merge profiles of different neuron dimensions");
   if (other.numNeurons != numNeurons)
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),

@@ -142,7 +142,10 @@ LogicalResult ProfileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                   ActivationKind kind, ProfileSource source,
                                   int64_t samples, DenseI64ArrayAttr counts,
                                   DenseF32ArrayAttr minimum,
-                                  DenseF32ArrayAttr maximum) {
+                                  DenseF32ArrayAttr maximum,
+                                  std::optional<int64_t> axis) {
+  if (axis && *axis < 0)
+    return emitError() << "axis must be non-negative, got " << *axis;
   if (samples < 0)
     return emitError() << "sample count must be non-negative, got " << samples;
   int64_t neurons = minimum.size();

@@ -19,8 +19,8 @@ using namespace lin;
 void LinDialect::initialize() { registerAttributes(); }
 
 /// Checks a `lin.profile` against the operation it annotates: the profile
-/// must describe exactly as many neurons as the op's feature dimension, the
-/// last one (or the first of a feature-major 2-D value).
+/// must describe exactly as many neurons as the op's neuron dimension (its
+/// `axis`, by default the last).
 LogicalResult LinDialect::verifyOperationAttribute(Operation *op,
                                                    NamedAttribute attribute) {
   if (attribute.getName() != getProfileAttrName())
@@ -37,18 +37,18 @@ LogicalResult LinDialect::verifyOperationAttribute(Operation *op,
   if (!type || type.getRank() == 0)
     return op->emitError() << "'" << getProfileAttrName()
                            << "' annotates an op with a ranked tensor result";
-  int64_t features = type.getShape().back();
-  // A feature-major [features x batch] value (linearity-fold's
-  // activation-layout=feature-major) has its features first.
-  if (type.getRank() == 2 && profile.getNumNeurons() != features &&
-      profile.getNumNeurons() == type.getDimSize(0))
-    return success();
+  int64_t dim = profile.getNeuronDim(type.getRank());
+  if (dim >= type.getRank())
+    return op->emitError() << "profile axis " << dim << " is out of range for "
+                           << "a result of rank " << type.getRank();
+  int64_t features = type.getDimSize(dim);
   if (ShapedType::isDynamic(features))
     return op->emitError() << "'" << getProfileAttrName()
-                           << "' needs a static feature (last) dimension";
+                           << "' needs a static neuron dimension (dimension "
+                           << dim << ")";
   if (profile.getNumNeurons() != features)
     return op->emitError() << "profile describes " << profile.getNumNeurons()
-                           << " neurons but the op's feature dimension is "
-                           << features;
+                           << " neurons but the op's neuron dimension (" << dim
+                           << ") has " << features;
   return success();
 }

@@ -19,6 +19,7 @@
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace lin {
@@ -35,6 +36,10 @@ public:
   ProfileAttr toAttr(mlir::MLIRContext *context) const;
 
   ActivationKind getKind() const { return kind; }
+  /// The result dimension holding the neurons (ProfileAttr's `axis`); none
+  /// means the last.
+  std::optional<int64_t> getAxis() const { return axis; }
+  void setAxis(std::optional<int64_t> neuronAxis) { axis = neuronAxis; }
   ProfileSource getSource() const { return source; }
   int64_t getNumNeurons() const { return numNeurons; }
   unsigned getNumPieces() const { return lin::getNumPieces(kind); }
@@ -72,6 +77,7 @@ private:
   ProfileSource source;
   int64_t numNeurons;
   int64_t numSamples = 0;
+  std::optional<int64_t> axis;
   std::vector<int64_t> counts;
   std::vector<float> minimum;
   std::vector<float> maximum;

@@ -27,12 +27,18 @@ class Lin_Attr<string name, string attrMnemonic, list<Trait> traits = []>
 def Lin_ProfileAttr : Lin_Attr<"Profile", "profile"> {
   let summary = "Per-neuron linear-piece statistics of one activation";
   let description = [{
-    Records, for each of the `N` neurons (the last, feature dimension of the
-    activation's result; the first of a feature-major `[N x batch]` result,
-    as `linearity-fold` with `activation-layout=feature-major` and
-    `keep-profiles` emits), how many of `samples` calibration samples put its
-    pre-activation in each linear piece of the activation, and the smallest
-    and largest pre-activation seen (or proven).
+    Records, for each of the `N` neurons of an activation, how many of
+    `samples` calibration samples put its pre-activation in each linear piece
+    of the activation, and the smallest and largest pre-activation seen (or
+    proven). The neurons are the positions along one dimension of the
+    activation's result, `axis`: by default (no `axis`) the last one, the
+    features of a batch-major `[batch x N]` or token-batch
+    `[batch x tokens x N]` value; `axis = 1` for the channels of an NCHW
+    convolution's `[batch x N x height x width]` result, `axis = 0` for a
+    feature-major `[N x batch]` value (as `linearity-fold` with
+    `activation-layout=feature-major` and `keep-profiles` emits). Every other
+    position is a sample: a profile of an activation over tokens or image
+    positions counts `batch x tokens` or `batch x height x width` samples.
 
     `counts` is piece-major: `counts[p * N + j]` is the number of samples in
     which neuron `j` was in piece `p`, so it holds `pieces * N` entries, where
@@ -66,10 +72,14 @@ def Lin_ProfileAttr : Lin_Attr<"Profile", "profile"> {
     "int64_t":$samples,
     "::mlir::DenseI64ArrayAttr":$counts,
     Lin_ExactF32ArrayParameter:$minimum,
-    Lin_ExactF32ArrayParameter:$maximum
+    Lin_ExactF32ArrayParameter:$maximum,
+    OptionalParameter<"std::optional<int64_t>",
+                      "dimension of the annotated result holding the neurons "
+                      "(absent: the last)">:$axis
   );
   let assemblyFormat = [{
-    `<` $kind `,` $source `,` struct($samples, $counts, $minimum, $maximum) `>`
+    `<` $kind `,` $source `,` struct($samples, $counts, $minimum, $maximum,
+                                     $axis) `>`
   }];
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
@@ -77,6 +87,10 @@ def Lin_ProfileAttr : Lin_Attr<"Profile", "profile"> {
     unsigned getNumPieces() const;
     /// Number of neurons described.
     int64_t getNumNeurons() const { return getMinimum().size(); }
+    /// The dimension holding the neurons in a result of rank `rank`.
+    int64_t getNeuronDim(int64_t rank) const {
+      return getAxis() ? *getAxis() : rank - 1;
+    }
     /// Samples of neuron `neuron` in piece `piece`.
     int64_t getCount(unsigned piece, int64_t neuron) const {
       return getCounts()[piece * getNumNeurons() + neuron];
