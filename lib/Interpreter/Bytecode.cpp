@@ -6,6 +6,7 @@
 
 #include "Bytecode.h"
 
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
@@ -78,6 +79,11 @@ lin::compileBody(Operation *owner, Block &body,
   };
 
   for (Operation &op : body.without_terminator()) {
+    if (auto assertion = dyn_cast<cf::AssertOp>(op)) {
+      program.assertions.push_back(
+          {lookup(assertion.getArg()), assertion.getMsg().str()});
+      continue;
+    }
     if (op.getNumResults() != 1 || op.getNumRegions() != 0 ||
         isa<ShapedType>(op.getResult(0).getType()))
       return diagnoser.fail(owner, "body operation '" +
@@ -149,6 +155,15 @@ void BodyExecutor::loadUniforms(ArrayRef<RuntimeValue> inputs) {
       fill(reg, static_cast<float>(inputs[source.index].getScalar()),
            chunkSize);
   }
+}
+
+llvm::Error BodyExecutor::checkAssertions(int64_t count) const {
+  for (const Assertion &assertion : program.assertions) {
+    const float *condition = registers[assertion.condition];
+    if (std::find(condition, condition + count, 0.0f) != condition + count)
+      return assertionFailure(assertion.message);
+  }
+  return llvm::Error::success();
 }
 
 namespace {

@@ -23,6 +23,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace lin {
@@ -53,9 +54,18 @@ struct RegisterSource {
   float constant = 0.0f;
 };
 
+/// A cf.assert of the body: every element of `condition` must be true.
+struct Assertion {
+  unsigned condition;
+  std::string message;
+};
+
 struct BodyProgram {
   llvm::SmallVector<RegisterSource> registers;
   llvm::SmallVector<Instruction> code;
+  /// Checked after the instructions: the body is pure, so checking late
+  /// changes nothing but the values computed on a failing element.
+  llvm::SmallVector<Assertion> assertions;
   /// Register of each block argument, or -1 when the body does not use it.
   llvm::SmallVector<int> argumentRegisters;
   /// Register of each yielded value.
@@ -103,6 +113,9 @@ public:
 
   /// Executes every instruction over `count` elements.
   void execute(int64_t count);
+
+  /// The error of the first assertion some of the `count` elements fail.
+  llvm::Error checkAssertions(int64_t count) const;
 
 private:
   const BodyProgram &program;

@@ -13,6 +13,7 @@
 
 #include "Kernel.h"
 
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 
 namespace lin {
@@ -33,6 +34,15 @@ buildTensorKernel(mlir::Operation *op, KernelDiagnoser &diagnoser);
 /// function scope.
 mlir::FailureOr<std::unique_ptr<Kernel>>
 buildScalarKernel(mlir::Operation *op, KernelDiagnoser &diagnoser);
+
+/// affine.apply, affine.min and affine.max on runtime indices.
+mlir::FailureOr<std::unique_ptr<Kernel>>
+buildAffineKernel(mlir::Operation *op, KernelDiagnoser &diagnoser);
+
+/// cf.assert at function scope: a false condition is a runtime error carrying
+/// the assertion's message.
+mlir::FailureOr<std::unique_ptr<Kernel>>
+buildAssertKernel(mlir::cf::AssertOp op, KernelDiagnoser &diagnoser);
 
 /// linalg.softmax.
 mlir::FailureOr<std::unique_ptr<Kernel>>

@@ -402,6 +402,8 @@ llvm::Error StructuredKernel::run(MutableArrayRef<RuntimeValue> inputs,
       }
 
       executor->execute(count);
+      if (llvm::Error error = executor->checkAssertions(count))
+        return error;
 
       for (unsigned i = 0; i < numInits; ++i) {
         if (writesDirectly[i])
