@@ -55,6 +55,23 @@ FailureOr<LinearMap> LinearMap::get(AffineMap map) {
   return linear;
 }
 
+SmallVector<int64_t> LinearMap::getLoopStrides(ArrayRef<int64_t> shape) const {
+  SmallVector<int64_t, 4> strides = getStrides(shape);
+  SmallVector<int64_t> loopStrides(numLoops, 0);
+  for (unsigned position = 0; position < getNumResults(); ++position)
+    for (auto [loop, coefficient] : llvm::enumerate(coefficients[position]))
+      loopStrides[loop] += coefficient * strides[position];
+  return loopStrides;
+}
+
+int64_t LinearMap::getOffset(ArrayRef<int64_t> shape) const {
+  SmallVector<int64_t, 4> strides = getStrides(shape);
+  int64_t offset = 0;
+  for (unsigned position = 0; position < getNumResults(); ++position)
+    offset += constants[position] * strides[position];
+  return offset;
+}
+
 std::optional<unsigned> LinearMap::getSelectedLoop(unsigned result) const {
   if (constants[result] != 0)
     return std::nullopt;
@@ -292,14 +309,8 @@ llvm::Error StructuredKernel::run(MutableArrayRef<RuntimeValue> inputs,
   SmallVector<Stream> streams(numOperands);
   auto describe = [&](Stream &stream, const Tensor &tensor,
                       const LinearMap &map) {
-    SmallVector<int64_t, 4> strides = getStrides(tensor.getShape());
-    stream.loopStrides.assign(numLoops, 0);
-    for (unsigned position = 0; position < map.getNumResults(); ++position) {
-      for (auto [loop, coefficient] :
-           llvm::enumerate(map.coefficients[position]))
-        stream.loopStrides[loop] += coefficient * strides[position];
-      stream.offset += map.constants[position] * strides[position];
-    }
+    stream.loopStrides = map.getLoopStrides(tensor.getShape());
+    stream.offset = map.getOffset(tensor.getShape());
   };
   // Read input pointers before results may take over input buffers.
   for (unsigned i = 0; i < numInputs; ++i) {

@@ -37,6 +37,11 @@ struct LinearMap {
   /// The linear form of `map`, or failure for mod, floordiv and symbols.
   static mlir::FailureOr<LinearMap> get(mlir::AffineMap map);
   unsigned getNumResults() const { return constants.size(); }
+  /// Memory strides of each loop in a row-major tensor of `shape` indexed
+  /// through this map, and the offset of the constants.
+  llvm::SmallVector<int64_t>
+  getLoopStrides(llvm::ArrayRef<int64_t> shape) const;
+  int64_t getOffset(llvm::ArrayRef<int64_t> shape) const;
   /// The loop result `result` indexes with alone (coefficient 1, no
   /// constant): such results determine the loop ranges.
   std::optional<unsigned> getSelectedLoop(unsigned result) const;

@@ -3,7 +3,9 @@
 // broadcasts in attention), on x = [3, -1, 4, -1, 5, -9].
 
 // RUN: %python %inputs/interpreter/npy_tool.py %t.x.npy --shape 1,6 --values=3,-1,4,-1,5,-9
-// RUN: lin-run %s --function=windows --input %t.x.npy --print --quiet | FileCheck %s --check-prefix=WINDOWS
+// RUN: lin-run %s --function=windows --input %t.x.npy --print --quiet > %t.out
+// RUN: lin-run %s --function=windows_other_forms --input %t.x.npy --print --quiet | sed -e 's/^r0/r3/' -e 's/^r1/r4/' >> %t.out
+// RUN: FileCheck %s --check-prefix=WINDOWS < %t.out
 // RUN: lin-run %s --function=gather --input %t.x.npy --print --quiet | FileCheck %s --check-prefix=GATHER
 // RUN: not lin-run %s --function=window_out_of_bounds --input %t.x.npy --quiet 2>&1 | FileCheck %s --check-prefix=WINDOW-BOUNDS
 // RUN: not lin-run %s --function=gather_out_of_bounds --input %t.x.npy --quiet 2>&1 | FileCheck %s --check-prefix=GATHER-BOUNDS
@@ -39,6 +41,39 @@ func.func @windows(%x: tensor<?x6xf32>) -> (tensor<?x4xf32>, tensor<?x4xf32>, te
       ins(%x3, %window2 : tensor<?x1x6xf32>, tensor<2xf32>) outs(%sinit : tensor<?x1x2xf32>) -> tensor<?x1x2xf32>
   %sum2 = tensor.collapse_shape %sum [[0], [1, 2]] : tensor<?x1x2xf32> into tensor<?x2xf32>
   return %conv2, %pool2, %sum2 : tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x2xf32>
+}
+
+// The same convolution channels-last (conv_1d_nwc_wcf: the product is
+// scattered into the output), and as a generic whose body is not a plain
+// multiply-accumulate (the structured kernel's loops instead of im2col):
+// both give the values above (the NWC result transposed back to NCW).
+// WINDOWS-NEXT: r3[0]: -1 -1 7 9
+// WINDOWS-NEXT: r4[0]: -1 -1 7 9
+func.func @windows_other_forms(%x: tensor<?x6xf32>) -> (tensor<?x4xf32>, tensor<?x4xf32>) {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x6xf32>
+  %xnwc = tensor.expand_shape %x [[0], [1, 2]] output_shape [%n, 6, 1] : tensor<?x6xf32> into tensor<?x6x1xf32>
+  %k = arith.constant dense<[[[1.0, 1.0]], [[-1.0, 1.0]]]> : tensor<2x1x2xf32>
+  %e = tensor.empty(%n) : tensor<?x2x2xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<?x2x2xf32>) -> tensor<?x2x2xf32>
+  %nwc = linalg.conv_1d_nwc_wcf {dilations = dense<2> : vector<1xi64>, strides = dense<2> : vector<1xi64>}
+      ins(%xnwc, %k : tensor<?x6x1xf32>, tensor<2x1x2xf32>) outs(%z : tensor<?x2x2xf32>) -> tensor<?x2x2xf32>
+  %t = linalg.transpose ins(%nwc : tensor<?x2x2xf32>) outs(%e : tensor<?x2x2xf32>) permutation = [0, 2, 1]
+  %r0 = tensor.collapse_shape %t [[0], [1, 2]] : tensor<?x2x2xf32> into tensor<?x4xf32>
+  %x3 = tensor.expand_shape %x [[0], [1, 2]] output_shape [%n, 1, 6] : tensor<?x6xf32> into tensor<?x1x6xf32>
+  %kf = arith.constant dense<[[[1.0, -1.0]], [[1.0, 1.0]]]> : tensor<2x1x2xf32>
+  %g = linalg.generic {indexing_maps = [affine_map<(n, f, w, c, k) -> (n, c, w * 2 + k * 2)>, affine_map<(n, f, w, c, k) -> (f, c, k)>, affine_map<(n, f, w, c, k) -> (n, f, w)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%x3, %kf : tensor<?x1x6xf32>, tensor<2x1x2xf32>) outs(%z : tensor<?x2x2xf32>) {
+  ^bb0(%in: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %in, %w : f32
+    %q = arith.mulf %p, %one : f32
+    %s = arith.addf %acc, %q : f32
+    linalg.yield %s : f32
+  } -> tensor<?x2x2xf32>
+  %r1 = tensor.collapse_shape %g [[0], [1, 2]] : tensor<?x2x2xf32> into tensor<?x4xf32>
+  return %r0, %r1 : tensor<?x4xf32>, tensor<?x4xf32>
 }
 
 // x reversed through tensor.extract at `5 - j`.
