@@ -33,7 +33,6 @@ import platform
 import re
 import sys
 import tempfile
-import time
 import warnings
 from pathlib import Path
 
@@ -43,6 +42,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "python"))
 
 from lin_toolchain import default_build_dir, find_tool, run_measured  # noqa: E402
+from profile_throughput import torch_forward  # noqa: E402
 
 
 def make_model():
@@ -60,19 +60,6 @@ def make_model():
     return nn.Sequential(*block(1, 32), nn.MaxPool2d(2), *block(32, 64), nn.MaxPool2d(2),
                          *block(64, 128), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
                          nn.Linear(128, 10)).eval()
-
-
-def torch_forward(model, x: np.ndarray, batch: int, threads: int) -> float:
-    import torch
-
-    torch.set_num_threads(threads)
-    inputs = torch.from_numpy(x)
-    with torch.inference_mode():
-        model(inputs[:batch])  # warm-up
-        start = time.perf_counter()
-        for first in range(0, len(inputs), batch):
-            model(inputs[first:first + batch])
-        return time.perf_counter() - start
 
 
 def main() -> int:

@@ -116,6 +116,34 @@ static SmallVector<int64_t> enumerateOffsets(ArrayRef<unsigned> loops,
   return offsets;
 }
 
+namespace {
+/// The memory offsets of the elements of a matrix view of an operand: row
+/// r, column c is at `rows[r] + columns[c]`.
+struct MatrixOffsets {
+  SmallVector<int64_t> rows, columns;
+};
+} // namespace
+
+static MatrixOffsets getMatrixOffsets(ArrayRef<unsigned> rowLoops,
+                                      ArrayRef<unsigned> columnLoops,
+                                      ArrayRef<int64_t> ranges,
+                                      ArrayRef<int64_t> strides) {
+  return {enumerateOffsets(rowLoops, ranges, strides),
+          enumerateOffsets(columnLoops, ranges, strides)};
+}
+
+/// Copies the matrix view `offsets` of `source` into the row-major `target`.
+static void packMatrix(const float *source, const MatrixOffsets &offsets,
+                       float *target) {
+  int64_t numColumns = offsets.columns.size();
+  for (auto [r, rowOffset] : llvm::enumerate(offsets.rows)) {
+    const float *row = source + rowOffset;
+    float *packed = target + r * numColumns;
+    for (int64_t c = 0; c < numColumns; ++c)
+      packed[c] = row[offsets.columns[c]];
+  }
+}
+
 llvm::Error ConvolutionKernel::run(MutableArrayRef<RuntimeValue> inputs,
                                    MutableArrayRef<RuntimeValue> results) {
   const Tensor &input = inputs[0].getTensor();
@@ -151,18 +179,15 @@ llvm::Error ConvolutionKernel::run(MutableArrayRef<RuntimeValue> inputs,
       maps[1].getLoopStrides(filter.getShape());
   SmallVector<int64_t> outputStrides =
       maps[2].getLoopStrides(output.getShape());
-  SmallVector<int64_t> filterRows =
-      enumerateOffsets(rowLoops, *ranges, filterStrides);
-  SmallVector<int64_t> filterColumns =
-      enumerateOffsets(reductionLoops, *ranges, filterStrides);
-  SmallVector<int64_t> inputRows =
-      enumerateOffsets(reductionLoops, *ranges, inputStrides);
-  SmallVector<int64_t> inputColumns =
-      enumerateOffsets(columnLoops, *ranges, inputStrides);
-  SmallVector<int64_t> outputRows =
-      enumerateOffsets(rowLoops, *ranges, outputStrides);
-  SmallVector<int64_t> outputColumns =
-      enumerateOffsets(columnLoops, *ranges, outputStrides);
+  // Filter: M x K; input windows (im2col): K x N; output: M x N.
+  MatrixOffsets filterMatrix =
+      getMatrixOffsets(rowLoops, reductionLoops, *ranges, filterStrides);
+  MatrixOffsets inputMatrix =
+      getMatrixOffsets(reductionLoops, columnLoops, *ranges, inputStrides);
+  MatrixOffsets outputMatrix =
+      getMatrixOffsets(rowLoops, columnLoops, *ranges, outputStrides);
+  ArrayRef<int64_t> outputRows = outputMatrix.rows;
+  ArrayRef<int64_t> outputColumns = outputMatrix.columns;
 
   // The product goes straight into the output when each channel's positions
   // are one contiguous run and channels are equally spaced (NCHW).
@@ -190,18 +215,8 @@ llvm::Error ConvolutionKernel::run(MutableArrayRef<RuntimeValue> inputs,
       filterBase += position[i] * filterStrides[loop];
       outputBase += position[i] * outputStrides[loop];
     }
-    for (int64_t m = 0; m < M; ++m) {
-      const float *row = weights + filterBase + filterRows[m];
-      float *packed = packedFilter.data() + m * K;
-      for (int64_t k = 0; k < K; ++k)
-        packed[k] = row[filterColumns[k]];
-    }
-    for (int64_t k = 0; k < K; ++k) {
-      const float *window = in + inputBase + inputRows[k];
-      float *column = columns.data() + k * N;
-      for (int64_t n = 0; n < N; ++n)
-        column[n] = window[inputColumns[n]];
-    }
+    packMatrix(weights + filterBase, filterMatrix, packedFilter.data());
+    packMatrix(in + inputBase, inputMatrix, columns.data());
     if (direct) {
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.0f,
                   packedFilter.data(), K, columns.data(), N, 1.0f,
