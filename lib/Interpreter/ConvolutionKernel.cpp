@@ -170,9 +170,10 @@ llvm::Error ConvolutionKernel::run(MutableArrayRef<RuntimeValue> inputs,
   Tensor output = std::move(inputs[2].getTensor());
   if (llvm::Error error = output.tryMakeUnique())
     return error;
-  results[0] = output;
-  if (M == 0 || N == 0 || K == 0 || llvm::is_contained(*ranges, 0))
+  if (M == 0 || N == 0 || K == 0 || llvm::is_contained(*ranges, 0)) {
+    results[0] = std::move(output);
     return llvm::Error::success();
+  }
 
   SmallVector<int64_t> inputStrides = maps[0].getLoopStrides(input.getShape());
   SmallVector<int64_t> filterStrides =

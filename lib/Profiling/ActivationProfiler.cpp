@@ -52,10 +52,13 @@ ActivationProfiler::ActivationProfiler(func::FuncOp function,
       if (it == operands.end())
         continue;
       indexOf[member] = activations.size();
-      unsigned neuronDim = type ? getNeuronDimension(activation) : 0;
+      // Scalars and unranked values fail when counted, with a located error.
+      bool hasNeurons = type && type.getRank() >= 1;
       activations.push_back(
-          {activation, unsigned(it - operands.begin()), neuronDim,
-           type ? getProfileAxis(activation) : std::nullopt, std::nullopt});
+          {activation, unsigned(it - operands.begin()),
+           hasNeurons ? getNeuronDimension(activation) : 0,
+           hasNeurons ? getProfileAxis(activation) : std::nullopt,
+           std::nullopt});
       break;
     }
   }
@@ -208,10 +211,14 @@ LogicalResult ActivationProfiler::accumulate(Entry &entry,
     inner *= size;
   int64_t outer =
       width * inner ? preActivation.getNumElements() / width / inner : 0;
-  // Padding of a static batch occupies the trailing leading-dim slices.
+  // Padding of a static batch occupies the trailing slices of the leading
+  // dimension: the batch itself, or the batch collapsed with the dimensions
+  // after it ([B*T, F] from [B, T, F]: row-major reshapes keep the batch
+  // outermost), so the same fraction of the outer slices is padding.
   bool padded = batchSamples >= 0 && batchSamples != batchSize;
-  if (batchSamples >= 0 && preActivation.getDimSize(0) == batchSize &&
-      batchSize > 0 && preActivation.getRank() > 1) {
+  int64_t leading = preActivation.getDimSize(0);
+  if (batchSamples >= 0 && batchSize > 0 && leading > 0 &&
+      leading % batchSize == 0 && preActivation.getRank() > 1) {
     if (neuronDim == 0 && padded)
       return op->emitError() << "lin profiler: cannot separate padding from "
                                 "samples when the neurons are the leading "
