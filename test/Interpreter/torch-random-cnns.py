@@ -3,7 +3,8 @@
 # dilation and groups incl. depthwise, BatchNorm in eval mode, max / average
 # / adaptive average pooling, flatten + Linear; Linear-ReLU-Linear FFNs over
 # [batch, tokens, features] with a residual and LayerNorm; ReLU transformer
-# encoder layers with softmax attention), exported through
+# encoder layers with softmax attention; each followed by GELU, SiLU,
+# sigmoid, tanh or log-softmax), exported through
 # torch-mlir with a dynamic or a static batch: lin-run must reproduce
 # PyTorch's outputs (to 1e-4 of the output scale), with batches that leave a
 # partial (padded) last batch.
@@ -20,6 +21,10 @@
 # CHECK-DAG: op linalg.batch_matmul
 # CHECK-DAG: op tensor.pad
 # CHECK-DAG: op tensor.extract
+# CHECK-DAG: op math.erf
+# CHECK-DAG: op math.tanh
+# CHECK-DAG: op math.exp
+# CHECK-DAG: op math.log
 # CHECK-DAG: batch dynamic
 # CHECK-DAG: batch static
 # CHECK: 8 models, 0 failed
@@ -107,6 +112,22 @@ class TokenFFN(nn.Module):
         return self.norm(x + self.b(torch.relu(self.a(x))))
 
 
+class Head(nn.Module):
+    """`model` followed by a smooth function (erf GELU, SiLU, sigmoid, tanh,
+    log-softmax) or none."""
+
+    FUNCTIONS = (nn.GELU(), nn.SiLU(), nn.Sigmoid(), nn.Tanh(), nn.LogSoftmax(-1),
+                 nn.Identity())
+
+    def __init__(self, model, seed):
+        super().__init__()
+        self.model = model
+        self.function = self.FUNCTIONS[seed % len(self.FUNCTIONS)]
+
+    def forward(self, x):
+        return self.function(self.model(x))
+
+
 def random_model(rng, seed):
     """CNNs, token FFNs and transformer encoder layers, in turn."""
     tokens = int(rng.integers(1, 6))
@@ -132,14 +153,14 @@ def main():
         rng = np.random.default_rng(seed)
         torch.manual_seed(seed)
         model, shape = random_model(rng, seed)
-        model.eval()
+        model = Head(model, seed).eval()
         dynamic = (seed // 4 + seed) % 2 == 0
         batches.add("dynamic" if dynamic else "static")
         x = rng.standard_normal((5,) + shape).astype(np.float32)
         with torch.no_grad():
             reference = model(torch.from_numpy(x)).numpy()
         text = export_torch(model, torch.zeros((2,) + shape), dynamic_batch=dynamic)
-        ops.update(re.findall(r"\b((?:linalg|tensor)\.[a-z_0-9]+)", text))
+        ops.update(re.findall(r"\b((?:linalg|tensor|math)\.[a-z_0-9]+)", text))
         source = os.path.join(tmp, f"model{seed}.mlir")
         with open(source, "w") as f:
             f.write(text)
