@@ -4,6 +4,7 @@ failing run becomes a one-line :class:`CliError` (the tool's first
 
 from __future__ import annotations
 
+import os
 import subprocess
 from typing import Sequence
 
@@ -17,10 +18,13 @@ __all__ = ["lin_tool", "run_lin_tool"]
 def lin_tool(name: str) -> str:
     """The path of ``name`` (lin_toolchain.find_tool's search order)."""
     try:
-        return find_tool(name)
+        path = find_tool(name)
     except ToolNotFound as e:
         raise CliError(f"{e}; build lin (ninja -C build in the repository), put its build/bin "
                        f"on PATH or set LIN_BUILD_DIR") from None
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):  # an explicit $LIN_<TOOL>
+        raise CliError(f"{name}: {path} is not an executable file")
+    return path
 
 
 def _error_line(stderr: str) -> str:
