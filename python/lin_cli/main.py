@@ -178,9 +178,10 @@ def _inspect(args) -> int:
         model, _ = _export(args, work, progress)
         profiled = progress.run(f"profile on {Path(args.calib).name}", profile_model, model,
                                 [Path(args.calib)], work / "profiled.mlirbc", quiet=args.quiet)
-        summary = run_lin_tool(["lin-opt", profiled, "--linearity-summary=output=-",
-                                "-o", work / "summary.mlir"])
-    print(summary, end="")
+        table = work / "summary.txt"
+        run_lin_tool(["lin-opt", profiled, f"--linearity-summary=output={table}",
+                      "-o", work / "summary.mlir"])
+        print(table.read_text(), end="")
     return 0
 
 

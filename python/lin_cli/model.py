@@ -11,6 +11,7 @@ that says what to do.
 from __future__ import annotations
 
 import importlib.util
+import logging
 import re
 import sys
 from pathlib import Path
@@ -111,11 +112,16 @@ def _export_torch(path: Path, feature_shape: Sequence[int], source: Optional[Pat
     if isinstance(model, torch.export.ExportedProgram):
         return export_torch(model, None)
     try:
+        # torch logs the failing trace (with its traceback) before raising:
+        # the one line below says what went wrong.
+        logging.disable(logging.ERROR)
         return export_torch(model, torch.zeros(2, *feature_shape))
     except Exception as e:  # torch.export's errors for a wrong shape vary by layer
         raise CliError(f"{path}: the model does not run on inputs of shape "
                        f"[batch, {', '.join(map(str, feature_shape))}] ({_first_line(e)}); "
                        f"check --input-shape / the calibration data") from None
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 def load_as_mlir(path: Path, feature_shape: Sequence[int], *, source: Optional[Path] = None) -> str:

@@ -30,6 +30,7 @@ have their exact torch counterparts.
 from __future__ import annotations
 
 import os
+import re
 from typing import Callable, Dict, List, Sequence
 
 import numpy as np
@@ -151,8 +152,10 @@ class _Translator:
         self.steps.append((fn, ins, outs))
 
     def _unsupported(self, op, why: str = "") -> UnsupportedOp:
-        return UnsupportedOp(f"{op.location}: cannot translate {op.operation.name} to PyTorch"
-                             + (f" ({why})" if why else ""))
+        where = re.sub(r'^loc\("-":(\d+):(\d+)\)$', r"folded IR:\1:\2", str(op.location))
+        return UnsupportedOp(f"{where}: cannot translate {op.operation.name} to PyTorch"
+                             + (f" ({why})" if why else "")
+                             + "; write .mlir, .mlirbc or .vmfb instead")
 
     def _translate(self, op) -> None:
         name = op.operation.name

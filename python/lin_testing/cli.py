@@ -1,0 +1,126 @@
+"""Tests of the ``lin`` command: a tiny PyTorch model saved in every form
+the command reads, its data, and running the command.
+
+:func:`make_tiny_model` writes into a directory:
+
+* ``tinynet.py``, the module defining ``TinyNet`` (6 -> 16 -> 16 -> 3, ReLU),
+  whose biases put some hidden neurons always active and some always dead
+  on the data, so that the fold has work to do;
+* ``model.pt`` (``torch.save`` of it: its class importable from
+  ``tinynet``), ``model.pt2`` (``torch.export.save``), ``model.onnx``;
+* ``save_main.py`` and ``main_model.pt``: the same model saved from a
+  script, whose class pickle records as ``__main__.ScriptNet``;
+* ``calib.npy`` (128 samples), ``val_x.npy`` / ``val_y.npy`` (64 samples,
+  labels = the model's own argmax with every fourth one shifted, so that
+  the accuracy is neither 0 nor 100 %).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Mapping, Optional, Sequence
+
+import numpy as np
+
+__all__ = ["TINY_NET_SOURCE", "make_tiny_model", "run_lin"]
+
+TINY_NET_SOURCE = '''\
+import torch
+import torch.nn as nn
+
+
+class TinyNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(6, 16)
+        self.fc2 = nn.Linear(16, 16)
+        self.out = nn.Linear(16, 3)
+        with torch.no_grad():
+            # Hidden neurons always active (+4) or always dead (-4) on the data.
+            shift = torch.tensor([4.0, -4.0, 0.0, 0.0] * 4)
+            self.fc1.bias += shift
+            self.fc2.bias += shift.flip(0)
+
+    def forward(self, x):
+        return self.out(torch.relu(self.fc2(torch.relu(self.fc1(x)))))
+'''
+
+SAVE_MAIN_SOURCE = '''\
+import sys
+
+import torch
+
+from tinynet import TinyNet
+
+
+class ScriptNet(TinyNet):
+    """The tiny model, defined in the script that saves it."""
+
+
+if __name__ == "__main__":
+    torch.manual_seed(0)
+    torch.save(ScriptNet().eval(), sys.argv[1])
+'''
+
+
+def make_tiny_model(directory: os.PathLike, *, onnx: bool = True) -> Path:
+    """Writes the files listed in the module docstring into ``directory``
+    (``model.onnx`` only with ``onnx``: the exporter takes seconds)."""
+    import torch
+
+    d = Path(directory)
+    d.mkdir(parents=True, exist_ok=True)
+    (d / "tinynet.py").write_text(TINY_NET_SOURCE)
+    (d / "save_main.py").write_text(SAVE_MAIN_SOURCE)
+    sys.path.insert(0, str(d))
+    try:
+        from tinynet import TinyNet
+
+        torch.manual_seed(0)
+        model = TinyNet().eval()
+        torch.save(model, d / "model.pt")
+        batch = torch.export.Dim("batch")
+        example = torch.zeros(2, 6)
+        torch.export.save(torch.export.export(model, (example,), dynamic_shapes=({0: batch},)),
+                          str(d / "model.pt2"))
+        if onnx:
+            import contextlib
+            import io
+            import logging
+
+            from lin_frontend import save_onnx
+
+            logging.getLogger("torch.onnx").setLevel(logging.ERROR)
+            with contextlib.redirect_stdout(io.StringIO()):
+                save_onnx(model, example, d / "model.onnx")
+        rng = np.random.default_rng(0)
+        calib = rng.normal(size=(128, 6)).astype(np.float32)
+        val = rng.normal(size=(64, 6)).astype(np.float32)
+        with torch.no_grad():
+            labels = model(torch.from_numpy(val)).argmax(1).numpy()
+        labels[::4] = (labels[::4] + 1) % 3
+        np.save(d / "calib.npy", calib)
+        np.save(d / "val_x.npy", val)
+        np.save(d / "val_y.npy", labels.astype(np.int64))
+    finally:
+        sys.path.remove(str(d))
+    subprocess.run([sys.executable, str(d / "save_main.py"), str(d / "main_model.pt")],
+                   check=True, cwd=d, env={**os.environ, "PYTHONPATH": _pythonpath(d)})
+    return d
+
+
+def _pythonpath(*first: os.PathLike) -> str:
+    return os.pathsep.join([*map(str, first), os.environ.get("PYTHONPATH", "")])
+
+
+def run_lin(args: Sequence, *, cwd: os.PathLike, env: Optional[Mapping[str, str]] = None,
+            pythonpath: Sequence[os.PathLike] = ()) -> subprocess.CompletedProcess:
+    """``lin ARGS`` (``python -m lin_cli``) in ``cwd``; ``pythonpath`` goes
+    before the inherited PYTHONPATH."""
+    environment = dict(os.environ if env is None else env)
+    environment["PYTHONPATH"] = _pythonpath(*pythonpath)
+    return subprocess.run([sys.executable, "-m", "lin_cli", *map(str, args)], cwd=cwd,
+                          env=environment, capture_output=True, text=True)
