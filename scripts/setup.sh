@@ -53,8 +53,9 @@ fi
 # lin_toolchain), installed editable so that `.venv/bin/lin` runs this
 # checkout's code and finds this checkout's build/bin/lin-opt and lin-run
 # (lin_toolchain.locate). No dependencies and no build isolation: the venv
-# already holds the pinned requirements and setuptools, so nothing is
-# downloaded. The stamp records the checkout and the pyproject.toml.
+# already holds the pinned requirements, and setuptools (torch requires it),
+# so nothing is downloaded. The stamp records the checkout and the
+# pyproject.toml.
 if [[ -x "$venv/bin/pip" ]]; then
   stamp="$venv/.lin-package.sha256"
   want="$root $(sha256sum "$root/python/pyproject.toml" | cut -d' ' -f1)"

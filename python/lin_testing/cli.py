@@ -25,7 +25,7 @@ from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
-__all__ = ["TINY_NET_SOURCE", "make_tiny_model", "run_lin"]
+__all__ = ["TINY_NET_SOURCE", "install_package", "make_tiny_model", "run_lin"]
 
 TINY_NET_SOURCE = '''\
 import torch
@@ -124,3 +124,25 @@ def run_lin(args: Sequence, *, cwd: os.PathLike, env: Optional[Mapping[str, str]
     environment["PYTHONPATH"] = _pythonpath(*pythonpath)
     return subprocess.run([sys.executable, "-m", "lin_cli", *map(str, args)], cwd=cwd,
                           env=environment, capture_output=True, text=True)
+
+
+def install_package(target: os.PathLike) -> Path:
+    """``pip install ./python`` (a regular install, no dependencies: the
+    running venv has them) into ``target``; returns the directory holding
+    the ``lin`` console script. The sources are copied first, so that the
+    build leaves nothing in the repository."""
+    import shutil
+
+    target = Path(target)
+    source = target / "source"
+    python = Path(__file__).resolve().parents[1]
+    source.mkdir(parents=True)
+    for name in ("pyproject.toml", "requirements.txt"):
+        shutil.copy(python / name, source / name)
+    for package in ("lin_cli", "lin_frontend", "lin_toolchain"):
+        shutil.copytree(python / package, source / package,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps",
+                    "--no-build-isolation", "--target", str(target / "site"), str(source)],
+                   check=True)
+    return target / "site" / "bin"
