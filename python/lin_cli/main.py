@@ -185,6 +185,25 @@ def _inspect(args) -> int:
     return 0
 
 
+def _share(text: str) -> float:
+    """An argparse type: a number in [0, 1]."""
+    value = _non_negative(text)
+    if value > 1.0:
+        raise argparse.ArgumentTypeError(f"{text} is not in [0, 1]")
+    return value
+
+
+def _non_negative(text: str) -> float:
+    """An argparse type: a finite number >= 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} is not a finite number >= 0")
+    return value
+
+
 def _model_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("model", help="the model: .pt2 (torch.export.save), .pt/.pth (torch.save of "
                                  "an nn.Module), .onnx, or .mlir/.mlirbc (linalg on tensors)")
@@ -210,17 +229,17 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="the compressed model: .mlir, .mlirbc, .vmfb (IREE, llvm-cpu), "
                         ".pt2 (torch.export ExportedProgram) or .onnx")
-    c.add_argument("--threshold", type=float, default=1.0,
+    c.add_argument("--threshold", type=_share, default=1.0,
                    help="fold neurons in one linear piece on at least this share of the "
                         "calibration samples (default: 1.0, exact on them)")
-    c.add_argument("--merge-threshold", type=float, help="threshold for merging (identity piece)")
-    c.add_argument("--remove-threshold", type=float,
+    c.add_argument("--merge-threshold", type=_share, help="threshold for merging (identity piece)")
+    c.add_argument("--remove-threshold", type=_share,
                    help="threshold for removing (constant piece, e.g. dead ReLUs)")
-    c.add_argument("--target-size", type=float,
+    c.add_argument("--target-size", type=_share,
                    help="lower the merge threshold until at most this share of the parameters stays")
     c.add_argument("--refit", action="store_true",
                    help="refit the folded layers' consumers by least squares on the calibration data")
-    c.add_argument("--budget", type=float, metavar="PP",
+    c.add_argument("--budget", type=_non_negative, metavar="PP",
                    help="smallest model within PP points of the original's accuracy on --val "
                         "(agreement without --val-labels)")
     c.add_argument("--val", metavar="X.npy",

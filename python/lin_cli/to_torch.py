@@ -70,32 +70,21 @@ def _as_tensor(v, like):
         like, torch.Tensor) else torch.float32)
 
 
-def _where_unordered(result, a, b):
-    import torch
-
-    nan = torch.isnan(_as_tensor(a, b)) | torch.isnan(_as_tensor(b, a))
-    return result | nan
-
-
 def _cmpf(predicate: str, a, b):
-    """``arith.cmpf``: o* false on NaN, u* true on NaN (IEEE semantics)."""
+    """``arith.cmpf``: ordered predicates are false where an operand is
+    NaN, unordered ones true (IEEE 754, as MLIR defines them)."""
     import torch
 
     a, b = _as_tensor(a, b), _as_tensor(b, a)
-    base = predicate[1:] if predicate not in ("ord", "uno", "true", "false") else predicate
-    if base == "true" or base == "false":
-        return torch.full(torch.broadcast_shapes(a.shape, b.shape), base == "true")
-    if base in ("ord", "uno"):
-        nan = torch.isnan(a) | torch.isnan(b)
-        return ~nan if base == "ord" else nan
+    unordered = torch.isnan(a) | torch.isnan(b)
+    if predicate in ("false", "true"):
+        return torch.full(torch.broadcast_shapes(a.shape, b.shape), predicate == "true")
+    if predicate in ("ord", "uno"):
+        return ~unordered if predicate == "ord" else unordered
     compare = {"eq": torch.eq, "gt": torch.gt, "ge": torch.ge, "lt": torch.lt, "le": torch.le,
-               "ne": torch.ne}[base]
-    if predicate.startswith("o"):
-        result = compare(a, b)
-        return result & ~(torch.isnan(a) | torch.isnan(b)) if base == "ne" else result
-    # Unordered: the ordered comparison, or either operand NaN. une is
-    # plain != (true on NaN already).
-    return compare(a, b) if base == "ne" else _where_unordered(compare(a, b), a, b)
+               "ne": torch.ne}[predicate[1:]]
+    # torch compares like the ordered predicates, except that ne is true on NaN.
+    return compare(a, b) & ~unordered if predicate[0] == "o" else compare(a, b) | unordered
 
 
 _CMPF_PREDICATES = ["false", "oeq", "ogt", "oge", "olt", "ole", "one", "ord", "ueq", "ugt",
@@ -207,7 +196,7 @@ class _Translator:
     def _op_tensor_dim(self, op) -> None:
         self._step(op, lambda t, i: t.shape[i], op.operands)
 
-    def _result_shape(self, op, dynamic_sizes: Sequence) -> Callable:
+    def _result_shape(self, op) -> Callable:
         """A function of the dynamic sizes giving the result's shape."""
         dims = self.ir.RankedTensorType(op.result.type).shape
         dynamic = self.ir.ShapedType.get_dynamic_size()
@@ -218,7 +207,7 @@ class _Translator:
         return shape
 
     def _op_tensor_empty(self, op) -> None:
-        shape = self._result_shape(op, op.operands)
+        shape = self._result_shape(op)
         self._step(op, lambda *sizes: _Filled(shape(*sizes)), op.operands)
 
     def _op_linalg_fill(self, op) -> None:

@@ -25,7 +25,8 @@ from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
-__all__ = ["TINY_NET_SOURCE", "install_package", "make_tiny_model", "run_lin"]
+__all__ = ["TINY_NET_PARAMETERS", "TINY_NET_SOURCE", "expect_compressed", "install_package",
+           "make_tiny_model", "run_lin"]
 
 TINY_NET_SOURCE = '''\
 import torch
@@ -47,6 +48,8 @@ class TinyNet(nn.Module):
     def forward(self, x):
         return self.out(torch.relu(self.fc2(torch.relu(self.fc1(x)))))
 '''
+
+TINY_NET_PARAMETERS = 6 * 16 + 16 + 16 * 16 + 16 + 16 * 3 + 3
 
 SAVE_MAIN_SOURCE = '''\
 import sys
@@ -124,6 +127,25 @@ def run_lin(args: Sequence, *, cwd: os.PathLike, env: Optional[Mapping[str, str]
     environment["PYTHONPATH"] = _pythonpath(*pythonpath)
     return subprocess.run([sys.executable, "-m", "lin_cli", *map(str, args)], cwd=cwd,
                           env=environment, capture_output=True, text=True)
+
+
+def expect_compressed(result: subprocess.CompletedProcess, name: str) -> int:
+    """Fails the test unless ``lin compress`` succeeded on the tiny model,
+    printed its table (a row per layer, the parameter totals) and shrank the
+    model; returns the parameters after."""
+    import re
+
+    if result.returncode != 0 or "Traceback" in result.stderr:
+        sys.exit(f"FAILED: {name}: exit {result.returncode}\n{result.stderr}")
+    header = result.stdout.splitlines()[0].split()
+    assert header == ["layer", "neurons", "merged", "removed", "kept"], result.stdout
+    assert re.search(r"^relu_0 +16 +\d+ +\d+ +\d+$", result.stdout, re.M), result.stdout
+    parameters = re.search(r"^parameters: (\d+) -> (\d+) \(", result.stdout, re.M)
+    assert parameters, result.stdout
+    before, after = map(int, parameters.groups())
+    assert before == TINY_NET_PARAMETERS and after < before, (name, before, after)
+    print(f"{name}: {before} -> {after} parameters")
+    return after
 
 
 def install_package(target: os.PathLike) -> Path:

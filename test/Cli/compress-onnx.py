@@ -17,19 +17,8 @@ import numpy as np
 import onnxruntime
 import torch
 
-from lin_testing.cli import make_tiny_model, run_lin
+from lin_testing.cli import expect_compressed, make_tiny_model, run_lin
 from lin_testing.tools import run_tool
-
-
-def expect_success(result, name):
-    if result.returncode != 0 or "Traceback" in result.stderr:
-        sys.exit(f"FAILED: {name}: exit {result.returncode}\n{result.stderr}")
-    parameters = re.search(r"^parameters: (\d+) -> (\d+) \(", result.stdout, re.M)
-    assert parameters, result.stdout
-    before, after = map(int, parameters.groups())
-    assert before == 435 and after < before, (name, before, after)
-    print(f"{name}: {before} -> {after} parameters")
-    return after
 
 
 def onnx_run(path, x):
@@ -42,7 +31,7 @@ def main():
 
     result = run_lin(["compress", "model.onnx", "--calib", "calib.npy", "-q", "-o", "out.onnx"],
                      cwd=d)
-    expect_success(result, ".onnx -> .onnx")
+    expect_compressed(result, ".onnx -> .onnx")
     error = float(np.abs(onnx_run(d / "out.onnx", calib) - onnx_run(d / "model.onnx", calib)).max())
     assert error < 1e-5, error
 
@@ -50,9 +39,9 @@ def main():
 
     (d / "model.mlir").write_text(export_onnx(d / "model.onnx"))
     refit = ["--calib", "calib.npy", "--threshold", "0.9", "--refit", "-q"]
-    expect_success(run_lin(["compress", "model.mlir", *refit, "-o", "refit.mlir"], cwd=d),
+    expect_compressed(run_lin(["compress", "model.mlir", *refit, "-o", "refit.mlir"], cwd=d),
                    ".mlir -> .mlir (refit)")
-    expect_success(run_lin(["compress", "model.mlir", *refit, "-o", "refit.pt2"], cwd=d),
+    expect_compressed(run_lin(["compress", "model.mlir", *refit, "-o", "refit.pt2"], cwd=d),
                    ".mlir -> .pt2 (refit)")
     run_tool(["lin-run", d / "refit.mlir", "--input", d / "calib.npy", "--output",
               d / "y.npy", "--quiet"])
@@ -65,7 +54,7 @@ def main():
     result = run_lin(["compress", "model.onnx", "--calib", "calib.npy", "--refit", "--budget",
                       "2", "--val", "val_x.npy", "--val-labels", "val_y.npy", "-q",
                       "-o", "budget.mlir"], cwd=d)
-    expect_success(result, ".onnx -> .mlir (budget)")
+    expect_compressed(result, ".onnx -> .mlir (budget)")
     accuracy = re.search(r"^accuracy on val_x.npy \(64 samples\): ([\d.]+) % -> ([\d.]+) %$",
                          result.stdout, re.M)
     assert accuracy, result.stdout

@@ -1,8 +1,10 @@
 # `lin compress`'s errors: every mistake ends with one line
-# `lin: error: ...` (exit 1; 2 for usage errors), never a traceback, and
+# `lin: error: ...` (exit 1; 2 and argparse's `lin compress: error: ...`
+# for usage errors), never a traceback, and
 # leaves an existing output file as it was, with no temporary file beside
 # it: a missing model or data file, an unknown model or output suffix, data
-# that is not .npy, calibration data whose shape the model does not take
+# that is not .npy, a threshold outside [0, 1], calibration data whose
+# shape the model does not take
 # (MLIR and PyTorch models), --budget without --val, lin-opt not found, and
 # a model the PyTorch writer cannot translate (a softmax head, whose
 # reductions it does not handle): that one fails while writing.
@@ -11,6 +13,7 @@
 # RUN: %python %s
 
 import os
+import re
 import sys
 import tempfile
 
@@ -30,7 +33,7 @@ def expect_error(d, args, status, message, env=None, pythonpath=()):
                      pythonpath=pythonpath)
     last = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
     ok = (result.returncode == status and "Traceback" not in result.stderr
-          and last.startswith("lin: error: ") and message in last)
+          and re.match(r"lin( compress)?: error: ", last) and message in last)
     if not ok:
         sys.exit(f"FAILED: lin {' '.join(args)}: exit {result.returncode}, expected {status} "
                  f"and {message!r}\n{result.stderr}")
@@ -73,6 +76,8 @@ def main():
     expect_error(d, ["compress", "model.pt", "--calib", "wide.npy"], 1,
                  "model.pt: the model does not run on inputs of shape [batch, 7]",
                  pythonpath=[d])
+    expect_error(d, ["compress", "model.mlir", *calib, "--threshold", "1.5"], 2,
+                 "argument --threshold: 1.5 is not in [0, 1]")
     expect_error(d, ["compress", "model.mlir", *calib, "--budget", "1"], 2,
                  "--budget needs --val")
     no_tools = {**os.environ, "LIN_BUILD_DIR": str(d / "no-build"), "PATH": "/usr/bin:/bin"}
