@@ -66,9 +66,9 @@ def _feature_shape(args, calib_shape: tuple) -> list:
                        f"3,32,32", status=2) from None
 
 
-def _export(args, work: Path, progress: Progress) -> tuple[Path, tuple]:
-    """The model as MLIR in ``work`` (checked against the calibration data's
-    shape) and that shape."""
+def _export(args, work: Path, progress: Progress) -> tuple[Path, Optional[list]]:
+    """The model as MLIR in ``work``, checked against the calibration data's
+    shape, and its input shape (None for bytecode, which lin-opt checks)."""
     from .model import check_input_shape, input_shape_of, load_as_mlir, model_kind
 
     model = Path(args.model)
@@ -81,11 +81,23 @@ def _export(args, work: Path, progress: Progress) -> tuple[Path, tuple]:
     if isinstance(text, bytes):
         path = work / "model.mlirbc"
         path.write_bytes(text)
-    else:
-        path = work / "model.mlir"
-        path.write_text(text)
-        check_input_shape(input_shape_of(text), calib_shape, calib)
-    return path, calib_shape
+        return path, None
+    path = work / "model.mlir"
+    path.write_text(text)
+    model_shape = input_shape_of(text)
+    check_input_shape(model_shape, calib_shape, calib)
+    return path, model_shape
+
+
+def _verify(folded: Path) -> None:
+    """The compressed model is plain upstream MLIR: LLVM 22's mlir-opt
+    parses and verifies it without lin's dialect."""
+    from lin_frontend import MlirVerifyError, check_with_mlir_opt
+
+    try:
+        check_with_mlir_opt(folded.read_text())
+    except MlirVerifyError as e:
+        raise CliError(f"the compressed model does not verify: {str(e).splitlines()[-1]}") from None
 
 
 def _evaluate(model: Path, val: Path, out: Path) -> "np.ndarray":  # noqa: F821
@@ -98,12 +110,10 @@ def _evaluate(model: Path, val: Path, out: Path) -> "np.ndarray":  # noqa: F821
 
 
 def _quality(args, model: Path, folded: Path, work: Path) -> Optional[str]:
-    """``accuracy ... before -> after`` (with labels) or the share of
-    predictions the compression kept (without), on --val."""
+    """On --val: ``accuracy ... before -> after`` (with labels) or the share
+    of predictions the compression kept (without)."""
     import numpy as np
 
-    if not args.val:
-        return None
     before = _evaluate(model, Path(args.val), work / "before.npy")
     after = _evaluate(folded, Path(args.val), work / "after.npy")
     if args.val_labels:
@@ -132,6 +142,7 @@ def format_table(report: dict) -> str:
 def _compress(args) -> int:
     from .calibrate import profile_model
     from .fold import FoldOptions, fold_model
+    from .model import check_input_shape
     from .write import check_output_path, write_model
 
     out = Path(args.output)
@@ -143,10 +154,13 @@ def _compress(args) -> int:
     for path, what in ((args.val, "validation data"), (args.val_labels, "validation labels")):
         if path:
             _npy_shape(Path(path), what)
-    progress = Progress(5 if args.val else 4, args.quiet)
+    progress = Progress(6 if args.val else 5, args.quiet)
     with tempfile.TemporaryDirectory(prefix="lin-") as tmp:
         work = Path(tmp)
-        model, _ = _export(args, work, progress)
+        model, model_shape = _export(args, work, progress)
+        if args.val:
+            check_input_shape(model_shape, _npy_shape(Path(args.val), "validation data"),
+                              Path(args.val))
         calib = [Path(args.calib)]
         profiled = progress.run(f"profile on {calib[0].name}", profile_model, model, calib,
                                 work / "profiled.mlirbc", quiet=args.quiet)
@@ -158,6 +172,7 @@ def _compress(args) -> int:
         folded = work / "folded.mlir"
         report = progress.run("fold", fold_model, profiled, calib, folded, work / "report.json",
                               options)
+        progress.run("verify with mlir-opt", _verify, folded)
         quality = (progress.run(f"evaluate on {Path(args.val).name}", _quality, args, model,
                                 folded, work) if args.val else None)
         progress.run(f"write {out}", write_model, folded, out, target_cpu=args.target_cpu)

@@ -37,7 +37,7 @@ def main():
     result = run_lin(["compress", "model.pt2", "--calib", "calib.npy", "--val", "val_x.npy",
                       "--val-labels", "val_y.npy", "-o", "out.mlir"], cwd=d)
     expect_compressed(result, ".pt2 -> .mlir")
-    assert "[1/5] export model.pt2" in result.stderr, result.stderr
+    assert "[1/6] export model.pt2" in result.stderr, result.stderr
     accuracy = re.search(r"^accuracy on val_x.npy \(64 samples\): ([\d.]+) % -> ([\d.]+) %$",
                          result.stdout, re.M)
     assert accuracy, result.stdout

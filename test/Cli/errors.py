@@ -1,13 +1,13 @@
 # `lin compress`'s errors: every mistake ends with one line
-# `lin: error: ...` (exit 1; 2 and argparse's `lin compress: error: ...`
-# for usage errors), never a traceback, and
-# leaves an existing output file as it was, with no temporary file beside
-# it: a missing model or data file, an unknown model or output suffix, data
-# that is not .npy, a threshold outside [0, 1], calibration data whose
-# shape the model does not take
-# (MLIR and PyTorch models), --budget without --val, lin-opt not found, and
-# a model the PyTorch writer cannot translate (a softmax head, whose
-# reductions it does not handle): that one fails while writing.
+# `lin: error: ...` (exit 1; 2, and argparse's `lin compress: error: ...`,
+# for usage errors), never a traceback, and leaves an existing output file
+# as it was, with no temporary file beside it: a missing model or data
+# file, an unknown model or output suffix, data that is not .npy,
+# calibration or validation data whose shape the model does not take (MLIR
+# and PyTorch models), a threshold outside [0, 1], --budget without --val,
+# lin-opt not found, and a model the PyTorch writer cannot translate (a
+# softmax head, whose reductions it does not handle): that one fails while
+# writing.
 #
 # REQUIRES: torch-mlir
 # RUN: %python %s
@@ -76,6 +76,8 @@ def main():
     expect_error(d, ["compress", "model.pt", "--calib", "wide.npy"], 1,
                  "model.pt: the model does not run on inputs of shape [batch, 7]",
                  pythonpath=[d])
+    expect_error(d, ["compress", "model.mlir", *calib, "--val", "wide.npy"], 1,
+                 "wide.npy: shape [32, 7] does not match the model's input [batch, 6]")
     expect_error(d, ["compress", "model.mlir", *calib, "--threshold", "1.5"], 2,
                  "argument --threshold: 1.5 is not in [0, 1]")
     expect_error(d, ["compress", "model.mlir", *calib, "--budget", "1"], 2,
