@@ -10,10 +10,8 @@ that says what to do.
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import re
-import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -42,56 +40,6 @@ def model_kind(path: Path) -> str:
     return kind
 
 
-def _import_source(source: Path) -> None:
-    """Defines the classes of the user's script ``source`` where pickle looks
-    for them: a model saved by ``torch.save`` from a script records its class
-    as ``__main__.Net``, so the script's names are also put into ``__main__``
-    (without running its ``if __name__ == "__main__"`` block)."""
-    spec = importlib.util.spec_from_file_location(source.stem, source)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[source.stem] = module
-    try:
-        spec.loader.exec_module(module)
-    except Exception as e:  # the user's code: any failure is theirs to see
-        raise CliError(f"{source}: importing the model source failed: "
-                       f"{type(e).__name__}: {e}") from None
-    main = sys.modules["__main__"]
-    for name, value in vars(module).items():
-        if not name.startswith("__") and not hasattr(main, name):
-            setattr(main, name, value)
-
-
-def _unpickle_module(path: Path, source: Optional[Path]):
-    """The ``nn.Module`` or ExportedProgram ``torch.save`` wrote to ``path``."""
-    import pickle
-
-    import torch
-
-    if source is not None:
-        _import_source(require_file(source, "model source"))
-    try:
-        obj = torch.load(str(path), map_location="cpu", weights_only=False)
-    except (AttributeError, ModuleNotFoundError, ImportError) as e:
-        missing = re.search(r"Can't get attribute '([^']+)' on <module '([^']+)'", str(e))
-        if missing and missing.group(2).endswith("__main__"):
-            what = f"class {missing.group(1)} (defined in the script that saved it)"
-        elif missing:
-            what = f"class {missing.group(1)} of module {missing.group(2)}"
-        else:
-            what = f"class ({str(e).splitlines()[0]})"
-        raise CliError(
-            f"{path}: the pickled model's {what} cannot be imported; save the model with "
-            f"torch.export.save(torch.export.export(model, (example,)), 'model.pt2') and pass "
-            f"the .pt2, or give the file that defines the class with --model-source FILE.py") from None
-    except (pickle.UnpicklingError, RuntimeError, EOFError) as e:
-        raise CliError(f"{path}: not a PyTorch model file ({str(e).splitlines()[0]})") from None
-    if isinstance(obj, (torch.export.ExportedProgram, torch.nn.Module)) and not isinstance(
-            obj, torch.jit.ScriptModule):
-        return obj
-    raise CliError(f"{path}: expected a pickled nn.Module (torch.save(model)), got "
-                   f"{type(obj).__name__}; TorchScript and state dicts are not models lin can read")
-
-
 def _first_line(e: BaseException) -> str:
     lines = [line.strip() for line in str(e).splitlines() if line.strip()]
     return lines[0] if lines else type(e).__name__
@@ -101,14 +49,12 @@ def _export_torch(path: Path, feature_shape: Sequence[int], source: Optional[Pat
     import torch
 
     from lin_frontend import export_torch
+    from lin_frontend.load import ModelLoadError, load_torch_model
 
-    if path.suffix == ".pt2":
-        try:
-            model = torch.export.load(str(path))
-        except Exception as e:  # torch raises many kinds for a bad archive
-            raise CliError(f"{path}: not a torch.export archive ({_first_line(e)})") from None
-        return export_torch(model, None)
-    model = _unpickle_module(path, source)
+    try:
+        model = load_torch_model(path, source)
+    except ModelLoadError as e:
+        raise CliError(str(e)) from None
     if isinstance(model, torch.export.ExportedProgram):
         return export_torch(model, None)
     try:
