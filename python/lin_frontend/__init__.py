@@ -6,6 +6,8 @@
 * :mod:`lin_frontend.data` loads Fashion-MNIST, scikit-learn's bundled data
   sets and Titanic with fixed-seed train/calibration/test splits.
 * :func:`save_onnx` writes a PyTorch module as an ONNX file (the ONNX route).
+* :func:`lin_frontend.load.load_torch_model` loads a ``.pt2`` or a pickled
+  module, with one-line errors (:class:`~lin_frontend.load.ModelLoadError`).
 
 Running exported IR with IREE is :mod:`lin_toolchain.iree`; the models lin's
 benchmarks train are :mod:`lin_models`.

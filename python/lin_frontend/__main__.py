@@ -15,19 +15,14 @@ import sys
 from pathlib import Path
 
 
-def _load_torch_model(path: Path):
-    """Load a saved PyTorch model: ``.pt2`` = torch.export.save'd ExportedProgram,
-    anything else = a whole module pickled with torch.save (trusted files only)."""
-    import torch
+def _load_torch_model(path: Path, source=None):
+    """:func:`lin_frontend.load.load_torch_model`, its error as the exit message."""
+    from .load import ModelLoadError, load_torch_model
 
-    if path.suffix == ".pt2":
-        return torch.export.load(str(path))
-    obj = torch.load(str(path), map_location="cpu", weights_only=False)
-    if isinstance(obj, torch.export.ExportedProgram) or isinstance(obj, torch.nn.Module):
-        return obj
-    if isinstance(obj, torch.jit.ScriptModule):
-        raise SystemExit(f"{path}: TorchScript modules are not supported; save the nn.Module or a .pt2")
-    raise SystemExit(f"{path}: expected a pickled nn.Module (torch.save(model)), got {type(obj).__name__}")
+    try:
+        return load_torch_model(path, source)
+    except ModelLoadError as e:
+        raise SystemExit(str(e)) from None
 
 
 def _cmd_torch(args) -> int:
@@ -35,7 +30,7 @@ def _cmd_torch(args) -> int:
 
     from .export import export_torch
 
-    model = _load_torch_model(Path(args.model))
+    model = _load_torch_model(Path(args.model), args.model_source)
     if isinstance(model, torch.export.ExportedProgram):
         text = export_torch(model, None, constants=args.constants)
     else:
@@ -95,6 +90,8 @@ def main(argv=None) -> int:
     t = sub.add_parser("torch", help="export a saved PyTorch model to linalg MLIR")
     t.add_argument("model", help=".pt2 (torch.export.save) or .pt/.pth (torch.save of an nn.Module)")
     t.add_argument("--input-shape", help="feature shape without batch, comma separated (e.g. 784)")
+    t.add_argument("--model-source", metavar="FILE.py",
+                   help="the script defining the class of a .pt saved from that script")
     t.add_argument("--static-batch", type=int, default=None,
                    help="bake this batch size in (default: dynamic batch)")
     t.add_argument("--constants", choices=["resource", "dense"], default="resource")
