@@ -274,11 +274,38 @@ FailureOr<FoldResult> LinearityFoldPass::foldFunction(
   return result;
 }
 
+/// Whether any op of `module` carries a lin.profile.
+static bool hasProfile(ModuleOp module) {
+  StringRef name = LinDialect::getProfileAttrName();
+  return module
+      .walk([&](Operation *op) {
+        return op->hasAttr(name) ? WalkResult::interrupt()
+                                 : WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
 void LinearityFoldPass::runOnOperation() {
   ModuleOp module = getOperation();
   FailureOr<FoldPlanOptions> planOptions = getPlanOptions();
   if (failed(planOptions) || failed(checkCalibrationOptions()))
     return signalPassFailure();
+  if (!allowUnprofiled && !hasProfile(module)) {
+    // Located on the first function: that is where profiles go.
+    Operation *where = module;
+    for (auto func : module.getOps<func::FuncOp>())
+      if (!func.isExternal()) {
+        where = func;
+        break;
+      }
+    where->emitError()
+        << "linearity-fold: no activation carries a #lin.profile, so "
+           "nothing would fold; profile first "
+           "(--linearity-profile=\"data=calib.npy\"), or profile and fold "
+           "in one pass (--linearity-compress=\"data=calib.npy\"), or pass "
+           "allow-unprofiled=1 to fold nothing";
+    return signalPassFailure();
+  }
   // The refit and the budget run the function the data is for.
   func::FuncOp calibrated;
   if (refitOptions || budget != -1.0) {

@@ -315,8 +315,19 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     short, but release builds of LLVM, such as Debian's, compile pass
     statistics out, so `-mlir-pass-statistics` shows them only with an LLVM
     built with statistics enabled.)
+
+    A module in which no activation carries a `#lin.profile` is an error
+    (profile it first, or run `linearity-compress`, which profiles and
+    folds), unless `allow-unprofiled`: without profiles nothing folds, and a
+    forgotten profiling step would otherwise pass silently.
   }];
-  let options = !listconcat(LinearityDataOptions, LinearityFoldOptions);
+  // allow-unprofiled is the fold's alone: linearity-compress profiles first.
+  let options = !listconcat(LinearityDataOptions, LinearityFoldOptions, [
+    Option<"allowUnprofiled", "allow-unprofiled", "::lin::CheckedOption<bool>",
+           /*default=*/"false",
+           "Fold a module in which no activation is profiled (folding "
+           "nothing) instead of failing">
+  ]);
   let statistics = [
     Statistic<"numLayersFolded", "layers-folded",
               "Number of activations with neurons folded">,
