@@ -179,10 +179,11 @@ FailureOr<FoldResult> LinearityFoldPass::foldFunction(
     declined.op->emitRemark() << "not folded: " << declined.reason;
   if (graph.layers.empty())
     return getUnfoldedResult(func, graph);
-  for (const Layer &layer : graph.layers)
+  for (auto [index, layer] : llvm::enumerate(graph.layers))
     if (!layer.isFoldable())
       layer.activation.getOperation()->emitRemark()
-          << "not folded: " << layer.whyNotFoldable;
+          << "layer " << graph.getLayerName(index)
+          << " not folded: " << layer.whyNotFoldable;
 
   // What the refit reads from the original function, recorded before
   // anything changes it.

@@ -99,7 +99,11 @@ public:
       llvm::function_ref<bool(unsigned sink, mlir::Value root)> readsRoot)
       const;
 
-  /// The name reports give layer `index`: `<activation kind>_<index>`.
+  /// The name reports and remarks give layer `index`: the name location of
+  /// the op computing its pre-activation (lin_frontend: the PyTorch module
+  /// path, `layers.0`; ONNX: the node name), else `<kind>@<name>` of the
+  /// activation's own, else `<kind>_<index>` (`relu_0`). A name shared by
+  /// several layers gets `:<kind>_<index>` appended.
   std::string getLayerName(unsigned index) const;
 
   /// Layer index of an activation result, or nullopt.
@@ -111,7 +115,11 @@ public:
   }
 
 private:
+  /// Sets layerNames (getLayerName) once the layers are known.
+  void nameLayers();
+
   llvm::DenseMap<mlir::Value, unsigned> layerOfResult;
+  llvm::SmallVector<std::string, 0> layerNames;
 };
 
 } // namespace lin
