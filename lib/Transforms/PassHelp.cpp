@@ -101,8 +101,9 @@ void lin::printLinPassHelp() {
   // again would double the section.
   std::unique_ptr<Pass> passes[] = {
       createLinearityProfile(),  createLinearityFold(),
-      createLinearityCompress(), createLinearityAlign(),
-      createLinearityProve(),    createLinearitySummary()};
+      createLinearityCompress(), createLinearityMergeProfiles(),
+      createLinearityAlign(),    createLinearityProve(),
+      createLinearitySummary()};
   size_t descIndent = 0;
   for (const std::unique_ptr<Pass> &pass : passes)
     if (const PassInfo *info = PassInfo::lookup(pass->getArgument()))

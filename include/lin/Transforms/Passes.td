@@ -471,6 +471,46 @@ def LinearityProve : Pass<"linearity-prove", "::mlir::ModuleOp"> {
   let dependentDialects = ["::lin::LinDialect"];
 }
 
+def LinearityMergeProfiles
+    : Pass<"linearity-merge-profiles", "::mlir::ModuleOp"> {
+  let summary = "Merge the profiles of copies of the module profiled on "
+                "shards of the data";
+  let description = [{
+    Profiles are sums over samples (piece counts, sample numbers) and
+    extrema, so shards of the calibration data can be profiled separately,
+    on as many machines, and merged: the result is bit-identical to one
+    profiling run over all the data (the same samples in the same batches
+    give the same pre-activations). Each file of `shards` is a copy of this
+    module profiled by `linearity-profile` on one shard; their profiles are
+    merged (`ActivationProfile::merge`) into this module's activations, in
+    the order given (the merge is exact, so any order gives the same
+    result), together with any profile this module already carries.
+
+    A shard whose IR differs from this module in anything other than
+    `lin.profile` attributes and locations (another model, another export,
+    a folded copy) is a located error naming the file; nothing is merged
+    unless every shard reads and merges.
+
+    ```
+    lin-opt model.mlir --linearity-profile="data=shard0.npy" -emit-bytecode -o p0.mlirbc
+    lin-opt model.mlir --linearity-profile="data=shard1.npy" -emit-bytecode -o p1.mlirbc
+    lin-opt model.mlir --linearity-merge-profiles="shards=p0.mlirbc,p1.mlirbc" -o profiled.mlir
+    ```
+
+    `lin compress --workers N` (the Python package) does this with Dask.
+  }];
+  let options = [
+    ListOption<"shardFiles", "shards", "std::string",
+               "Profiled copies of this module (.mlir or .mlirbc), one per "
+               "data shard">
+  ];
+  let statistics = [
+    Statistic<"numProfilesMerged", "profiles-merged",
+              "Number of shard profiles merged">
+  ];
+  let dependentDialects = ["::lin::LinDialect"];
+}
+
 def LinearitySummary : Pass<"linearity-summary", "::mlir::ModuleOp"> {
   let summary = "Print how linear the profiled activations are";
   let description = [{
