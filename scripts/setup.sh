@@ -48,3 +48,20 @@ if [[ -f "$requirements" ]]; then
     echo "$want" >"$stamp"
   fi
 fi
+
+# The lin package (python/pyproject.toml: the `lin` command, lin_frontend,
+# lin_toolchain), installed editable so that `.venv/bin/lin` runs this
+# checkout's code and finds this checkout's build/bin/lin-opt and lin-run
+# (lin_toolchain.locate). No dependencies and no build isolation: the venv
+# already holds the pinned requirements, and setuptools (torch requires it),
+# so nothing is downloaded. The stamp records the checkout and the
+# pyproject.toml.
+if [[ -x "$venv/bin/pip" ]]; then
+  stamp="$venv/.lin-package.sha256"
+  want="$root $(sha256sum "$root/python/pyproject.toml" | cut -d' ' -f1)"
+  if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" || ! -x "$venv/bin/lin" ]]; then
+    echo "setup: installing the lin package (python/) into .venv"
+    "$venv/bin/pip" install -q --no-deps --no-build-isolation -e "$root/python"
+    echo "$want" >"$stamp"
+  fi
+fi
