@@ -7,7 +7,13 @@ worker, and the profiled copies come back to the client, where
 Profiles are sums and extrema over samples, and every shard holds whole
 batches of the single run (the same samples in the same batches give the
 same pre-activations), so the merged profile, and the fold of it, are
-bit-identical to one profiling run over all the data.
+bit-identical to one profiling run over all the data, provided every
+lin-opt computes the same floats: the same lin build and the same OpenBLAS
+thread count (``OPENBLAS_NUM_THREADS``; OpenBLAS's sgemm rounds differently
+with 1 and 2 threads, which changed the last bits of profile extrema on the
+Fashion-MNIST MLP). Workers therefore run lin-opt with OpenBLAS's default,
+as the single run does: on machines with other core counts, set
+``OPENBLAS_NUM_THREADS`` alike on the client and the workers.
 
 Workers need lin-opt (found as on the client: next to the package, on PATH,
 or ``$LIN_BUILD_DIR``) and the Python packages ``lin_cli`` imports; they do
@@ -48,8 +54,7 @@ def shard_ranges(samples: int, shards: int, batch: int) -> List[tuple]:
     return ranges
 
 
-def _profile_shard(model: bytes, data: "np.ndarray", batch: int,
-                   blas_threads: Optional[int]) -> tuple:
+def _profile_shard(model: bytes, data: "np.ndarray", batch: int) -> tuple:
     """A worker's task: profiles ``model`` (bytecode or text) on ``data``
     and returns the profiled copy as bytecode and the seconds it took."""
     from lin_cli.tools import lin_tool
@@ -59,14 +64,11 @@ def _profile_shard(model: bytes, data: "np.ndarray", batch: int,
         work = Path(tmp)
         (work / "model.mlirbc").write_bytes(model)
         np.save(work / "shard.npy", data)
-        env = dict(os.environ)
-        if blas_threads:
-            env["OPENBLAS_NUM_THREADS"] = str(blas_threads)
         proc = subprocess.run(
             [lin_tool("lin-opt"), str(work / "model.mlirbc"),
              f"--linearity-profile=data={work / 'shard.npy'} batch={batch} quiet=1",
              "-emit-bytecode", "-o", str(work / "profiled.mlirbc")],
-            capture_output=True, text=True, env=env)
+            capture_output=True, text=True)
         if proc.returncode != 0:
             raise RuntimeError(f"lin-opt --linearity-profile failed on a shard: "
                                f"{proc.stderr.strip()[-2000:]}")
@@ -91,7 +93,7 @@ def profile_on_cluster(model: Path, calib: Path, out: Path, *, workers: Optional
     ``scheduler``: the address of a running cluster (``tcp://host:8786``),
     whose workers each take a shard (``workers`` shards, if given); without
     it, a local cluster of ``workers`` worker threads, each running a lin-opt
-    process that uses an equal share of the cores for OpenBLAS."""
+    process."""
     try:
         from distributed import Client, LocalCluster
         # The scheduler's and workers' INFO lines say nothing a user acts on.
@@ -104,14 +106,12 @@ def profile_on_cluster(model: Path, calib: Path, out: Path, *, workers: Optional
     timing = timing if timing is not None else ShardTiming()
 
     cluster = None
-    blas_threads = None
     try:
         if scheduler:
             client = Client(scheduler, timeout="30s")
             count = workers or len(client.scheduler_info()["workers"]) or 1
         else:
             count = max(1, int(workers or 1))
-            blas_threads = max(1, (os.cpu_count() or 1) // count)
             # Each task waits on a lin-opt process: worker threads in this
             # process suffice, and start in milliseconds, not seconds.
             cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=False,
@@ -122,9 +122,13 @@ def profile_on_cluster(model: Path, calib: Path, out: Path, *, workers: Optional
     try:
         timing.shards = shard_ranges(len(data), count, batch)
         start = time.perf_counter()
-        futures = [client.submit(_profile_shard, model_bytes, np.ascontiguousarray(data[b:e]),
-                                 batch, blas_threads, pure=False)
-                   for b, e in timing.shards]
+        # Scattered, not embedded in the task graph: the model goes to every
+        # worker once, each shard to one.
+        model_future = client.scatter(model_bytes, broadcast=True)
+        shard_futures = [client.scatter(np.ascontiguousarray(data[b:e]))
+                         for b, e in timing.shards]
+        futures = [client.submit(_profile_shard, model_future, shard, batch, pure=False)
+                   for shard in shard_futures]
         try:
             results = client.gather(futures)
         except RuntimeError as e:
