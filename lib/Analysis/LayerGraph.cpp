@@ -5,13 +5,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "lin/Analysis/LayerGraph.h"
+#include "lin/Analysis/LayerNames.h"
 #include "lin/Analysis/WeightCount.h"
 #include "lin/Dialect/Lin/IR/LinDialect.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
-#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
@@ -231,54 +231,13 @@ SmallVector<bool> LayerGraph::getLiveSinks(
   return live;
 }
 
-/// The name the frontend gave the source of `loc`: its outermost name
-/// location. lin_frontend locates every op of a PyTorch model in the path of
-/// the module computing it (`layers.2`), torch-mlir's ONNX importer in its
-/// node's name.
-static StringRef getSourceName(Location loc) {
-  StringRef name;
-  loc->walk([&](Location nested) {
-    if (auto nameLoc = dyn_cast<NameLoc>(nested)) {
-      name = nameLoc.getName().strref();
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  return name;
-}
-
 void LayerGraph::nameLayers() {
-  // A layer is its pre-activation's neurons: it takes the name of the op
-  // computing them (the Linear's module), else the activation's own.
-  SmallVector<std::string> sourceNames;
-  llvm::StringMap<unsigned> uses;
-  for (const Layer &layer : layers) {
-    std::string name;
-    if (Operation *producer = layer.activation.getInput().getDefiningOp())
-      name = getSourceName(producer->getLoc()).str();
-    if (name.empty()) {
-      StringRef own = getSourceName(layer.activation.getOperation()->getLoc());
-      if (!own.empty())
-        name = (stringifyActivationKind(layer.activation.getKind()) + "@" + own)
-                   .str();
-    }
-    if (!name.empty())
-      ++uses[name];
-    sourceNames.push_back(std::move(name));
-  }
-  // A module called twice names two layers: both keep their index.
-  layerNames.clear();
-  for (auto [index, layer] : llvm::enumerate(layers)) {
-    std::string indexed = llvm::formatv(
-        "{0}_{1}", stringifyActivationKind(layer.activation.getKind()), index);
-    const std::string &source = sourceNames[index];
-    if (source.empty())
-      layerNames.push_back(std::move(indexed));
-    else if (uses.lookup(source) == 1)
-      layerNames.push_back(source);
-    else
-      layerNames.push_back(source + ":" + indexed);
-  }
+  SmallVector<ActivationToName> activations;
+  for (const Layer &layer : layers)
+    activations.push_back({layer.activation.getOperation(),
+                           layer.activation.getInput(),
+                           layer.activation.getKind()});
+  layerNames = nameActivations(activations);
 }
 
 std::string LayerGraph::getLayerName(unsigned index) const {

@@ -213,6 +213,7 @@ def _non_negative(text: str) -> float:
 
 
 def _positive_int(text: str) -> int:
+    """An argparse type: a whole number >= 1."""
     try:
         value = int(text)
     except ValueError:

@@ -64,7 +64,7 @@ def main():
     tables = re.findall(r"^parameters: \d+ -> \d+ \(", result.stdout, re.M)
     assert len(tables) == 3, result.stdout
     for what in ("IREE test accuracy", "PyTorch test accuracy", "ONNX Runtime test accuracy",
-                 "relu_1 ", "merge-threshold 0.7: accuracy"):
+                 "\n2      ", "merge-threshold 0.7: accuracy"):
         assert what in result.stdout, f"{what!r} not printed"
     print(f"ok: {len(blocks)} blocks of {doc.name}")
 

@@ -99,11 +99,9 @@ public:
       llvm::function_ref<bool(unsigned sink, mlir::Value root)> readsRoot)
       const;
 
-  /// The name reports and remarks give layer `index`: the name location of
-  /// the op computing its pre-activation (lin_frontend: the PyTorch module
-  /// path, `layers.0`; ONNX: the node name), else `<kind>@<name>` of the
-  /// activation's own, else `<kind>_<index>` (`relu_0`). A name shared by
-  /// several layers gets `:<kind>_<index>` appended.
+  /// The name reports and remarks give layer `index` (LayerNames.h: the
+  /// module path of the op computing its pre-activation, `layers.0`, or
+  /// `relu_<index>`).
   std::string getLayerName(unsigned index) const;
 
   /// Layer index of an activation result, or nullopt.
