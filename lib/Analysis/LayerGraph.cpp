@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lin/Analysis/LayerGraph.h"
+#include "lin/Analysis/LayerNames.h"
 #include "lin/Analysis/WeightCount.h"
 #include "lin/Dialect/Lin/IR/LinDialect.h"
 
@@ -210,6 +211,7 @@ LayerGraph LayerGraph::build(func::FuncOp func,
       break;
     }
   }
+  graph.nameLayers();
   return graph;
 }
 
@@ -229,9 +231,15 @@ SmallVector<bool> LayerGraph::getLiveSinks(
   return live;
 }
 
+void LayerGraph::nameLayers() {
+  SmallVector<ActivationToName> activations;
+  for (const Layer &layer : layers)
+    activations.push_back({layer.activation.getOperation(),
+                           layer.activation.getInput(),
+                           layer.activation.getKind()});
+  layerNames = nameActivations(activations);
+}
+
 std::string LayerGraph::getLayerName(unsigned index) const {
-  return llvm::formatv(
-             "{0}_{1}",
-             stringifyActivationKind(layers[index].activation.getKind()), index)
-      .str();
+  return layerNames[index];
 }

@@ -10,21 +10,33 @@
 
 #include "llvm/Support/FormatVariadic.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace mlir;
 using namespace lin;
 
+/// The width of a table's first column: its longest name (module paths
+/// such as `encoder.layers.11.mlp.fc1` are long), at least 14.
+template <typename Rows> static unsigned getNameWidth(const Rows &rows) {
+  size_t width = 14;
+  for (const auto &row : rows)
+    width = std::max(width, row.name.size());
+  return width;
+}
+
 void lin::printFoldTable(llvm::raw_ostream &os, ArrayRef<FoldResult> results) {
   constexpr const char *kRow =
-      "{0,-14} {1,8} {2,8} {3,8} {4,8} {5,8} {6,12} {7,12}\n";
+      "{0} {1,8} {2,8} {3,8} {4,8} {5,8} {6,12} {7,12}\n";
   for (const FoldResult &result : results) {
-    os << llvm::formatv(kRow, "layer", "neurons", "folded", "removed", "kept",
-                        "emitted", "params", "params-after");
+    unsigned nameWidth = getNameWidth(result.layers);
+    os << llvm::formatv(kRow, llvm::left_justify("layer", nameWidth), "neurons",
+                        "folded", "removed", "kept", "emitted", "params",
+                        "params-after");
     for (const LayerFoldResult &row : result.layers)
-      os << llvm::formatv(kRow, row.name, row.neurons, row.merged, row.removed,
-                          row.kept, row.emittedWidth, row.paramsBefore,
-                          row.paramsAfter);
+      os << llvm::formatv(kRow, llvm::left_justify(row.name, nameWidth),
+                          row.neurons, row.merged, row.removed, row.kept,
+                          row.emittedWidth, row.paramsBefore, row.paramsAfter);
     double ratio = result.paramsBefore
                        ? double(result.paramsAfter) / result.paramsBefore
                        : 1.0;
@@ -41,17 +53,20 @@ void lin::printFoldTable(llvm::raw_ostream &os, ArrayRef<FoldResult> results) {
                         result.matmulsAfter);
     if (result.refit) {
       constexpr const char *kRefitRow =
-          "{0,-14} {1,8} {2,8} {3,10} {4,12} {5,12}  {6}\n";
+          "{0} {1,8} {2,8} {3,10} {4,12} {5,12}  {6}\n";
+      unsigned refitNameWidth = getNameWidth(result.refit->consumers);
       os << llvm::formatv("refit on {0} calibration samples:\n",
                           result.refit->samples);
-      os << llvm::formatv(kRefitRow, "consumer", "refitted", "features",
-                          "ridge", "error-before", "error-after", "");
+      os << llvm::formatv(
+          kRefitRow, llvm::left_justify("consumer", refitNameWidth), "refitted",
+          "features", "ridge", "error-before", "error-after", "");
       for (const ConsumerRefit &row : result.refit->consumers)
-        os << llvm::formatv(kRefitRow, row.name, row.refitted ? "yes" : "no",
-                            row.features, llvm::formatv("{0:E1}", row.ridge),
-                            llvm::formatv("{0:F6}", row.errorBefore),
-                            llvm::formatv("{0:F6}", row.errorAfter),
-                            row.whyNot);
+        os << llvm::formatv(
+            kRefitRow, llvm::left_justify(row.name, refitNameWidth),
+            row.refitted ? "yes" : "no", row.features,
+            llvm::formatv("{0:E1}", row.ridge),
+            llvm::formatv("{0:F6}", row.errorBefore),
+            llvm::formatv("{0:F6}", row.errorAfter), row.whyNot);
     }
     if (const std::optional<BudgetOutcome> &budget = result.budget)
       os << llvm::formatv(

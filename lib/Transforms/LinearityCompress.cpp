@@ -38,8 +38,8 @@ checkForwardedOptions(const LinearityProfileOptions &profile,
                           weightLayout, activationLayout, align, objective,
                           dispatchCost, keepProfiles, verbose, refit,
                           refitRidge, refitHoldout, budget, budgetMetric,
-                          budgetDataFiles, budgetLabels, budgetEvaluations] =
-      fold;
+                          budgetDataFiles, budgetLabels, budgetEvaluations,
+                          allowUnprofiled] = fold;
 }
 
 void lin::buildLinearityCompressPipeline(
@@ -81,6 +81,9 @@ void lin::buildLinearityCompressPipeline(
   fold.budgetDataFiles = options.budgetDataFiles;
   fold.budgetLabels = options.budgetLabels;
   fold.budgetEvaluations = options.budgetEvaluations;
+  // The profile just ran: a model without activations it recognises was
+  // warned about there, and compresses to itself.
+  fold.allowUnprofiled = true;
   pm.addPass(createLinearityFold(fold));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

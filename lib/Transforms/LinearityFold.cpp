@@ -179,10 +179,11 @@ FailureOr<FoldResult> LinearityFoldPass::foldFunction(
     declined.op->emitRemark() << "not folded: " << declined.reason;
   if (graph.layers.empty())
     return getUnfoldedResult(func, graph);
-  for (const Layer &layer : graph.layers)
+  for (auto [index, layer] : llvm::enumerate(graph.layers))
     if (!layer.isFoldable())
       layer.activation.getOperation()->emitRemark()
-          << "not folded: " << layer.whyNotFoldable;
+          << "layer " << graph.getLayerName(index)
+          << " not folded: " << layer.whyNotFoldable;
 
   // What the refit reads from the original function, recorded before
   // anything changes it.
@@ -274,11 +275,38 @@ FailureOr<FoldResult> LinearityFoldPass::foldFunction(
   return result;
 }
 
+/// Whether any op of `module` carries a lin.profile.
+static bool hasProfile(ModuleOp module) {
+  StringRef name = LinDialect::getProfileAttrName();
+  return module
+      .walk([&](Operation *op) {
+        return op->hasAttr(name) ? WalkResult::interrupt()
+                                 : WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
 void LinearityFoldPass::runOnOperation() {
   ModuleOp module = getOperation();
   FailureOr<FoldPlanOptions> planOptions = getPlanOptions();
   if (failed(planOptions) || failed(checkCalibrationOptions()))
     return signalPassFailure();
+  if (!allowUnprofiled && !hasProfile(module)) {
+    // Located on the first function: that is where profiles go.
+    Operation *where = module;
+    for (auto func : module.getOps<func::FuncOp>())
+      if (!func.isExternal()) {
+        where = func;
+        break;
+      }
+    where->emitError()
+        << "linearity-fold: no activation carries a #lin.profile, so "
+           "nothing would fold; profile first "
+           "(--linearity-profile=\"data=calib.npy\"), or profile and fold "
+           "in one pass (--linearity-compress=\"data=calib.npy\"), or pass "
+           "allow-unprofiled=1 to fold nothing";
+    return signalPassFailure();
+  }
   // The refit and the budget run the function the data is for.
   func::FuncOp calibrated;
   if (refitOptions || budget != -1.0) {

@@ -4,4 +4,6 @@ import sys
 
 from .main import main
 
-sys.exit(main())
+# Guarded: processes that multiprocessing spawns import the main module.
+if __name__ == "__main__":
+    sys.exit(main())

@@ -162,8 +162,16 @@ def _compress(args) -> int:
             check_input_shape(model_shape, _npy_shape(Path(args.val), "validation data"),
                               Path(args.val))
         calib = [Path(args.calib)]
-        profiled = progress.run(f"profile on {calib[0].name}", profile_model, model, calib,
-                                work / "profiled.mlirbc", quiet=args.quiet)
+        if args.workers or args.scheduler:
+            from .scaleout import profile_on_cluster
+
+            where = args.scheduler or f"{args.workers} local Dask workers"
+            profiled = progress.run(f"profile on {calib[0].name} ({where})", profile_on_cluster,
+                                    model, calib[0], work / "profiled.mlirbc",
+                                    workers=args.workers, scheduler=args.scheduler)
+        else:
+            profiled = progress.run(f"profile on {calib[0].name}", profile_model, model, calib,
+                                    work / "profiled.mlirbc", quiet=args.quiet)
         options = FoldOptions(threshold=args.threshold, merge_threshold=args.merge_threshold,
                               remove_threshold=args.remove_threshold, target_size=args.target_size,
                               refit=args.refit, budget=args.budget,
@@ -219,6 +227,17 @@ def _non_negative(text: str) -> float:
     return value
 
 
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return value
+
+
 def _model_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("model", help="the model: .pt2 (torch.export.save), .pt/.pth (torch.save of "
                                  "an nn.Module), .onnx, or .mlir/.mlirbc (linalg on tensors)")
@@ -260,6 +279,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--val", metavar="X.npy",
                    help="validation inputs: for --budget, and accuracy before/after")
     c.add_argument("--val-labels", metavar="Y.npy", help="integer labels of --val")
+    c.add_argument("--workers", type=_positive_int, metavar="N",
+                   help="profile N shards of --calib in parallel on a local Dask cluster of N "
+                        "processes (bit-identical to one run)")
+    c.add_argument("--scheduler", metavar="ADDRESS",
+                   help="profile the shards on the Dask cluster at ADDRESS (tcp://host:8786): "
+                        "one shard per worker, or --workers shards")
     c.add_argument("--target-cpu", default="host",
                    help="--iree-llvmcpu-target-cpu for a .vmfb (default: host)")
     c.set_defaults(run=_compress)

@@ -83,8 +83,9 @@ def check_with_mlir_opt(mlir_text: str, mlir_opt: Optional[str] = None) -> None:
 
 
 def _finalize(module, verify: bool, constants: str) -> str:
-    """Print a torch-mlir module as text that LLVM 22's mlir-opt accepts."""
-    text = str(module)
+    """Print a torch-mlir module as text that LLVM 22's mlir-opt accepts,
+    with its locations (the module paths lin names layers after)."""
+    text = module.operation.get_asm(enable_debug_info=True)
     if constants == "dense":
         text = inline_dense_resources(text)
     elif constants != "resource":
@@ -99,7 +100,7 @@ def _finalize(module, verify: bool, constants: str) -> str:
     except MlirVerifyError as pretty_err:
         # Custom assembly formats drift between LLVM revisions; the generic
         # form is the most stable spelling, so try it before giving up.
-        generic = module.operation.get_asm(print_generic_op_form=True)
+        generic = module.operation.get_asm(print_generic_op_form=True, enable_debug_info=True)
         if constants == "dense":
             generic = inline_dense_resources(generic)
         try:
@@ -194,6 +195,7 @@ def export_torch(
             output_type="linalg-on-tensors",
             func_name=func_name,
             backend_legal_ops=list(backend_legal_ops) if backend_legal_ops else None,
+            fx_importer=_module_path_importer(),
             **kwargs,
         )
 
@@ -214,6 +216,42 @@ def export_torch(
     with _eval_mode(module), torch.no_grad():
         mod = import_fx(module, *inputs, dynamic_shapes=dynamic_shapes)
     return _finalize(mod, verify, constants)
+
+
+def _module_path(node) -> str:
+    """The path of the innermost PyTorch module computing an FX node
+    (``layers.2``, ``fc1``; empty for the model itself)."""
+    stack = node.meta.get("nn_module_stack") or {}
+    if not stack:
+        return ""
+    path, _ = list(stack.values())[-1]
+    return path
+
+
+def _module_path_importer():
+    """torch-mlir's FxImporter, with every op located in a name location of
+    the module path computing it around torch-mlir's file:line location:
+    ``loc("layers.0"(callsite(...)))``. lin names layers after it (reports,
+    remarks); the lowering to linalg keeps the locations."""
+    from torch_mlir import ir
+    from torch_mlir.dialects import torch as torch_d
+    from torch_mlir.extras.fx_importer import ContextCache, FxImporter
+
+    class ModulePathCache(ContextCache):
+        __slots__ = ()
+
+        def get_node_location(self, node):
+            loc = super().get_node_location(node)
+            path = _module_path(node)
+            if loc is None or not path:
+                return loc
+            return ir.Location.name(path, childLoc=loc, context=self._c)
+
+    context = ir.Context()
+    torch_d.register_dialect(context)
+    importer = FxImporter(context=context)
+    importer._cc = ModulePathCache(context, py_attr_tracker=importer._py_attr_tracker)
+    return importer
 
 
 @contextlib.contextmanager
@@ -277,6 +315,7 @@ def export_onnx(
     model = onnx_path if isinstance(onnx_path, onnx.ModelProto) else onnx.load(str(onnx_path))
     onnx.checker.check_model(model)
     model = onnx.shape_inference.infer_shapes(model)
+    _name_nodes_after_modules(model)
 
     context = ir.Context()
     torch_d.register_dialect(context)
@@ -294,6 +333,28 @@ def export_onnx(
             if len(funcs) == 1:
                 funcs[0].operation.attributes["sym_name"] = ir.StringAttr.get(func_name)
     return _finalize(module, verify, constants)
+
+
+def _name_nodes_after_modules(model) -> None:
+    """Renames the nodes of an ONNX model exported from PyTorch after the
+    module computing them (``layers.0``), which torch.onnx records in each
+    node's ``pkg.torch.onnx.name_scopes`` (the scopes from the model down to
+    the op: ``['', 'layers', 'layers.0', 'linear_1']``). The importer locates
+    every op in its node's name, and lin names layers after it. Nodes of
+    other exporters keep their names."""
+    import ast
+
+    for node in model.graph.node:
+        scopes = next((p.value for p in node.metadata_props
+                       if p.key == "pkg.torch.onnx.name_scopes"), None)
+        if scopes is None:
+            continue
+        try:
+            names = ast.literal_eval(scopes)
+        except (ValueError, SyntaxError):
+            continue
+        if isinstance(names, list) and len(names) >= 2 and names[-2]:
+            node.name = str(names[-2])
 
 
 def write_text(path: Union[str, os.PathLike], text: str) -> Path:

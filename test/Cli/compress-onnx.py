@@ -63,8 +63,8 @@ def main():
 
     result = run_lin(["inspect", "model.onnx", "--calib", "calib.npy", "-q"], cwd=d)
     assert result.returncode == 0, result.stderr
-    assert re.search(r"^relu_0 +16 +128 ", result.stdout, re.M), result.stdout
-    assert re.search(r"^relu_1 +16 +128 ", result.stdout, re.M), result.stdout
+    assert re.search(r"^fc1 +16 +128 ", result.stdout, re.M), result.stdout
+    assert re.search(r"^fc2 +16 +128 ", result.stdout, re.M), result.stdout
     print("ok")
 
 

@@ -8,7 +8,7 @@
 // RUN: FileCheck %s --input-file=%t/from-fifo
 
 // The same for a report.
-// RUN: timeout 60 cat %t/fifo > %t/report & lin-opt %s --linearity-fold="report=%t/fifo" -o /dev/null && wait $!
+// RUN: timeout 60 cat %t/fifo > %t/report & lin-opt %s --linearity-fold="allow-unprofiled=1 report=%t/fifo" -o /dev/null && wait $!
 // RUN: test -p %t/fifo
 // RUN: FileCheck %s --check-prefix=REPORT --input-file=%t/report
 // REPORT: "params_before"

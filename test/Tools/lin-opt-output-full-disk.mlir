@@ -9,7 +9,7 @@
 // RUN: not lin-opt %s 2>&1 >/dev/full | FileCheck %s --check-prefix=STDOUT --implicit-check-not="LLVM ERROR"
 // STDOUT: lin-opt: <stdout>: write failed: No space left on device
 
-// RUN: not lin-opt %s --linearity-fold="report=/dev/full" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPORT --implicit-check-not="LLVM ERROR"
+// RUN: not lin-opt %s --linearity-fold="allow-unprofiled=1 report=/dev/full" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPORT --implicit-check-not="LLVM ERROR"
 // REPORT: lin-opt-output-full-disk.mlir:{{[0-9]+}}:{{[0-9]+}}: error: linearity-fold: cannot write report: /dev/full: write failed: No space left on device
 
 // RUN: not lin-opt %s --linearity-summary="output=/dev/full" -o /dev/null 2>&1 | FileCheck %s --check-prefix=SUMMARY --implicit-check-not="LLVM ERROR"

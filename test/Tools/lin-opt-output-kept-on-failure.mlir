@@ -12,7 +12,7 @@
 // RUN: cmp %t/out.mlir %t/out.orig
 
 // A pass that fails at run time (its report cannot be written).
-// RUN: not lin-opt %t/model.mlir --linearity-fold="report=%t/missing/r.json" -o %t/out.mlir
+// RUN: not lin-opt %t/model.mlir --linearity-fold="allow-unprofiled=1 report=%t/missing/r.json" -o %t/out.mlir
 // RUN: cmp %t/out.mlir %t/out.orig
 
 // An input that does not parse, and one that does not exist.
@@ -26,7 +26,7 @@
 // -o naming the input: the model survives a bad option and a failing pass.
 // RUN: not lin-opt %t/model.mlir --no-such-option -o %t/model.mlir
 // RUN: cmp %t/model.mlir %t/model.orig
-// RUN: not lin-opt %t/model.mlir --linearity-fold="report=%t/missing/r.json" -o %t/model.mlir
+// RUN: not lin-opt %t/model.mlir --linearity-fold="allow-unprofiled=1 report=%t/missing/r.json" -o %t/model.mlir
 // RUN: cmp %t/model.mlir %t/model.orig
 
 // No temporary file is left behind.

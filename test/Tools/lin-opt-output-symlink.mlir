@@ -11,7 +11,7 @@
 // RUN: not lin-opt %s --no-such-option -o %t/link.mlir
 // RUN: test -L %t/link.mlir
 // RUN: cmp %t/real/target.mlir %t/target.orig
-// RUN: not lin-opt %s --linearity-fold="report=%t/missing/r.json" -o %t/link.mlir
+// RUN: not lin-opt %s --linearity-fold="allow-unprofiled=1 report=%t/missing/r.json" -o %t/link.mlir
 // RUN: test -L %t/link.mlir
 // RUN: cmp %t/real/target.mlir %t/target.orig
 
@@ -30,7 +30,7 @@
 
 // RUN: echo "{}" > %t/real/report.json
 // RUN: ln -s real/report.json %t/report-link.json
-// RUN: lin-opt %s --linearity-fold="report=%t/report-link.json" -o /dev/null
+// RUN: lin-opt %s --linearity-fold="allow-unprofiled=1 report=%t/report-link.json" -o /dev/null
 // RUN: test -L %t/report-link.json
 // RUN: FileCheck %s --check-prefix=REPORT --input-file=%t/real/report.json
 // REPORT: "params_before"

@@ -4,7 +4,7 @@
 // RUN: not lin-opt %s --linearity-fold="threshold=1.5" 2>&1 | FileCheck %s --check-prefix=THRESHOLD
 // RUN: not lin-opt %s --linearity-fold="remove-threshold=-0.5 merge-threshold=2" 2>&1 | FileCheck %s --check-prefix=MERGE
 // RUN: not lin-opt %s --linearity-fold="target-size=1.5" 2>&1 | FileCheck %s --check-prefix=TARGET
-// RUN: not lin-opt %s --linearity-fold="report=%t.missing-dir/report.json" 2>&1 | FileCheck %s --check-prefix=REPORT
+// RUN: not lin-opt %s --linearity-fold="allow-unprofiled=1 report=%t.missing-dir/report.json" 2>&1 | FileCheck %s --check-prefix=REPORT
 // RUN: not test -e %t.missing-dir/report.json
 
 // Enumerated options are parsed by their ODS declarations.
@@ -54,15 +54,15 @@
 // TARGET-INF: error: linearity-fold: target-size must be in (0, 1] or -1 (off), got -inf
 
 // The documented defaults and sentinels pass.
-// RUN: lin-opt %s --linearity-fold="threshold=0 merge-threshold=-1 remove-threshold=1 target-size=-1" -o /dev/null
-// RUN: lin-opt %s --linearity-fold="threshold=1 merge-threshold=0.5 remove-threshold=-1.0 target-size=1" -o /dev/null
+// RUN: lin-opt %s --linearity-fold="allow-unprofiled=1 threshold=0 merge-threshold=-1 remove-threshold=1 target-size=-1" -o /dev/null
+// RUN: lin-opt %s --linearity-fold="allow-unprofiled=1 threshold=1 merge-threshold=0.5 remove-threshold=-1.0 target-size=1" -o /dev/null
 
 // Flags: an empty value is not true (plain llvm::cl reads `verbose=` as
 // true); the flag alone is.
 // RUN: not lin-opt %s --linearity-fold="verbose=" 2>&1 | FileCheck %s --check-prefix=EMPTY-FLAG
 // RUN: not lin-opt %s --linearity-fold="keep-profiles=" 2>&1 | FileCheck %s --check-prefix=EMPTY-KEEP
 // RUN: not lin-opt %s --linearity-fold="verbose=maybe" 2>&1 | FileCheck %s --check-prefix=BAD-FLAG
-// RUN: lin-opt %s --linearity-fold="verbose keep-profiles=false" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=FLAG
+// RUN: lin-opt %s --linearity-fold="allow-unprofiled=1 verbose keep-profiles=false" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=FLAG
 // EMPTY-FLAG: for the --verbose option: empty value; expected true or false
 // EMPTY-KEEP: for the --keep-profiles option: empty value; expected true or false
 // BAD-FLAG: for the --verbose option: 'maybe' is invalid value for boolean argument! Try 0 or 1

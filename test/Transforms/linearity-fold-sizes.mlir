@@ -88,6 +88,6 @@ func.func @residual_stream(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
 // it is left as it is with a remark, and its real weights are reported.
 // RUN: lin-opt %inputs/torch-extra/token_ffn_static.mlir --linearity-compress="data=%inputs/torch-extra/token_ffn_static.input.npy quiet=1 report=%t.token.json" -mlir-print-op-on-diagnostic=false -o /dev/null 2>&1 | FileCheck %s --check-prefix=TOKEN
 // RUN: FileCheck %s --check-prefix=TOKEN-REPORT < %t.token.json
-// TOKEN: remark: not folded: its pre-activation is not an affine layer
+// TOKEN: remark: layer relu_0 not folded: its pre-activation is not an affine layer
 // TOKEN-REPORT: "params_after": 552
 // TOKEN-REPORT-NEXT: "params_before": 552

@@ -1,5 +1,5 @@
 // RUN: lin-opt %s -split-input-file -verify-diagnostics --linearity-prove | FileCheck %s
-// RUN: lin-opt %s -split-input-file -verify-diagnostics --linearity-prove --linearity-fold="activation-layout=batch-major weight-layout=in-out" | FileCheck %s --check-prefix=FOLD
+// RUN: lin-opt %s -split-input-file -verify-diagnostics --linearity-prove --linearity-fold="allow-unprofiled=1 activation-layout=batch-major weight-layout=in-out" | FileCheck %s --check-prefix=FOLD
 // RUN: not lin-opt %s --split-input-file --linearity-prove="lower=1 upper=0" 2>&1 | FileCheck %s --check-prefix=ERROR
 
 // ERROR: error: linearity-prove: lower (1) must not exceed upper (0)

@@ -20,6 +20,7 @@
 
 #include "lin/Dialect/Lin/IR/LinDialect.h"
 #include "lin/Support/AtomicOutput.h"
+#include "lin/Transforms/PassHelp.h"
 #include "lin/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -31,6 +32,7 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Process.h"
 
+#include <algorithm>
 #include <cstdio>
 
 /// Changes the default of a boolean command-line option registered by MLIR
@@ -41,6 +43,42 @@ static void setBoolOptionDefault(llvm::StringRef name, bool value) {
   auto it = options.find(name);
   if (it != options.end())
     static_cast<llvm::cl::opt<bool> *>(it->second)->setInitialValue(value);
+}
+
+/// The generic options most lin-opt runs use, shown by --help after lin's
+/// passes.
+static const char *const kCommonOptions[] = {"pass-pipeline",
+                                             "split-input-file",
+                                             "verify-diagnostics",
+                                             "mlir-print-debuginfo",
+                                             "mlir-pass-statistics",
+                                             "mlir-timing",
+                                             "mlir-print-op-on-diagnostic",
+                                             "dump-pass-pipeline",
+                                             "list-passes"};
+
+/// lin-opt's --help: lin's passes with their options and defaults, and the
+/// common generic options. Upstream's help (every MLIR pass, every LLVM
+/// option: 1,300 lines) is --help-all.
+static void printHelp(llvm::StringRef overview) {
+  llvm::raw_ostream &os = llvm::outs();
+  os << "OVERVIEW: " << overview << "\n"
+     << "USAGE: lin-opt [options] <input file> [-o <output file>]\n\n"
+     << "lin's passes (--<pass>=\"option=value ...\", or "
+        "--pass-pipeline=\"builtin.module(<pass>{option=value ...})\"):\n\n";
+  lin::printLinPassHelp();
+  llvm::DenseMap<llvm::StringRef, llvm::cl::Option *> &options =
+      llvm::cl::getRegisteredOptions();
+  size_t width = 0;
+  for (const char *name : kCommonOptions)
+    if (llvm::cl::Option *option = options.lookup(name))
+      width = std::max(width, option->getOptionWidth());
+  os << "\nCommon options:\n\n";
+  for (const char *name : kCommonOptions)
+    if (llvm::cl::Option *option = options.lookup(name))
+      option->printOptionInfo(width);
+  os << "\n--help-all lists every option: all of MLIR's passes and LLVM's "
+        "options.\n";
 }
 
 static int fail(llvm::Error error) {
@@ -58,8 +96,20 @@ int main(int argc, char **argv) {
   mlir::registerAllExtensions(registry);
   registry.insert<lin::LinDialect>();
 
-  std::string helpHeader = mlir::registerCLIOptions(
-      "lin optimizer: linearity-based network compression\n", registry);
+  static constexpr llvm::StringLiteral kOverview =
+      "lin optimizer: linearity-based network compression";
+  std::string helpHeader =
+      mlir::registerCLIOptions((kOverview + "\n").str(), registry);
+  static char helpFlag[] = "--help";
+  for (int i = 1; i < argc; ++i) {
+    llvm::StringRef arg = argv[i];
+    if (arg == "--help" || arg == "-help" || arg == "-h" || arg == "--h") {
+      printHelp(kOverview);
+      return 0;
+    }
+    if (arg == "--help-all" || arg == "-help-all")
+      argv[i] = helpFlag;
+  }
   // Errors and remarks name the op and its location; the attached dump of
   // the op (with its regions: the whole function in generic form, or
   // hundreds of profile numbers) buried them.

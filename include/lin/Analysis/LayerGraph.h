@@ -99,7 +99,9 @@ public:
       llvm::function_ref<bool(unsigned sink, mlir::Value root)> readsRoot)
       const;
 
-  /// The name reports give layer `index`: `<activation kind>_<index>`.
+  /// The name reports and remarks give layer `index` (LayerNames.h: the
+  /// module path of the op computing its pre-activation, `layers.0`, or
+  /// `relu_<index>`).
   std::string getLayerName(unsigned index) const;
 
   /// Layer index of an activation result, or nullopt.
@@ -111,7 +113,11 @@ public:
   }
 
 private:
+  /// Sets layerNames (getLayerName) once the layers are known.
+  void nameLayers();
+
   llvm::DenseMap<mlir::Value, unsigned> layerOfResult;
+  llvm::SmallVector<std::string, 0> layerNames;
 };
 
 } // namespace lin

@@ -315,8 +315,19 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     short, but release builds of LLVM, such as Debian's, compile pass
     statistics out, so `-mlir-pass-statistics` shows them only with an LLVM
     built with statistics enabled.)
+
+    A module in which no activation carries a `#lin.profile` is an error
+    (profile it first, or run `linearity-compress`, which profiles and
+    folds), unless `allow-unprofiled`: without profiles nothing folds, and a
+    forgotten profiling step would otherwise pass silently.
   }];
-  let options = !listconcat(LinearityDataOptions, LinearityFoldOptions);
+  // allow-unprofiled is the fold's alone: linearity-compress profiles first.
+  let options = !listconcat(LinearityDataOptions, LinearityFoldOptions, [
+    Option<"allowUnprofiled", "allow-unprofiled", "::lin::CheckedOption<bool>",
+           /*default=*/"false",
+           "Fold a module in which no activation is profiled (folding "
+           "nothing) instead of failing">
+  ]);
   let statistics = [
     Statistic<"numLayersFolded", "layers-folded",
               "Number of activations with neurons folded">,
@@ -456,6 +467,46 @@ def LinearityProve : Pass<"linearity-prove", "::mlir::ModuleOp"> {
     Option<"replace", "replace", "::lin::CheckedOption<bool>",
            /*default=*/"false",
            "Replace existing profiles with the proven ones">
+  ];
+  let dependentDialects = ["::lin::LinDialect"];
+}
+
+def LinearityMergeProfiles
+    : Pass<"linearity-merge-profiles", "::mlir::ModuleOp"> {
+  let summary = "Merge the profiles of copies of the module profiled on "
+                "shards of the data";
+  let description = [{
+    Profiles are sums over samples (piece counts, sample numbers) and
+    extrema, so shards of the calibration data can be profiled separately,
+    on as many machines, and merged: the result is bit-identical to one
+    profiling run over all the data (the same samples in the same batches
+    give the same pre-activations). Each file of `shards` is a copy of this
+    module profiled by `linearity-profile` on one shard; their profiles are
+    merged (`ActivationProfile::merge`) into this module's activations, in
+    the order given (the merge is exact, so any order gives the same
+    result), together with any profile this module already carries.
+
+    A shard whose IR differs from this module in anything other than
+    `lin.profile` attributes and locations (another model, another export,
+    a folded copy) is a located error naming the file; nothing is merged
+    unless every shard reads and merges.
+
+    ```
+    lin-opt model.mlir --linearity-profile="data=shard0.npy" -emit-bytecode -o p0.mlirbc
+    lin-opt model.mlir --linearity-profile="data=shard1.npy" -emit-bytecode -o p1.mlirbc
+    lin-opt model.mlir --linearity-merge-profiles="shards=p0.mlirbc,p1.mlirbc" -o profiled.mlir
+    ```
+
+    `lin compress --workers N` (the Python package) does this with Dask.
+  }];
+  let options = [
+    ListOption<"shardFiles", "shards", "std::string",
+               "Profiled copies of this module (.mlir or .mlirbc), one per "
+               "data shard">
+  ];
+  let statistics = [
+    Statistic<"numProfilesMerged", "profiles-merged",
+              "Number of shard profiles merged">
   ];
   let dependentDialects = ["::lin::LinDialect"];
 }
