@@ -16,18 +16,6 @@
 using namespace mlir;
 using namespace lin;
 
-/// Ops the affine decomposition may look through from an activation's value:
-/// matmuls and two-loop elementwise linalg ops. The decomposition decides in
-/// the end; this only steers the forward walk to candidate sinks.
-static bool mayLookThrough(Operation *op) {
-  if (isa<linalg::MatmulOp>(op))
-    return true;
-  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-  return linalgOp && op->getNumResults() == 1 &&
-         linalgOp.getNumReductionLoops() == 0 && linalgOp.getNumLoops() == 2 &&
-         !op->hasAttr(LinDialect::getProfileAttrName());
-}
-
 LayerGraph LayerGraph::build(func::FuncOp func,
                              ConstantTensorEvaluator &constants,
                              bool profiledOnly) {
@@ -102,8 +90,13 @@ LayerGraph LayerGraph::build(func::FuncOp func,
       if (!seen.insert(value).second)
         continue;
       bool leaves = value.use_empty() || preActivationOf.count(value);
-      for (Operation *user : value.getUsers()) {
-        if (mayLookThrough(user) && !activationOps.contains(user))
+      for (OpOperand &use : value.getUses()) {
+        // The walk stops where the decomposition would: at an activation
+        // (a root of its own) and at any op that is not affine in this value
+        // (a GELU, a LayerNorm), whose input is then a sink.
+        Operation *user = use.getOwner();
+        if (!activationOps.contains(user) && !user->hasAttr(profileName) &&
+            isLookedThrough(use, constants))
           worklist.push_back(user->getResult(0));
         else
           leaves = true;
