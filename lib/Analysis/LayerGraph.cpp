@@ -179,6 +179,23 @@ LayerGraph LayerGraph::build(func::FuncOp func,
   // every use of its value lies inside the sinks that the fold rewrites.
   for (auto [index, layer] : llvm::enumerate(graph.layers)) {
     Value input = layer.activation.getInput();
+    // Token batches with the neurons last were made 2-D before (see
+    // collapseTokenDimensions); what is still of another rank is not a
+    // dense layer over samples.
+    auto type = dyn_cast<RankedTensorType>(layer.activation.getResult().getType());
+    if (type && type.getRank() != 2) {
+      int64_t neuronDim =
+          layer.profile ? layer.profile.getNeuronDim(type.getRank())
+                        : type.getRank() - 1;
+      layer.whyNotFoldable =
+          llvm::formatv("its value has rank {0} (neurons in dimension {1}) "
+                        "and is not a [samples x features] layer; token "
+                        "batches fold where the neurons are the last "
+                        "dimension and the layers matmuls over it",
+                        type.getRank(), neuronDim)
+              .str();
+      continue;
+    }
     if (failedSinks.count(input)) {
       layer.whyNotFoldable =
           "its pre-activation is not an affine layer: " + failedSinks[input];

@@ -23,6 +23,7 @@
 #include "lin/Transforms/FoldRewrite.h"
 #include "lin/Transforms/FoldSearch.h"
 #include "lin/Transforms/Passes.h"
+#include "lin/Transforms/TokenBatches.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/PatternMatch.h"
@@ -220,6 +221,7 @@ FailureOr<FoldResult> LinearityFoldPass::foldFunction(
   // Weights are read one consumer at a time; memoising every evaluated
   // constant would hold a second copy of the model.
   ConstantEvaluator constants(/*emitErrors=*/false, /*memoiseValues=*/false);
+  collapseTokenDimensions(func);
   LayerGraph graph = LayerGraph::build(func, constants);
   for (const DeclinedActivation &declined : graph.declined)
     declined.op->emitRemark() << "not folded: " << declined.reason;
