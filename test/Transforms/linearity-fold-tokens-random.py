@@ -2,7 +2,8 @@
 # feed-forward blocks over [batch, tokens, features] (nn.Linear on 3-D
 # inputs, with and without the residual add of a transformer block; FX
 # route with dynamic and static batch, ONNX route), and ReLU layers next to
-# GELU / tanh layers. Random widths and token counts; some ReLU neurons are
+# GELU / tanh layers, and an eval-mode BatchNorm1d before or after a ReLU
+# (folded into the matmul before it). Random widths and token counts; some ReLU neurons are
 # made dead and some always active by their bias. Each model is compressed
 # with lin-opt --linearity-compress (threshold 1.0, policy=all), and the
 # test checks, independently of lin's interpreter:
@@ -61,15 +62,36 @@ class MixedMLP(torch.nn.Module):
         return self.out(self.smooth(self.mid(torch.relu(self.inp(x)))))
 
 
-def pin_neurons(rng, linear):
+class BatchNormMLP(torch.nn.Module):
+    """``out(relu(norm(inp(x))))`` or ``out(norm(relu(inp(x))))`` with an
+    eval-mode BatchNorm1d (random running statistics)."""
+
+    def __init__(self, features, hidden, norm_first):
+        super().__init__()
+        self.inp = torch.nn.Linear(features, hidden)
+        self.norm = torch.nn.BatchNorm1d(hidden)
+        self.out = torch.nn.Linear(hidden, 3)
+        self.norm_first = norm_first
+        with torch.no_grad():
+            self.norm.running_mean.uniform_(-0.5, 0.5)
+            self.norm.running_var.uniform_(0.5, 2.0)
+            self.norm.weight.uniform_(0.5, 1.5)
+
+    def forward(self, x):
+        if self.norm_first:
+            return self.out(torch.relu(self.norm(self.inp(x))))
+        return self.out(self.norm(torch.relu(self.inp(x))))
+
+
+def pin_neurons(rng, linear, inputs):
     """Makes a random set of the layer's neurons dead and another always
     active (|pre-activation| stays far below 10 for inputs ~ N(0, 1));
     returns both counts. At least features / 2 + 1 of each, so that
     folding them all never grows the model (the skip matrix of the merged
     ones costs at most features^2), which policy=all would decline."""
-    width = linear.out_features
+    width = len(linear.bias)
     order = rng.permutation(width)
-    least = linear.in_features // 2 + 1
+    least = inputs // 2 + 1
     dead, active = rng.integers(least, width // 4 + 1, size=2)
     with torch.no_grad():
         linear.bias[torch.from_numpy(order[:dead])] = -10.0
@@ -120,7 +142,7 @@ def main():
         features, hidden = int(rng.integers(3, 9)), int(rng.integers(24, 48))
         tokens = int(rng.integers(2, 7))
         model = TokenFFN(features, hidden, residual).eval()
-        dead, active = pin_neurons(rng, model.up)
+        dead, active = pin_neurons(rng, model.up, features)
         x = rng.normal(size=(SAMPLES, tokens, features)).astype(np.float32)
         name = f"tokens{index}_{route}_{'static' if batch else 'dynamic'}" + \
             ("_residual" if residual else "")
@@ -128,10 +150,20 @@ def main():
     for index, smooth in enumerate([torch.nn.GELU(), torch.nn.Tanh()]):
         features, hidden = int(rng.integers(3, 9)), int(rng.integers(24, 48))
         model = MixedMLP(features, hidden, smooth).eval()
-        dead, active = pin_neurons(rng, model.inp)
+        dead, active = pin_neurons(rng, model.inp, features)
         x = rng.normal(size=(SAMPLES, features)).astype(np.float32)
         check(tmp, f"mixed{index}_{type(smooth).__name__}", model, x, "fx", None,
               dead, active)
+    for index, norm_first in enumerate([True, False]):
+        features, hidden = int(rng.integers(3, 9)), int(rng.integers(24, 48))
+        model = BatchNormMLP(features, hidden, norm_first).eval()
+        # Before the ReLU, the batch norm's shift decides the piece.
+        pinned = model.norm if norm_first else model.inp
+        dead, active = pin_neurons(rng, pinned, features)
+        x = rng.normal(size=(SAMPLES, features)).astype(np.float32)
+        route = "onnx" if norm_first else "fx"
+        check(tmp, f"batchnorm{index}_{'before' if norm_first else 'after'}_relu_{route}",
+              model, x, route, None, dead, active)
     print("PASSED")
 
 
