@@ -527,7 +527,6 @@ public:
   }
 
 private:
-
   DenseMap<Value, AffineForm> cache;
   ConstantTensorEvaluator &constants;
   std::string *whyNot;
@@ -536,8 +535,7 @@ private:
 
 } // namespace
 
-bool lin::isLookedThrough(OpOperand &use,
-                          ConstantTensorEvaluator &constants) {
+bool lin::isLookedThrough(OpOperand &use, ConstantTensorEvaluator &constants) {
   Decomposer decomposer(constants, /*whyNot=*/nullptr, /*isRoot=*/nullptr);
   return decomposer.looksThrough(use);
 }

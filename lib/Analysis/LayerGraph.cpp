@@ -182,11 +182,12 @@ LayerGraph LayerGraph::build(func::FuncOp func,
     // Token batches with the neurons last were made 2-D before (see
     // collapseTokenDimensions); what is still of another rank is not a
     // dense layer over samples.
-    auto type = dyn_cast<RankedTensorType>(layer.activation.getResult().getType());
+    auto type =
+        dyn_cast<RankedTensorType>(layer.activation.getResult().getType());
     if (type && type.getRank() != 2) {
-      int64_t neuronDim =
-          layer.profile ? layer.profile.getNeuronDim(type.getRank())
-                        : type.getRank() - 1;
+      int64_t neuronDim = layer.profile
+                              ? layer.profile.getNeuronDim(type.getRank())
+                              : type.getRank() - 1;
       layer.whyNotFoldable =
           llvm::formatv("its value has rank {0} (neurons in dimension {1}) "
                         "and is not a [samples x features] layer; token "

@@ -6,9 +6,9 @@
 
 #include "lin/Transforms/FoldRewrite.h"
 #include "lin/Analysis/WeightCount.h"
-#include "lin/Interpreter/ConstantEvaluator.h"
 #include "lin/Dialect/Lin/IR/ActivationProfile.h"
 #include "lin/Dialect/Lin/IR/LinDialect.h"
+#include "lin/Interpreter/ConstantEvaluator.h"
 #include "lin/Transforms/FoldAlgebra.h"
 #include "lin/Transforms/FoldAlignment.h"
 

@@ -60,8 +60,7 @@ private:
                                      const FoldPlanOptions &planOptions,
                                      bool calibrated);
   /// One remark per foldable layer the plan leaves whole, with the reason.
-  void remarkUnfoldedLayers(const LayerGraph &graph,
-                            const FoldPlanner &planner,
+  void remarkUnfoldedLayers(const LayerGraph &graph, const FoldPlanner &planner,
                             const FoldPlan &plan) const;
   /// Records what the refit reads from `func` on the calibration data.
   FailureOr<RecordedValues> recordCalibration(func::FuncOp func,

@@ -41,8 +41,7 @@ Value getBatchBroadcastSource(Value value) {
   MLIRContext *ctx = generic.getContext();
   AffineExpr d1 = getAffineDimExpr(1, ctx), d2 = getAffineDimExpr(2, ctx);
   SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
-  if (maps[0] != AffineMap::get(3, 0, {d1, d2}, ctx) ||
-      !maps[1].isIdentity())
+  if (maps[0] != AffineMap::get(3, 0, {d1, d2}, ctx) || !maps[1].isIdentity())
     return Value();
   Block *body = generic.getBlock();
   auto yield = cast<linalg::YieldOp>(body->getTerminator());
@@ -68,15 +67,14 @@ struct SharedWeightBatchMatmul : OpRewritePattern<linalg::BatchMatmulOp> {
     Location loc = op.getLoc();
     SmallVector<ReassociationIndices> groups{{0, 1}, {2}};
     Value init = op.getOutputs()[0];
-    Value lhs =
-        tensor::CollapseShapeOp::create(rewriter, loc, op.getInputs()[0], groups);
+    Value lhs = tensor::CollapseShapeOp::create(rewriter, loc,
+                                                op.getInputs()[0], groups);
     Value collapsedInit =
         tensor::CollapseShapeOp::create(rewriter, loc, init, groups);
-    Value product =
-        linalg::MatmulOp::create(rewriter, loc, TypeRange{collapsedInit.getType()},
-                                 ValueRange{lhs, weight},
-                                 ValueRange{collapsedInit})
-            .getResult(0);
+    Value product = linalg::MatmulOp::create(
+                        rewriter, loc, TypeRange{collapsedInit.getType()},
+                        ValueRange{lhs, weight}, ValueRange{collapsedInit})
+                        .getResult(0);
     SmallVector<OpFoldResult> shape =
         tensor::getMixedSizes(rewriter, loc, init);
     rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
@@ -118,8 +116,8 @@ bool isPositionCollapse(OpOperand *fused) {
       expand.getSrcType().getRank() != 2 ||
       expand.getReassociationIndices().back().size() != 1)
     return false;
-  auto profile = consumer->getAttrOfType<ProfileAttr>(
-      LinDialect::getProfileAttrName());
+  auto profile =
+      consumer->getAttrOfType<ProfileAttr>(LinDialect::getProfileAttrName());
   int64_t rank = expand.getResultType().getRank();
   return !profile || profile.getNeuronDim(rank) == rank - 1;
 }
@@ -158,8 +156,8 @@ bool lin::collapseTokenDimensions(func::FuncOp func) {
   GreedyRewriteConfig config;
   config.setListener(&carrier);
   bool changed = false;
-  if (failed(applyPatternsGreedily(func, std::move(patterns), config,
-                                   &changed)) ||
+  if (failed(
+          applyPatternsGreedily(func, std::move(patterns), config, &changed)) ||
       !changed)
     return changed;
   // Both ends of a residual connection collapse the same input: one root.
