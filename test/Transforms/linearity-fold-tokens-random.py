@@ -2,7 +2,7 @@
 # feed-forward blocks over [batch, tokens, features] (nn.Linear on 3-D
 # inputs, with and without the residual add of a transformer block; FX
 # route with dynamic and static batch, ONNX route), and ReLU layers next to
-# GELU / tanh layers, and an eval-mode BatchNorm1d before or after a ReLU
+# GELU / tanh / SiLU layers, and an eval-mode BatchNorm1d before or after a ReLU
 # (folded into the matmul before it). Random widths and token counts; some ReLU neurons are
 # made dead and some always active by their bias. Each model is compressed
 # with lin-opt --linearity-compress (threshold 1.0, policy=all), and the
@@ -49,7 +49,7 @@ class TokenFFN(torch.nn.Module):
 
 
 class MixedMLP(torch.nn.Module):
-    """``out(smooth(mid(relu(inp(x)))))`` with a GELU or tanh."""
+    """``out(smooth(mid(relu(inp(x)))))`` with a GELU, tanh or SiLU."""
 
     def __init__(self, features, hidden, smooth):
         super().__init__()
@@ -147,7 +147,7 @@ def main():
         name = f"tokens{index}_{route}_{'static' if batch else 'dynamic'}" + \
             ("_residual" if residual else "")
         check(tmp, name, model, x, route, batch, dead, active)
-    for index, smooth in enumerate([torch.nn.GELU(), torch.nn.Tanh()]):
+    for index, smooth in enumerate([torch.nn.GELU(), torch.nn.Tanh(), torch.nn.SiLU()]):
         features, hidden = int(rng.integers(3, 9)), int(rng.integers(24, 48))
         model = MixedMLP(features, hidden, smooth).eval()
         dead, active = pin_neurons(rng, model.inp, features)
