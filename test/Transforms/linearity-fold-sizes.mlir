@@ -87,10 +87,12 @@ func.func @residual_stream(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
 // REPORT-NEXT: "params_before": 12
 
 // A token FFN with a static batch ([2, 5, 8] from torch-mlir): the fold used
-// to crash on it. Its 3-D pre-activation is not a 2-D affine layer (yet), so
-// it is left as it is with a remark, and its real weights are reported.
+// to crash on it. Its tokens are samples now: the layer is a 2-D affine
+// layer over the 10 positions, in which no neuron stays in one piece on this
+// data, so it is left as it is with a remark saying so, and its real weights
+// are reported (test/Transforms/linearity-fold-tokens*.* fold token FFNs).
 // RUN: lin-opt %inputs/torch-extra/token_ffn_static.mlir --linearity-compress="data=%inputs/torch-extra/token_ffn_static.input.npy quiet=1 report=%t.token.json" -mlir-print-op-on-diagnostic=false -o /dev/null 2>&1 | FileCheck %s --check-prefix=TOKEN
 // RUN: FileCheck %s --check-prefix=TOKEN-REPORT < %t.token.json
-// TOKEN: remark: not folded: its pre-activation is not an affine layer
+// TOKEN: remark: not folded: no neuron stays in one linear piece on enough samples
 // TOKEN-REPORT: "params_after": 552
 // TOKEN-REPORT-NEXT: "params_before": 552
