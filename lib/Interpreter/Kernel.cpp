@@ -71,6 +71,10 @@ lin::buildKernel(Operation *op, KernelDiagnoser &diagnoser) {
         buildContractionKernel(linalgOp, diagnoser);
     if (failed(contraction) || *contraction)
       return contraction;
+    FailureOr<std::unique_ptr<Kernel>> convolution =
+        buildConvolutionKernel(linalgOp, diagnoser);
+    if (failed(convolution) || *convolution)
+      return convolution;
     return buildStructuredKernel(linalgOp, diagnoser);
   }
   if (auto softmax = dyn_cast<linalg::SoftmaxOp>(op))

@@ -25,6 +25,12 @@ namespace lin {
 mlir::FailureOr<std::unique_ptr<Kernel>>
 buildContractionKernel(mlir::linalg::LinalgOp op, KernelDiagnoser &diagnoser);
 
+/// Convolutions (multiply-accumulate ops MLIR classifies as convolutions,
+/// any layout, stride, dilation, groups) as im2col + BLAS sgemm. Returns a
+/// null kernel (success) for other ops, which the structured kernel runs.
+mlir::FailureOr<std::unique_ptr<Kernel>>
+buildConvolutionKernel(mlir::linalg::LinalgOp op, KernelDiagnoser &diagnoser);
+
 /// Kernels of the tensor dialect (empty, reshapes, casts, slices, pad, dim,
 /// extract, from_elements, splat, concat).
 mlir::FailureOr<std::unique_ptr<Kernel>>
