@@ -1,0 +1,139 @@
+"""Random small PyTorch CNNs with channels constant or linear by construction.
+
+Each block is Conv2d -> ReLU or Hardtanh -> optional pooling; the head is a
+1x1-or-larger Conv2d or a flatten -> Linear. Every conv channel of a block is
+drawn to be dead (its bias shifted far below: ReLU 0, Hardtanh -1), saturated
+(shifted far above: ReLU identity, Hardtanh +1) or left as trained. The model
+is exported through torch-mlir and each activation annotated with the
+per-channel ``#lin.profile`` (``axis = 1``) of PyTorch's own pre-activations,
+so the profile does not depend on lin.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from lin_testing.mlp_ir import Activation, observed_profile
+
+# Far enough that no input of the test's scale crosses a breakpoint.
+SHIFT = 50.0
+
+
+@dataclass
+class Block:
+    conv: torch.nn.Conv2d
+    activation: str              # relu | hardtanh
+    pool: str                    # none | max | maxpad | avg
+    # Per channel: dead | saturated | free.
+    states: list = field(default_factory=list)
+
+
+class RandomCnn(torch.nn.Module):
+    def __init__(self, blocks: list, head: torch.nn.Module, flatten: bool):
+        super().__init__()
+        self.blocks = blocks
+        self.convs = torch.nn.ModuleList(b.conv for b in blocks)
+        self.head = head
+        self.flatten = flatten
+
+    def block(self, b: Block, x: torch.Tensor) -> torch.Tensor:
+        z = b.conv(x)
+        x = torch.relu(z) if b.activation == "relu" else torch.nn.functional.hardtanh(z)
+        if b.pool == "max":
+            x = torch.nn.functional.max_pool2d(x, 2)
+        elif b.pool == "maxpad":
+            x = torch.nn.functional.max_pool2d(x, 3, stride=2, padding=1)
+        elif b.pool == "avg":
+            x = torch.nn.functional.avg_pool2d(x, 2)
+        return x
+
+    def forward(self, x):
+        for b in self.blocks:
+            x = self.block(b, x)
+        return self.head(torch.flatten(x, 1) if self.flatten else x)
+
+    def pre_activations(self, x: torch.Tensor) -> list:
+        """Each block's conv output, [N, C, H, W]."""
+        out = []
+        with torch.no_grad():
+            for b in self.blocks:
+                out.append(b.conv(x).numpy())
+                x = self.block(b, x)
+        return out
+
+
+def random_cnn(rng: np.random.Generator, size: int = 8) -> tuple[RandomCnn, int]:
+    """A random CNN over [N, channels, size, size] inputs; returns it and its
+    input channels."""
+    channels = int(rng.integers(1, 3))
+    torch.manual_seed(int(rng.integers(1 << 31)))
+    blocks, c, spatial = [], channels, size
+    for _ in range(int(rng.integers(1, 3))):
+        kernel = int(rng.integers(1, 4))
+        padding = int(rng.integers(0, 2)) if kernel > 1 else 0
+        out = int(rng.integers(2, 7))
+        conv = torch.nn.Conv2d(c, out, kernel, padding=padding)
+        spatial = spatial + 2 * padding - kernel + 1
+        pools = ["none"] + (["max", "maxpad", "avg"] if spatial >= 4 else [])
+        block = Block(conv, str(rng.choice(["relu", "hardtanh"])), str(rng.choice(pools)))
+        if block.pool in ("max", "avg"):
+            spatial //= 2
+        elif block.pool == "maxpad":
+            spatial = (spatial + 2 - 3) // 2 + 1
+        with torch.no_grad():
+            for j in range(out):
+                state = str(rng.choice(["dead", "saturated", "free"], p=[0.35, 0.25, 0.4]))
+                block.states.append(state)
+                if state != "free":
+                    conv.bias[j] += SHIFT if state == "saturated" else -SHIFT
+        blocks.append(block)
+        c = out
+    if rng.random() < 0.5:
+        flatten = True
+        head = torch.nn.Linear(c * spatial * spatial, int(rng.integers(2, 5)))
+    else:
+        flatten = False
+        kernel = int(rng.integers(1, min(3, spatial) + 1))
+        head = torch.nn.Conv2d(c, int(rng.integers(2, 5)), kernel, padding=int(rng.integers(0, 2)))
+    return RandomCnn(blocks, head, flatten).eval(), channels
+
+
+def activation_of(name: str) -> Activation:
+    return Activation.relu() if name == "relu" else Activation.clamp(-1.0, 1.0)
+
+
+# A torch-mlir linalg.generic header line: `%r = linalg.generic {...} ins(...)
+# outs(...) {`; the activations are those whose body selects.
+_GENERIC = re.compile(r"^(\s*%\S+ = linalg\.generic .*) \{$")
+
+
+def annotate(mlir: str, model: RandomCnn, x: np.ndarray) -> str:
+    """``mlir`` (torch-mlir's export of ``model``) with each block's
+    activation carrying the per-channel profile of ``x``. ReLU is one
+    selecting generic, Hardtanh two (the profile goes on the second)."""
+    lines = mlir.split("\n")
+    selecting = []
+    for i, line in enumerate(lines):
+        if not _GENERIC.match(line):
+            continue
+        body = []
+        for following in lines[i + 1:]:
+            body.append(following)
+            if following.strip().startswith("} ->"):
+                break
+        if any("arith.select" in b for b in body):
+            selecting.append(i)
+    z = model.pre_activations(torch.from_numpy(x))
+    at = 0
+    for block, pre in zip(model.blocks, z):
+        at += 1 if block.activation == "relu" else 2
+        i = selecting[at - 1]
+        profile = observed_profile(activation_of(block.activation), pre, axis=1)
+        lines[i] = _GENERIC.sub(lambda m: f"{m.group(1)} attrs = {{lin.profile = {profile}}} {{",
+                                lines[i])
+    assert at == len(selecting), "an activation generic was not matched"
+    return "\n".join(lines)
