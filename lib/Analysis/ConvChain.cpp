@@ -14,6 +14,7 @@
 
 #include <cmath>
 #include <limits>
+#include <sstream>
 
 using namespace mlir;
 using namespace lin;
@@ -363,10 +364,10 @@ std::optional<float> ChainBuilder::propagate(Operation *op, Value input,
           return pool && windowsMeetInterior(pad, pool);
         }))
       return c;
-    why = llvm::formatv("its constant {0} meets the padding value {1} of "
-                        "'tensor.pad', so the border differs",
-                        c, padding)
-              .str();
+    std::ostringstream text;
+    text << "its constant " << c << " meets the padding value " << padding
+         << " of 'tensor.pad', so the border differs";
+    why = text.str();
     return std::nullopt;
   }
   if (isa<linalg::PoolingNchwMaxOp>(op))
