@@ -197,6 +197,7 @@ private:
   bool followUsers(Value value, llvm::SetVector<Value> &worklist);
   bool checkChannelOp(Operation *op, Value input);
   void computeFacts(double removeThreshold, double mergeThreshold);
+  std::string whyNoMerge() const;
   /// The value a constant channel `c` has after channel op `op`, or why
   /// it is no longer a constant.
   std::optional<float> propagate(Operation *op, Value input, float c,
@@ -451,6 +452,25 @@ void ChainBuilder::build(double removeThreshold, double mergeThreshold) {
   });
   layer.between.erase(llvm::unique(layer.between), layer.between.end());
   computeFacts(removeThreshold, mergeThreshold);
+  layer.whyNoMerge = whyNoMerge();
+}
+
+std::string ChainBuilder::whyNoMerge() const {
+  if (layer.consumers.size() != 1 || layer.consumers[0].flatten)
+    return "merging needs exactly one convolution reading the value";
+  if (!layer.between.empty())
+    return ("'" + layer.between.front()->getName().getStringRef() +
+            "' lies between the activation and the convolution, so the "
+            "composed kernel would not be exact")
+        .str();
+  auto consumer = cast<linalg::Conv2DNchwFchwOp>(layer.consumers[0].op);
+  auto isOne = [](DenseIntElementsAttr values) {
+    return llvm::all_of(values.getValues<int64_t>(),
+                        [](int64_t v) { return v == 1; });
+  };
+  if (!isOne(layer.producer.getDilations()) || !isOne(consumer.getDilations()))
+    return "merging needs convolutions without dilation";
+  return {};
 }
 
 ConvChainAnalysis ConvChainAnalysis::build(func::FuncOp func,

@@ -36,6 +36,30 @@ struct WeightEdit {
   bool hasBiasDelta = false;
 };
 
+/// Identity channels J of a producer -> activation -> consumer chain merged
+/// into one convolution of the producer's input:
+///   K[o, c, t2 * s1 + t1] = sum_{j in J} W2[o, j, t2] W1[j, c, t1]
+/// (per spatial dimension; s1 the producer's stride), of stride s1 * s2.
+/// The consumer's output position p reads the activation at p * s2 + t2,
+/// which the producer computed from input p * s1 * s2 + t2 * s1 + t1: the
+/// same input positions K reads, so the composition is exact when nothing
+/// (padding) lies between.
+struct SkipConvolution {
+  linalg::Conv2DNchwFchwOp producer, consumer;
+  SmallVector<int64_t> channels;
+
+  SmallVector<int64_t, 2> getStrides(linalg::Conv2DNchwFchwOp conv) const {
+    return SmallVector<int64_t, 2>(conv.getStrides().getValues<int64_t>());
+  }
+  /// The composed kernel's height and width: k1 + s1 * (k2 - 1).
+  std::pair<int64_t, int64_t> getKernelSize(ArrayRef<int64_t> first,
+                                            ArrayRef<int64_t> second) const {
+    SmallVector<int64_t, 2> s1 = getStrides(producer);
+    return {first[2] + s1[0] * (second[2] - 1),
+            first[3] + s1[1] * (second[3] - 1)};
+  }
+};
+
 /// The kept indices of a removal mask.
 SmallVector<int64_t> getKept(ArrayRef<bool> removed) {
   SmallVector<int64_t> kept;
@@ -89,13 +113,30 @@ public:
   /// Decides the channels of every layer and reads the weights; nothing
   /// changes yet.
   LogicalResult plan(const ConvChainAnalysis &chains, ConvFoldResult &result);
+  /// Decides which identity channels merge into skip convolutions (after
+  /// every removal is planned: a merge reads the biases they change).
+  LogicalResult planMerges(const ConvChainAnalysis &chains,
+                           ConvFoldResult &result);
   /// Rewrites what plan decided.
   void apply(const ConvChainAnalysis &chains, ConvFoldResult &result);
 
 private:
-  /// The edit of `op`, reading its weights on first use.
+  /// The input (output) channels convolution `conv` keeps as planned so far.
+  int64_t getNumKept(linalg::Conv2DNchwFchwOp conv, bool inputs) const {
+    auto it = edits.find(conv);
+    if (it != edits.end())
+      return llvm::count(inputs ? it->second.removedIn : it->second.removedOut,
+                         false);
+    return cast<ShapedType>(conv.getInputs()[1].getType())
+        .getDimSize(inputs ? 1 : 0);
+  }
+  /// The edit of `op`, reading its weights on first use. The pointer holds
+  /// until the next call.
   FailureOr<WeightEdit *> getEdit(Operation *op);
   void rewriteConv(linalg::Conv2DNchwFchwOp conv, WeightEdit &edit);
+  /// Emits `skip` before its consumer, accumulating into the consumer's
+  /// init; returns the kernel's weights.
+  int64_t emitSkip(SkipConvolution &skip);
   void rewriteMatmul(linalg::MatmulOp matmul, WeightEdit &edit);
   void narrowChain(const ConvChannelLayer &layer, int64_t channels);
   /// Replaces operand `operand` and remembers the old value's producer for
@@ -112,6 +153,7 @@ private:
   /// Per layer, the channels removed (empty for a layer left alone).
   SmallVector<SmallVector<bool>> removed;
   SmallVector<Operation *> replaced;
+  SmallVector<SkipConvolution> skips;
 };
 
 } // namespace
@@ -162,13 +204,12 @@ LogicalResult ConvChannelRewriter::plan(const ConvChainAnalysis &chains,
       continue;
     }
     SmallVector<bool> gone(layer.channels, false);
-    int64_t numRemoved = 0, numIdentity = 0;
+    int64_t numRemoved = 0;
     std::string whyKept;
     int64_t numKeptConstant = 0;
     for (auto [channel, fact] : llvm::enumerate(layer.facts)) {
       gone[channel] = fact.removable;
       numRemoved += fact.removable;
-      numIdentity += fact.identity;
       if (!fact.whyKept.empty()) {
         ++numKeptConstant;
         if (whyKept.empty())
@@ -189,17 +230,9 @@ LogicalResult ConvChannelRewriter::plan(const ConvChainAnalysis &chains,
            llvm::formatv("{0} constant channel(s) kept: {1}", numKeptConstant,
                          whyKept)
                .str()});
-    if (numIdentity)
-      result.remarks.push_back(
-          {activation,
-           llvm::formatv("{0} channel(s) always in the identity piece kept: "
-                         "merging convolution channels into a skip "
-                         "convolution is not implemented",
-                         numIdentity)
-               .str()});
+    removed[index] = gone;
     if (numRemoved == 0)
       continue;
-    removed[index] = gone;
 
     // The producer loses output channels; each consumer input channels and
     // gains the constants' contribution.
@@ -250,6 +283,97 @@ LogicalResult ConvChannelRewriter::plan(const ConvChainAnalysis &chains,
     }
     row.removed = numRemoved;
     row.kept = row.emittedWidth = layer.channels - numRemoved;
+  }
+  return planMerges(chains, result);
+}
+
+LogicalResult ConvChannelRewriter::planMerges(const ConvChainAnalysis &chains,
+                                              ConvFoldResult &result) {
+  // In program order: a merge narrows the producer's outputs and the
+  // consumer's inputs, and a later layer's merge only shrinks a skip
+  // decided here, which keeps it paying (see the file comment).
+  for (auto [index, layer] : llvm::enumerate(chains.layers)) {
+    if (!layer.isFoldable())
+      continue;
+    SmallVector<bool> &gone = removed[index];
+    SmallVector<int64_t> identity;
+    for (auto [channel, fact] : llvm::enumerate(layer.facts))
+      if (fact.identity && !gone[channel])
+        identity.push_back(channel);
+    Operation *activation = layer.activation.getOperation();
+    // A convolution of no channels is no model: one stays.
+    if (!identity.empty() &&
+        int64_t(llvm::count(gone, true) + identity.size()) == layer.channels) {
+      result.remarks.push_back(
+          {activation,
+           llvm::formatv("channel {0} is kept although always in the "
+                         "identity piece: every other channel leaves, and a "
+                         "convolution needs one",
+                         identity.front())
+               .str()});
+      identity.erase(identity.begin());
+    }
+    if (identity.empty())
+      continue;
+    auto keptReason = [&](const std::string &why) {
+      result.remarks.push_back(
+          {activation, llvm::formatv("{0} channel(s) always in the identity "
+                                     "piece kept: {1}",
+                                     identity.size(), why)
+                           .str()});
+    };
+    if (!layer.whyNoMerge.empty()) {
+      keptReason(layer.whyNoMerge);
+      continue;
+    }
+    auto consumer = cast<linalg::Conv2DNchwFchwOp>(layer.consumers[0].op);
+    linalg::Conv2DNchwFchwOp producer = layer.producer;
+    SkipConvolution skip{producer, consumer, identity};
+    auto k1 = cast<ShapedType>(producer.getInputs()[1].getType());
+    auto k2 = cast<ShapedType>(consumer.getInputs()[1].getType());
+    auto [kh, kw] = skip.getKernelSize(k1.getShape(), k2.getShape());
+    int64_t inputs = getNumKept(producer, /*inputs=*/true);
+    int64_t outputs = getNumKept(consumer, /*inputs=*/false);
+    int64_t merged = identity.size();
+    int64_t freed = merged * (inputs * k1.getDimSize(2) * k1.getDimSize(3) + 1) +
+                    outputs * merged * k2.getDimSize(2) * k2.getDimSize(3);
+    int64_t added = outputs * inputs * kh * kw;
+    if (added >= freed) {
+      keptReason(llvm::formatv("a skip convolution of {0} weights would "
+                               "free only {1}",
+                               added, freed)
+                     .str());
+      continue;
+    }
+    // Both read first: reading one may move the other (a MapVector).
+    if (failed(getEdit(producer)) || failed(getEdit(consumer)))
+      return failure();
+    WeightEdit &first = edits.find(producer)->second;
+    WeightEdit &second = edits.find(consumer)->second;
+    // The identity channels' bias passes through linearly.
+      ArrayRef<int64_t> shape = second.weight.getShape();
+    int64_t taps = shape[2] * shape[3];
+    for (int64_t channel : identity) {
+      gone[channel] = true;
+      first.removedOut[channel] = true;
+      second.removedIn[channel] = true;
+      double bias = first.bias.data()[channel] + first.biasDelta[channel];
+      if (bias == 0.0)
+        continue;
+      second.hasBiasDelta = true;
+      for (int64_t out = 0; out < shape[0]; ++out) {
+        const float *filter =
+            second.weight.data() + (out * shape[1] + channel) * taps;
+        double sum = 0.0;
+        for (int64_t tap = 0; tap < taps; ++tap)
+          sum += filter[tap];
+        second.biasDelta[out] += bias * sum;
+      }
+    }
+    skips.push_back(std::move(skip));
+    LayerFoldResult &row = result.layers[index];
+    row.merged = merged;
+    row.kept = row.emittedWidth = row.kept - merged;
   }
   return success();
 }
@@ -405,7 +529,7 @@ void ConvChannelRewriter::narrowChain(const ConvChannelLayer &layer,
 void ConvChannelRewriter::apply(const ConvChainAnalysis &chains,
                                 ConvFoldResult &result) {
   for (auto [index, layer] : llvm::enumerate(chains.layers)) {
-    if (removed[index].empty())
+    if (!llvm::is_contained(removed[index], true))
       continue;
     SmallVector<int64_t> kept = getKept(removed[index]);
     narrowChain(layer, kept.size());
@@ -421,6 +545,10 @@ void ConvChannelRewriter::apply(const ConvChainAnalysis &chains,
     else
       rewriteMatmul(cast<linalg::MatmulOp>(op), edit);
   }
+  // A layer's row counts its skip's kernel with the producer's weights.
+  DenseMap<Operation *, int64_t> skipWeights;
+  for (SkipConvolution &skip : skips)
+    skipWeights[skip.producer] += emitSkip(skip);
   // The replaced weights, inits and their producers are dead now.
   // An op is pending while listed and not erased; a stale entry of an
   // erased op is skipped without being read.
@@ -437,7 +565,58 @@ void ConvChannelRewriter::apply(const ConvChainAnalysis &chains,
   }
   for (auto [index, layer] : llvm::enumerate(chains.layers))
     if (layer.producer)
-      result.layers[index].paramsAfter = countConvWeights(layer.producer);
+      result.layers[index].paramsAfter =
+          countConvWeights(layer.producer) + skipWeights.lookup(layer.producer);
+}
+
+int64_t ConvChannelRewriter::emitSkip(SkipConvolution &skip) {
+  // With the final masks: later merges and removals narrowed both sides.
+  const WeightEdit &first = edits.find(skip.producer)->second;
+  const WeightEdit &second = edits.find(skip.consumer)->second;
+  SmallVector<int64_t> inputs = getKept(first.removedIn);
+  SmallVector<int64_t> outputs = getKept(second.removedOut);
+  ArrayRef<int64_t> k1 = first.weight.getShape(), k2 = second.weight.getShape();
+  auto [kh, kw] = skip.getKernelSize(k1, k2);
+  SmallVector<int64_t, 2> s1 = skip.getStrides(skip.producer);
+  SmallVector<int64_t, 2> s2 = skip.getStrides(skip.consumer);
+  Tensor kernel(ArrayRef<int64_t>{int64_t(outputs.size()),
+                                  int64_t(inputs.size()), kh, kw});
+  float *out = kernel.data();
+  for (auto [o, output] : llvm::enumerate(outputs))
+    for (int64_t channel : skip.channels)
+      for (int64_t t2h = 0; t2h < k2[2]; ++t2h)
+        for (int64_t t2w = 0; t2w < k2[3]; ++t2w) {
+          float w2 = second.weight.data()[((output * k2[1] + channel) * k2[2] +
+                                           t2h) *
+                                              k2[3] +
+                                          t2w];
+          for (auto [i, input] : llvm::enumerate(inputs))
+            for (int64_t t1h = 0; t1h < k1[2]; ++t1h)
+              for (int64_t t1w = 0; t1w < k1[3]; ++t1w) {
+                float w1 =
+                    first.weight.data()[((channel * k1[1] + input) * k1[2] +
+                                         t1h) *
+                                            k1[3] +
+                                        t1w];
+                int64_t uh = t2h * s1[0] + t1h, uw = t2w * s1[1] + t1w;
+                out[((o * inputs.size() + i) * kh + uh) * kw + uw] += w2 * w1;
+              }
+        }
+
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(skip.consumer);
+  Location loc = skip.consumer.getLoc();
+  Value filter = emitConstant(rewriter, loc, kernel);
+  auto conv = linalg::Conv2DNchwFchwOp::create(
+      rewriter, loc, TypeRange{skip.consumer.getResult(0).getType()},
+      ValueRange{skip.producer.getInputs()[0], filter},
+      ValueRange{skip.consumer.getOutputs()[0]},
+      rewriter.getI64VectorAttr({s1[0] * s2[0], s1[1] * s2[1]}),
+      rewriter.getI64VectorAttr({1, 1}));
+  rewriter.modifyOpInPlace(skip.consumer, [&] {
+    skip.consumer->getOpOperand(2).set(conv.getResult(0));
+  });
+  return kernel.getNumElements();
 }
 
 FailureOr<ConvFoldResult>

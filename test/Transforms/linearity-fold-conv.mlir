@@ -40,7 +40,7 @@ func.func @clamp_no_padding(%x: tensor<?x1x4x4xf32>) -> tensor<?x2x2x2xf32> {
   %e1 = tensor.empty(%n) : tensor<?x3x3x3xf32>
   %i1 = linalg.broadcast ins(%b1 : tensor<3xf32>) outs(%e1 : tensor<?x3x3x3xf32>) dimensions = [0, 2, 3]
   %z1 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%x, %w1 : tensor<?x1x4x4xf32>, tensor<3x1x2x2xf32>) outs(%i1 : tensor<?x3x3x3xf32>) -> tensor<?x3x3x3xf32>
-  // expected-remark @below {{1 channel(s) always in the identity piece kept: merging convolution channels into a skip convolution is not implemented}}
+  // expected-remark @below {{channel 0 is kept although always in the identity piece: every other channel leaves, and a convolution needs one}}
   %a1 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%z1 : tensor<?x3x3x3xf32>) outs(%e1 : tensor<?x3x3x3xf32>) attrs = {lin.profile = #lin.profile<clamp, observed, samples = 18, counts = [0, 0, 18, 18, 0, 0, 0, 18, 0], minimum = [-0.5, 4.0, -6.0], maximum = [0.5, 6.0, -4.0], axis = 1>} {
   ^bb0(%in: f32, %out: f32):
     %m = arith.maximumf %in, %lo : f32
@@ -80,7 +80,7 @@ func.func @relu6_zero_padding(%x: tensor<?x1x4x4xf32>) -> tensor<?x1x3x3xf32> {
   %i1 = linalg.broadcast ins(%b1 : tensor<3xf32>) outs(%e1 : tensor<?x3x3x3xf32>) dimensions = [0, 2, 3]
   %z1 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%x, %w1 : tensor<?x1x4x4xf32>, tensor<3x1x2x2xf32>) outs(%i1 : tensor<?x3x3x3xf32>) -> tensor<?x3x3x3xf32>
   // expected-remark @below {{1 constant channel(s) kept: its constant 6 meets the padding value 0 of 'tensor.pad', so the border differs}}
-  // expected-remark @below {{1 channel(s) always in the identity piece kept}}
+  // expected-remark @below {{1 channel(s) always in the identity piece kept: 'tensor.pad' lies between the activation and the convolution, so the composed kernel would not be exact}}
   %a1 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%z1 : tensor<?x3x3x3xf32>) outs(%e1 : tensor<?x3x3x3xf32>) attrs = {lin.profile = #lin.profile<clamp, observed, samples = 18, counts = [18, 0, 0, 0, 0, 18, 0, 18, 0], minimum = [-9.0, 9.0, 1.0], maximum = [-8.0, 10.0, 2.0], axis = 1>} {
   ^bb0(%in: f32, %out: f32):
     %m = arith.maximumf %in, %zero : f32
@@ -373,4 +373,81 @@ func.func @no_conv_producer(%x: tensor<?x2x3x3xf32>) -> tensor<?x2x3x3xf32> {
     linalg.yield %r : f32
   } -> tensor<?x2x3x3xf32>
   return %a1 : tensor<?x2x3x3xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// Channels 0 and 2 are always active: they merge into a skip convolution of
+// the producer's input, kernel K = W2[:, J] composed with W1[J] (1x1 then 2x2:
+// 2x2), K[0, 0] = 2 * [1, 2, 3, 4] + 4 * [0.5, 0.5, 0.5, 0.5] = [4, 6, 8, 10],
+// and their biases pass into the consumer's: 0.25 + 0.5 * 10 + 1.5 * 2 = 8.25.
+// The consumer accumulates the kept channel on the skip's result.
+// CHECK-LABEL: func.func @merge_identity
+// CHECK: %[[W1:.*]] = arith.constant dense<3.000000e+00> : tensor<1x1x1x1xf32>
+// CHECK: %[[B1:.*]] = arith.constant dense<-1.000000e+00> : tensor<1xf32>
+// CHECK: linalg.broadcast ins(%[[B1]]
+// CHECK: linalg.conv_2d_nchw_fchw {{.*}} ins(%[[X:.*]], %[[W1]] : {{.*}} -> tensor<?x1x4x4xf32>
+// CHECK: %[[ACT:.*]] = linalg.generic
+// CHECK: %[[W2:.*]] = arith.constant dense<1.000000e+00> : tensor<1x1x2x2xf32>
+// CHECK: %[[B2:.*]] = arith.constant dense<8.250000e+00> : tensor<1xf32>
+// CHECK: %[[BIAS:.*]] = linalg.broadcast ins(%[[B2]]
+// CHECK: %[[K:.*]] = arith.constant dense<{{\[\[\[\[}}4.000000e+00, 6.000000e+00], [8.000000e+00, 1.000000e+01]]]]> : tensor<1x1x2x2xf32>
+// CHECK: %[[SKIP:.*]] = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%[[X]], %[[K]] : tensor<?x1x4x4xf32>, tensor<1x1x2x2xf32>) outs(%[[BIAS]] : tensor<?x1x3x3xf32>)
+// CHECK: linalg.conv_2d_nchw_fchw {{.*}} ins(%[[ACT]], %[[W2]] : tensor<?x1x4x4xf32>, tensor<1x1x2x2xf32>) outs(%[[SKIP]] : tensor<?x1x3x3xf32>)
+// TABLE: conv_relu_0 3 2 0 1 1 6 6
+// TABLE-NEXT: total parameters: 19 -> 11
+func.func @merge_identity(%x: tensor<?x1x4x4xf32>) -> tensor<?x1x3x3xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x1x4x4xf32>
+  %w1 = arith.constant dense<[[[[2.0]]], [[[3.0]]], [[[4.0]]]]> : tensor<3x1x1x1xf32>
+  %b1 = arith.constant dense<[0.5, -1.0, 1.5]> : tensor<3xf32>
+  %w2 = arith.constant dense<[[[[1.0, 2.0], [3.0, 4.0]], [[1.0, 1.0], [1.0, 1.0]], [[0.5, 0.5], [0.5, 0.5]]]]> : tensor<1x3x2x2xf32>
+  %b2 = arith.constant dense<0.25> : tensor<1xf32>
+  %e1 = tensor.empty(%n) : tensor<?x3x4x4xf32>
+  %i1 = linalg.broadcast ins(%b1 : tensor<3xf32>) outs(%e1 : tensor<?x3x4x4xf32>) dimensions = [0, 2, 3]
+  %z1 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%x, %w1 : tensor<?x1x4x4xf32>, tensor<3x1x1x1xf32>) outs(%i1 : tensor<?x3x4x4xf32>) -> tensor<?x3x4x4xf32>
+  %a1 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%z1 : tensor<?x3x4x4xf32>) outs(%e1 : tensor<?x3x4x4xf32>) attrs = {lin.profile = #lin.profile<relu, observed, samples = 32, counts = [0, 16, 0, 32, 16, 32], minimum = [0.5, -2.0, 1.5], maximum = [3.0, 2.0, 4.0], axis = 1>} {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<?x3x4x4xf32>
+  %e2 = tensor.empty(%n) : tensor<?x1x3x3xf32>
+  %i2 = linalg.broadcast ins(%b2 : tensor<1xf32>) outs(%e2 : tensor<?x1x3x3xf32>) dimensions = [0, 2, 3]
+  %z2 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%a1, %w2 : tensor<?x3x4x4xf32>, tensor<1x3x2x2xf32>) outs(%i2 : tensor<?x1x3x3xf32>) -> tensor<?x1x3x3xf32>
+  return %z2 : tensor<?x1x3x3xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// A merge that does not pay: the composed 4x4 kernel (2x2 then 3x3) for two
+// outputs holds more weights than the identity channel frees.
+// CHECK-LABEL: func.func @merge_does_not_pay
+// CHECK-COUNT-2: linalg.conv_2d_nchw_fchw
+// CHECK-NOT: linalg.conv_2d_nchw_fchw
+func.func @merge_does_not_pay(%x: tensor<?x1x4x4xf32>) -> tensor<?x2x1x1xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x1x4x4xf32>
+  %w1 = arith.constant dense<0.5> : tensor<2x1x2x2xf32>
+  %b1 = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %w2 = arith.constant dense<1.0> : tensor<2x2x3x3xf32>
+  %b2 = arith.constant dense<[0.25, -0.25]> : tensor<2xf32>
+  %e1 = tensor.empty(%n) : tensor<?x2x3x3xf32>
+  %i1 = linalg.broadcast ins(%b1 : tensor<2xf32>) outs(%e1 : tensor<?x2x3x3xf32>) dimensions = [0, 2, 3]
+  %z1 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%x, %w1 : tensor<?x1x4x4xf32>, tensor<2x1x2x2xf32>) outs(%i1 : tensor<?x2x3x3xf32>) -> tensor<?x2x3x3xf32>
+  // expected-remark @below {{1 channel(s) always in the identity piece kept: a skip convolution of 32 weights would free only 23}}
+  %a1 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%z1 : tensor<?x2x3x3xf32>) outs(%e1 : tensor<?x2x3x3xf32>) attrs = {lin.profile = #lin.profile<relu, observed, samples = 18, counts = [0, 9, 18, 9], minimum = [0.5, -1.0], maximum = [3.0, 4.0], axis = 1>} {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<?x2x3x3xf32>
+  %e2 = tensor.empty(%n) : tensor<?x2x1x1xf32>
+  %i2 = linalg.broadcast ins(%b2 : tensor<2xf32>) outs(%e2 : tensor<?x2x1x1xf32>) dimensions = [0, 2, 3]
+  %z2 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%a1, %w2 : tensor<?x2x3x3xf32>, tensor<2x2x3x3xf32>) outs(%i2 : tensor<?x2x1x1xf32>) -> tensor<?x2x1x1xf32>
+  return %z2 : tensor<?x2x1x1xf32>
 }

@@ -85,6 +85,11 @@ struct ConvChannelLayer {
   llvm::SmallVector<ChannelFact> facts;
   /// Empty when the layer's channels may be removed; otherwise why not.
   std::string whyNot;
+  /// Empty when its identity channels may merge into a skip convolution
+  /// from the producer's input to the consumer's output; otherwise why not.
+  /// The composition is exact when one convolution (dilation 1) reads the
+  /// activation's value directly: no padding, pooling or other op between.
+  std::string whyNoMerge;
   bool isFoldable() const { return whyNot.empty(); }
 };
 
