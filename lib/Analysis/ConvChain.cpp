@@ -20,7 +20,8 @@ using namespace mlir;
 using namespace lin;
 
 bool lin::hasChannelProfile(Operation *op) {
-  auto profile = op->getAttrOfType<ProfileAttr>(LinDialect::getProfileAttrName());
+  auto profile =
+      op->getAttrOfType<ProfileAttr>(LinDialect::getProfileAttrName());
   if (!profile || op->getNumResults() != 1)
     return false;
   auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
@@ -209,7 +210,8 @@ private:
 } // namespace
 
 bool ChainBuilder::findProducer() {
-  auto conv = layer.activation.getInput().getDefiningOp<linalg::Conv2DNchwFchwOp>();
+  auto conv =
+      layer.activation.getInput().getDefiningOp<linalg::Conv2DNchwFchwOp>();
   if (!conv)
     return decline("its input is not computed by 'linalg.conv_2d_nchw_fchw'");
   layer.producer = conv;
@@ -274,12 +276,11 @@ bool ChainBuilder::followUsers(Value value, llvm::SetVector<Value> &worklist) {
     if (user->getBlock() != layer.producer->getBlock())
       return decline("its value is used in another block, by '" + name + "'");
     if (auto pad = dyn_cast<tensor::PadOp>(user)) {
-      bool spatialOnly = !ShapedType::isDynamicShape(pad.getStaticLow()) &&
-                         !ShapedType::isDynamicShape(pad.getStaticHigh()) &&
-                         pad.getStaticLow()[0] == 0 &&
-                         pad.getStaticLow()[1] == 0 &&
-                         pad.getStaticHigh()[0] == 0 &&
-                         pad.getStaticHigh()[1] == 0;
+      bool spatialOnly =
+          !ShapedType::isDynamicShape(pad.getStaticLow()) &&
+          !ShapedType::isDynamicShape(pad.getStaticHigh()) &&
+          pad.getStaticLow()[0] == 0 && pad.getStaticLow()[1] == 0 &&
+          pad.getStaticHigh()[0] == 0 && pad.getStaticHigh()[1] == 0;
       if (!spatialOnly || !pad.getConstantPaddingValue() ||
           !getScalarConstant(pad.getConstantPaddingValue()))
         return decline("its value reaches a 'tensor.pad' that is not a "
@@ -311,8 +312,8 @@ bool ChainBuilder::followUsers(Value value, llvm::SetVector<Value> &worklist) {
     } else if (auto flatten = dyn_cast<tensor::CollapseShapeOp>(user)) {
       SmallVector<ReassociationIndices> groups =
           flatten.getReassociationIndices();
-      bool channelMajor = groups.size() == 2 && groups[0].size() == 1 &&
-                          groups[1].size() == 3;
+      bool channelMajor =
+          groups.size() == 2 && groups[0].size() == 1 && groups[1].size() == 3;
       auto matmul = flatten.getResult().hasOneUse()
                         ? dyn_cast<linalg::MatmulOp>(
                               *flatten.getResult().getUsers().begin())
@@ -351,10 +352,9 @@ std::optional<float> ChainBuilder::propagate(Operation *op, Value input,
                                              float c, std::string &why) {
   if (auto pad = dyn_cast<tensor::PadOp>(op)) {
     float padding = *getScalarConstant(pad.getConstantPaddingValue());
-    bool padsNothing = llvm::all_of(pad.getStaticLow(),
-                                    [](int64_t n) { return n == 0; }) &&
-                       llvm::all_of(pad.getStaticHigh(),
-                                    [](int64_t n) { return n == 0; });
+    bool padsNothing =
+        llvm::all_of(pad.getStaticLow(), [](int64_t n) { return n == 0; }) &&
+        llvm::all_of(pad.getStaticHigh(), [](int64_t n) { return n == 0; });
     if (padsNothing || padding == c)
       return c;
     // -inf padding only read by max pooling whose windows all hold a real
@@ -447,9 +447,8 @@ void ChainBuilder::build(double removeThreshold, double mergeThreshold) {
     return (void)decline("no convolution or flattening matmul reads its "
                          "value");
   // A value reached on two paths (a fork joined again) is one op.
-  llvm::sort(layer.between, [](Operation *a, Operation *b) {
-    return a->isBeforeInBlock(b);
-  });
+  llvm::sort(layer.between,
+             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
   layer.between.erase(llvm::unique(layer.between), layer.between.end());
   computeFacts(removeThreshold, mergeThreshold);
   layer.whyNoMerge = whyNoMerge();

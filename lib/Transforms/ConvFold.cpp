@@ -82,8 +82,7 @@ Value emitEmptyLike(OpBuilder &builder, tensor::EmptyOp like, unsigned dim,
                     int64_t size) {
   RankedTensorType type = withDimSize(like.getType(), dim, size);
   return tensor::EmptyOp::create(builder, like.getLoc(), type.getShape(),
-                                 type.getElementType(),
-                                 like.getDynamicSizes());
+                                 type.getElementType(), like.getDynamicSizes());
 }
 
 /// The weights a convolution stores: its filter, and its bias when it has
@@ -107,7 +106,8 @@ FailureOr<Tensor> readBias(Value init, int64_t size,
 
 class ConvChannelRewriter {
 public:
-  ConvChannelRewriter(RewriterBase &rewriter, ConstantTensorEvaluator &constants)
+  ConvChannelRewriter(RewriterBase &rewriter,
+                      ConstantTensorEvaluator &constants)
       : rewriter(rewriter), constants(constants) {}
 
   /// Decides the channels of every layer and reads the weights; nothing
@@ -171,8 +171,8 @@ FailureOr<WeightEdit *> ConvChannelRewriter::getEdit(Operation *op) {
   int64_t outputs = isa<linalg::MatmulOp>(op) ? weights->getDimSize(1)
                                               : weights->getDimSize(0);
   FailureOr<Tensor> bias =
-      readBias(cast<DestinationStyleOpInterface>(op).getDpsInits()[0],
-               outputs, constants);
+      readBias(cast<DestinationStyleOpInterface>(op).getDpsInits()[0], outputs,
+               constants);
   if (failed(bias))
     return op->emitError("linearity-fold: cannot read the bias of this op "
                          "to remove its constant channels");
@@ -192,9 +192,9 @@ LogicalResult ConvChannelRewriter::plan(const ConvChainAnalysis &chains,
   for (auto [index, layer] : llvm::enumerate(chains.layers)) {
     Operation *activation = layer.activation.getOperation();
     LayerFoldResult &row = result.layers.emplace_back();
-    row.name = llvm::formatv("conv_{0}_{1}",
-                             stringifyActivationKind(layer.activation.getKind()),
-                             index)
+    row.name = llvm::formatv(
+                   "conv_{0}_{1}",
+                   stringifyActivationKind(layer.activation.getKind()), index)
                    .str();
     row.neurons = row.kept = row.emittedWidth = layer.channels;
     if (layer.producer)
@@ -226,10 +226,9 @@ LogicalResult ConvChannelRewriter::plan(const ConvChainAnalysis &chains,
     }
     if (numKeptConstant)
       result.remarks.push_back(
-          {activation,
-           llvm::formatv("{0} constant channel(s) kept: {1}", numKeptConstant,
-                         whyKept)
-               .str()});
+          {activation, llvm::formatv("{0} constant channel(s) kept: {1}",
+                                     numKeptConstant, whyKept)
+                           .str()});
     removed[index] = gone;
     if (numRemoved == 0)
       continue;
@@ -267,8 +266,8 @@ LogicalResult ConvChannelRewriter::plan(const ConvChainAnalysis &chains,
           double sum = 0.0;
           if (isMatmul) {
             for (int64_t row = 0; row < edit.rowsPerChannel; ++row)
-              sum += weight[(channel * edit.rowsPerChannel + row) * outputs +
-                            out];
+              sum +=
+                  weight[(channel * edit.rowsPerChannel + row) * outputs + out];
           } else {
             int64_t taps =
                 edit.weight.getDimSize(2) * edit.weight.getDimSize(3);
@@ -335,8 +334,9 @@ LogicalResult ConvChannelRewriter::planMerges(const ConvChainAnalysis &chains,
     int64_t inputs = getNumKept(producer, /*inputs=*/true);
     int64_t outputs = getNumKept(consumer, /*inputs=*/false);
     int64_t merged = identity.size();
-    int64_t freed = merged * (inputs * k1.getDimSize(2) * k1.getDimSize(3) + 1) +
-                    outputs * merged * k2.getDimSize(2) * k2.getDimSize(3);
+    int64_t freed =
+        merged * (inputs * k1.getDimSize(2) * k1.getDimSize(3) + 1) +
+        outputs * merged * k2.getDimSize(2) * k2.getDimSize(3);
     int64_t added = outputs * inputs * kh * kw;
     if (added >= freed) {
       keptReason(llvm::formatv("a skip convolution of {0} weights would "
@@ -351,7 +351,7 @@ LogicalResult ConvChannelRewriter::planMerges(const ConvChainAnalysis &chains,
     WeightEdit &first = edits.find(producer)->second;
     WeightEdit &second = edits.find(consumer)->second;
     // The identity channels' bias passes through linearly.
-      ArrayRef<int64_t> shape = second.weight.getShape();
+    ArrayRef<int64_t> shape = second.weight.getShape();
     int64_t taps = shape[2] * shape[3];
     for (int64_t channel : identity) {
       gone[channel] = true;
@@ -404,8 +404,7 @@ Value ConvChannelRewriter::emitBiasInit(Operation *before, Value init,
     if (dim != channelDim)
       dimensions.push_back(dim);
   Value constant = emitConstant(rewriter, loc, bias);
-  return linalg::BroadcastOp::create(rewriter, loc, constant, shape,
-                                     dimensions)
+  return linalg::BroadcastOp::create(rewriter, loc, constant, shape, dimensions)
       .getResult()[0];
 }
 
@@ -415,8 +414,8 @@ void ConvChannelRewriter::rewriteConv(linalg::Conv2DNchwFchwOp conv,
   SmallVector<int64_t> keptIn = getKept(edit.removedIn);
   ArrayRef<int64_t> shape = edit.weight.getShape();
   int64_t taps = shape[2] * shape[3];
-  Tensor filter({int64_t(keptOut.size()), int64_t(keptIn.size()), shape[2],
-                 shape[3]});
+  Tensor filter(
+      {int64_t(keptOut.size()), int64_t(keptIn.size()), shape[2], shape[3]});
   Tensor bias(ArrayRef<int64_t>{int64_t(keptOut.size())});
   for (auto [o, out] : llvm::enumerate(keptOut)) {
     bias.data()[o] = float(edit.bias.data()[out] + edit.biasDelta[out]);
@@ -466,8 +465,7 @@ void ConvChannelRewriter::rewriteMatmul(linalg::MatmulOp matmul,
   if (transpose) {
     auto empty = transpose.getInit().getDefiningOp<tensor::EmptyOp>();
     Value init = empty ? emitEmptyLike(rewriter, empty, 0, rows)
-                       : tensor::EmptyOp::create(rewriter, loc,
-                                                 {rows, outputs},
+                       : tensor::EmptyOp::create(rewriter, loc, {rows, outputs},
                                                  rewriter.getF32Type())
                              .getResult();
     newWeight = linalg::TransposeOp::create(rewriter, loc, newWeight, init,
@@ -494,18 +492,16 @@ void ConvChannelRewriter::narrowChain(const ConvChannelLayer &layer,
       if (auto empty = value.getDefiningOp<tensor::EmptyOp>()) {
         if (empty.getType().getRank() == 4 &&
             empty.getType().getDimSize(1) == layer.channels)
-          replaceOperand(operand,
-                         emitEmptyLike(rewriter, empty, 1, channels));
+          replaceOperand(operand, emitEmptyLike(rewriter, empty, 1, channels));
       } else if (auto fill = value.getDefiningOp<linalg::FillOp>()) {
         auto empty = fill.output().getDefiningOp<tensor::EmptyOp>();
         if (empty && empty.getType().getRank() == 4 &&
             empty.getType().getDimSize(1) == layer.channels)
-          replaceOperand(
-              operand,
-              linalg::FillOp::create(rewriter, fill.getLoc(), fill.value(),
-                                     emitEmptyLike(rewriter, empty, 1,
-                                                   channels))
-                  .getResult(0));
+          replaceOperand(operand,
+                         linalg::FillOp::create(
+                             rewriter, fill.getLoc(), fill.value(),
+                             emitEmptyLike(rewriter, empty, 1, channels))
+                             .getResult(0));
       }
     }
     rewriter.modifyOpInPlace(op, [&] {
@@ -520,8 +516,7 @@ void ConvChannelRewriter::narrowChain(const ConvChannelLayer &layer,
     RankedTensorType type = flatten.getResultType();
     int64_t positions = type.getDimSize(1) / layer.channels;
     rewriter.modifyOpInPlace(flatten, [&] {
-      flatten.getResult().setType(
-          withDimSize(type, 1, channels * positions));
+      flatten.getResult().setType(withDimSize(type, 1, channels * positions));
     });
   }
 }
@@ -586,18 +581,18 @@ int64_t ConvChannelRewriter::emitSkip(SkipConvolution &skip) {
     for (int64_t channel : skip.channels)
       for (int64_t t2h = 0; t2h < k2[2]; ++t2h)
         for (int64_t t2w = 0; t2w < k2[3]; ++t2w) {
-          float w2 = second.weight.data()[((output * k2[1] + channel) * k2[2] +
-                                           t2h) *
-                                              k2[3] +
-                                          t2w];
+          float w2 =
+              second.weight
+                  .data()[((output * k2[1] + channel) * k2[2] + t2h) * k2[3] +
+                          t2w];
           for (auto [i, input] : llvm::enumerate(inputs))
             for (int64_t t1h = 0; t1h < k1[2]; ++t1h)
               for (int64_t t1w = 0; t1w < k1[3]; ++t1w) {
                 float w1 =
-                    first.weight.data()[((channel * k1[1] + input) * k1[2] +
-                                         t1h) *
-                                            k1[3] +
-                                        t1w];
+                    first.weight
+                        .data()[((channel * k1[1] + input) * k1[2] + t1h) *
+                                    k1[3] +
+                                t1w];
                 int64_t uh = t2h * s1[0] + t1h, uw = t2w * s1[1] + t1w;
                 out[((o * inputs.size() + i) * kh + uh) * kw + uw] += w2 * w1;
               }

@@ -264,7 +264,6 @@ Value lin::emitConstant(OpBuilder &builder, Location loc,
   return arith::ConstantOp::create(builder, loc, cast<TypedAttr>(value));
 }
 
-
 void EmittedWeightCounter::add(const Tensor &tensor) {
   if (!isInline(tensor)) {
     // Every blob is a constant of its own.

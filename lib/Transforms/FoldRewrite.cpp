@@ -224,7 +224,8 @@ lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
                                                options.activationLayout))
                        axis = 0;
                      ActivationProfile kept =
-                         ActivationProfile::fromAttr(graph.layers[index].profile)
+                         ActivationProfile::fromAttr(
+                             graph.layers[index].profile)
                              .selectNeurons(folded.keptNeurons[index]);
                      kept.setAxis(axis);
                      activation->setAttr(LinDialect::getProfileAttrName(),

@@ -191,8 +191,7 @@ FailureOr<FoldResult> LinearityFoldPass::foldFunction(
   }
   for (const auto &[op, message] : convResult->remarks)
     op->emitRemark() << message;
-  FailureOr<FoldResult> result =
-      foldDenseLayers(func, planOptions, calibrated);
+  FailureOr<FoldResult> result = foldDenseLayers(func, planOptions, calibrated);
   if (failed(result) || convResult->layers.empty())
     return result;
   // One report: the conv layers first (they come first in CNNs), sizes

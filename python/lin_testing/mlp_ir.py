@@ -238,32 +238,25 @@ class Mlp:
 
 
 def format_profile(family: str, samples: int, counts: Sequence[int],
-                   minimum: Sequence[float], maximum: Sequence[float],
-                   axis: Optional[int] = None) -> str:
+                   minimum: Sequence[float], maximum: Sequence[float]) -> str:
     """A ``#lin.profile`` attribute: ``counts`` piece-major (all neurons'
-    counts of piece 0, then of piece 1, ...), per-neuron min and max; the
-    neurons along result dimension ``axis`` (None: the last)."""
+    counts of piece 0, then of piece 1, ...), per-neuron min and max."""
     def floats(values):
         return ", ".join(repr(float(np.float32(v))) for v in values)
 
-    tail = "" if axis is None else f", axis = {axis}"
     return (f"#lin.profile<{family}, observed, samples = {samples}, "
             f"counts = [{', '.join(str(int(c)) for c in counts)}], "
-            f"minimum = [{floats(minimum)}], maximum = [{floats(maximum)}]{tail}>")
+            f"minimum = [{floats(minimum)}], maximum = [{floats(maximum)}]>")
 
 
-def observed_profile(activation: Activation, z: np.ndarray, axis: Optional[int] = None) -> str:
-    """The ``#lin.profile`` of pre-activations ``z``, as lin's profiler would
-    record it (the values rounded to f32 first): ``z`` is [samples, neurons],
-    or with ``axis`` any shape whose dimension ``axis`` holds the neurons
-    (every other position is a sample, e.g. [N, C, H, W] with axis = 1)."""
+def observed_profile(activation: Activation, z: np.ndarray) -> str:
+    """The ``#lin.profile`` of pre-activations ``z`` [samples, neurons], as
+    lin's profiler would record it (the values rounded to f32 first)."""
     z32 = z.astype(np.float32)
-    if axis is not None:
-        z32 = np.moveaxis(z32, axis, -1).reshape(-1, z32.shape[axis])
     pieces = activation.pieces(z32)
     counts = [int((pieces[:, j] == p).sum())
-              for p in range(activation.num_pieces) for j in range(z32.shape[1])]
-    return format_profile(activation.family, z32.shape[0], counts, z32.min(0), z32.max(0), axis)
+              for p in range(activation.num_pieces) for j in range(z.shape[1])]
+    return format_profile(activation.family, z.shape[0], counts, z32.min(0), z32.max(0))
 
 
 def _hex(array: np.ndarray) -> str:

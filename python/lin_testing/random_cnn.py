@@ -3,21 +3,20 @@
 Each block is Conv2d -> ReLU or Hardtanh -> optional pooling; the head is a
 1x1-or-larger Conv2d or a flatten -> Linear. Every conv channel of a block is
 drawn to be dead (its bias shifted far below: ReLU 0, Hardtanh -1), saturated
-(shifted far above: ReLU identity, Hardtanh +1) or left as trained. The model
-is exported through torch-mlir and each activation annotated with the
-per-channel ``#lin.profile`` (``axis = 1``) of PyTorch's own pre-activations,
-so the profile does not depend on lin.
+(shifted far above: ReLU identity, Hardtanh +1) or left as trained; 30 % of
+the models (unless chosen) are ``mergeable_cnn``s instead. Tests export the models through
+torch-mlir and profile them with lin; ``pre_activations`` gives PyTorch's
+own values to check the result against.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 
-from lin_testing.mlp_ir import Activation, observed_profile
+from lin_testing.mlp_ir import Activation
 
 # Far enough that no input of the test's scale crosses a breakpoint.
 SHIFT = 50.0
@@ -66,10 +65,13 @@ class RandomCnn(torch.nn.Module):
         return out
 
 
-def random_cnn(rng: np.random.Generator, size: int = 8) -> tuple[RandomCnn, int]:
+def random_cnn(rng: np.random.Generator, size: int = 8, *, pool: str | None = None,
+               flatten: bool | None = None, mergeable: bool | None = None
+               ) -> tuple[RandomCnn, int]:
     """A random CNN over [N, channels, size, size] inputs; returns it and its
-    input channels."""
-    if rng.random() < 0.3:
+    input channels. ``pool`` (the first block's), ``flatten`` (the head) and
+    ``mergeable`` fix what is otherwise drawn."""
+    if mergeable if mergeable is not None else rng.random() < 0.3:
         return mergeable_cnn(rng, size)
     channels = int(rng.integers(1, 3))
     torch.manual_seed(int(rng.integers(1 << 31)))
@@ -81,7 +83,8 @@ def random_cnn(rng: np.random.Generator, size: int = 8) -> tuple[RandomCnn, int]
         conv = torch.nn.Conv2d(c, out, kernel, padding=padding)
         spatial = spatial + 2 * padding - kernel + 1
         pools = ["none"] + (["max", "maxpad", "avg"] if spatial >= 4 else [])
-        block = Block(conv, str(rng.choice(["relu", "hardtanh"])), str(rng.choice(pools)))
+        chosen = pool if pool in pools and not blocks else str(rng.choice(pools))
+        block = Block(conv, str(rng.choice(["relu", "hardtanh"])), chosen)
         if block.pool in ("max", "avg"):
             spatial //= 2
         elif block.pool == "maxpad":
@@ -94,14 +97,12 @@ def random_cnn(rng: np.random.Generator, size: int = 8) -> tuple[RandomCnn, int]
                     conv.bias[j] += SHIFT if state == "saturated" else -SHIFT
         blocks.append(block)
         c = out
-    if rng.random() < 0.5:
-        flatten = True
+    if flatten if flatten is not None else rng.random() < 0.5:
         head = torch.nn.Linear(c * spatial * spatial, int(rng.integers(2, 5)))
     else:
-        flatten = False
         kernel = int(rng.integers(1, min(3, spatial) + 1))
         head = torch.nn.Conv2d(c, int(rng.integers(2, 5)), kernel, padding=int(rng.integers(0, 2)))
-    return RandomCnn(blocks, head, flatten).eval(), channels
+    return RandomCnn(blocks, head, isinstance(head, torch.nn.Linear)).eval(), channels
 
 
 def exact_stride(rng: np.random.Generator, size: int, kernel: int) -> int:
@@ -135,36 +136,3 @@ def mergeable_cnn(rng: np.random.Generator, size: int = 8) -> tuple[RandomCnn, i
 
 def activation_of(name: str) -> Activation:
     return Activation.relu() if name == "relu" else Activation.clamp(-1.0, 1.0)
-
-
-# A torch-mlir linalg.generic header line: `%r = linalg.generic {...} ins(...)
-# outs(...) {`; the activations are those whose body selects.
-_GENERIC = re.compile(r"^(\s*%\S+ = linalg\.generic .*) \{$")
-
-
-def annotate(mlir: str, model: RandomCnn, x: np.ndarray) -> str:
-    """``mlir`` (torch-mlir's export of ``model``) with each block's
-    activation carrying the per-channel profile of ``x``. ReLU is one
-    selecting generic, Hardtanh two (the profile goes on the second)."""
-    lines = mlir.split("\n")
-    selecting = []
-    for i, line in enumerate(lines):
-        if not _GENERIC.match(line):
-            continue
-        body = []
-        for following in lines[i + 1:]:
-            body.append(following)
-            if following.strip().startswith("} ->"):
-                break
-        if any("arith.select" in b for b in body):
-            selecting.append(i)
-    z = model.pre_activations(torch.from_numpy(x))
-    at = 0
-    for block, pre in zip(model.blocks, z):
-        at += 1 if block.activation == "relu" else 2
-        i = selecting[at - 1]
-        profile = observed_profile(activation_of(block.activation), pre, axis=1)
-        lines[i] = _GENERIC.sub(lambda m: f"{m.group(1)} attrs = {{lin.profile = {profile}}} {{",
-                                lines[i])
-    assert at == len(selecting), "an activation generic was not matched"
-    return "\n".join(lines)

@@ -1,15 +1,18 @@
 # Property test of the conv fold on random small PyTorch CNNs (Conv2d ->
 # ReLU / Hardtanh -> none / max / max with padding / avg pooling, then a
 # conv or flatten -> Linear head) whose channels are made dead or saturated
-# by shifting their biases. Exported through torch-mlir, annotated with
-# per-channel profiles computed by PyTorch (axis = 1), folded by lin-opt at
-# threshold 1.0. Checks, for every model:
+# by shifting their biases, or (a third of the models) conv -> ReLU -> conv
+# with mostly always-active channels, where identity channels merge.
+# Exported through torch-mlir, profiled per channel (axis = 1) and folded by
+# lin-opt at threshold 1.0. Checks, for every model:
 #   * the report removes exactly the channels an independent rule says are
 #     removable: in a constant piece on every sample, and constant 0 or no
 #     zero padding before the consumer (one channel of a layer stays);
 #   * the report's sizes are PyTorch's parameter counts before, and the IR's
 #     weights after;
-#   * the folded IR, compiled and run by IREE, reproduces PyTorch's outputs.
+#   * the folded IR, compiled and run by IREE, reproduces PyTorch's outputs;
+#   * over all models, every case (each pooling and head, constants 0 and
+#     +-1, a constant kept for zero padding, a merge) occurs.
 #
 # REQUIRES: torch, iree
 # RUN: %python %s
@@ -23,13 +26,14 @@ import numpy as np
 import torch
 
 from lin_frontend.export import export_torch
-from lin_testing.random_cnn import activation_of, annotate, random_cnn
+from lin_testing.random_cnn import activation_of, random_cnn
 from lin_testing.tools import run_tool as run
 from lin_testing.weights import count_weights
 from lin_toolchain.iree import run_iree_batched
 
 MODELS = 6
 SEED = int(os.environ.get("LIN_CONV_SEED", 7))
+POOLS = ["max", "none", "maxpad", "avg"]
 SIZE = 8
 # The value of each constant piece, per activation (Hardtanh: clamp(-1, 1)).
 CONSTANT_PIECES = {"relu": {0: 0.0}, "hardtanh": {0: -1.0, 2: 1.0}}
@@ -69,15 +73,22 @@ def main():
     tmp = tempfile.mkdtemp()
     seen = collections.Counter()
     for seed in range(MODELS):
-        model, channels = random_cnn(rng, SIZE)
+        # Each pooling, head and the mergeable form by construction; the
+        # rest drawn.
+        mergeable = seed % 3 == 2
+        model, channels = random_cnn(rng, SIZE, pool=POOLS[(seed - seed // 3) % len(POOLS)],
+                                     flatten=seed % 2 == 0, mergeable=mergeable)
         x = rng.standard_normal((16, channels, SIZE, SIZE)).astype(np.float32)
         with torch.no_grad():
             expected = model(torch.from_numpy(x)).numpy()
-        mlir = annotate(export_torch(model, torch.from_numpy(x[:2])), model, x)
         path = os.path.join(tmp, f"cnn{seed}.mlir")
-        open(path, "w").write(mlir)
+        open(path, "w").write(export_torch(model, torch.from_numpy(x[:2])))
+        data = os.path.join(tmp, f"cnn{seed}.npy")
+        np.save(data, x)
+        profiled = os.path.join(tmp, f"cnn{seed}.profiled.mlir")
+        run(["lin-opt", path, f"--linearity-profile=data={data} quiet=1", "-o", profiled])
         report_path = os.path.join(tmp, f"cnn{seed}.json")
-        folded = run(["lin-opt", path, f"--linearity-fold=report={report_path}"])
+        folded = run(["lin-opt", profiled, f"--linearity-fold=report={report_path}"])
         report = json.load(open(report_path))
         pre = model.pre_activations(torch.from_numpy(x))
         rows = [row for row in report["layers"] if row["name"].startswith("conv_")]
