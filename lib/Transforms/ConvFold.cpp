@@ -150,7 +150,8 @@ private:
   RewriterBase &rewriter;
   ConstantTensorEvaluator &constants;
   llvm::MapVector<Operation *, WeightEdit> edits;
-  /// Per layer, the channels removed (empty for a layer left alone).
+  /// Per layer, the channels that leave it, removed or merged (empty for a
+  /// layer the fold declines).
   SmallVector<SmallVector<bool>> removed;
   SmallVector<Operation *> replaced;
   SmallVector<SkipConvolution> skips;
