@@ -318,7 +318,7 @@ bool ChainBuilder::followUsers(Value value, llvm::SetVector<Value> &worklist) {
                         ? dyn_cast<linalg::MatmulOp>(
                               *flatten.getResult().getUsers().begin())
                         : linalg::MatmulOp();
-      if (!channelMajor || !matmul ||
+      if (!channelMajor || !matmul || flatten.getResultType().isDynamicDim(1) ||
           matmul.getInputs()[0] != flatten.getResult())
         return decline("its value is flattened into another op than a "
                        "matmul's left operand");

@@ -10,7 +10,8 @@
 #     zero padding before the consumer (one channel of a layer stays);
 #   * the report's sizes are PyTorch's parameter counts before, and the IR's
 #     weights after;
-#   * the folded IR, compiled and run by IREE, reproduces PyTorch's outputs;
+#   * the folded IR, compiled and run by IREE, reproduces PyTorch's outputs
+#     (dynamic and static batch);
 #   * over all models, every case (each pooling and head, constants 0 and
 #     +-1, a constant kept for zero padding, a merge) occurs.
 #
@@ -82,7 +83,11 @@ def main():
         with torch.no_grad():
             expected = model(torch.from_numpy(x)).numpy()
         path = os.path.join(tmp, f"cnn{seed}.mlir")
-        open(path, "w").write(export_torch(model, torch.from_numpy(x[:2])))
+        # Dynamic and static batch (torch-mlir's tensor.empty takes the batch
+        # as an operand or not).
+        batch = None if seed % 2 else 2
+        open(path, "w").write(export_torch(model, torch.from_numpy(x[:2]),
+                                           dynamic_batch=batch is None))
         data = os.path.join(tmp, f"cnn{seed}.npy")
         np.save(data, x)
         profiled = os.path.join(tmp, f"cnn{seed}.profiled.mlir")
@@ -100,7 +105,7 @@ def main():
         assert report["params_before"] == params, (seed, report["params_before"], params)
         assert report["params_after"] == count_weights(folded), seed
         assert report["params_after"] < params or sum(want) == 0, seed
-        got = run_iree_batched(folded, x)
+        got = run_iree_batched(folded, x, batch)
         error = float(np.abs(got - expected).max()) / max(1.0, float(np.abs(expected).max()))
         assert error <= 1e-4, (seed, error)
         seen["merged"] += sum(row["folded"] for row in rows)
