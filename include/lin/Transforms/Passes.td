@@ -225,6 +225,19 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     `paper` applies the reference implementation's per-layer rule
     `(n + m + 1) k > n m`, `all` folds every qualifying neuron.
 
+    Convolutions fold per channel first, on profiles of NCHW activations
+    (`axis = 1`) of `linalg.conv_2d_nchw_fchw -> activation` chains: a channel
+    in a constant piece (at `remove-threshold`) that every consumer (a
+    convolution, or a flatten read by a matmul) reads as that constant at
+    every position, through padding with the same value or -inf padding of
+    max pooling, max or sum pooling and scaling, leaves the producer and the
+    consumers, its constant moved into the consumers' biases; channels in the
+    identity piece (at `merge-threshold`) of `conv -> act -> conv` with
+    nothing between merge into one skip convolution with the composed kernel
+    when that stores fewer weights. Remarks say why a channel or layer stays;
+    the report has a row per conv layer (`conv_<activation>_<index>`).
+    `target-size`, `budget` and `refit` apply to dense layers only.
+
     The output is plain upstream IR (no lin attributes unless
     `keep-profiles`), in the form IREE's CPU backend was measured to run
     fastest (benchmarks/README.md): `weight-layout` chooses how weight
