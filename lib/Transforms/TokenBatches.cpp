@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lin/Transforms/TokenBatches.h"
+#include "lin/Analysis/NeuronDimension.h"
 #include "lin/Analysis/PiecewiseLinearActivation.h"
 #include "lin/Dialect/Lin/IR/LinAttributes.h"
 #include "lin/Dialect/Lin/IR/LinDialect.h"
@@ -122,11 +123,15 @@ bool isPositionCollapse(OpOperand *fused) {
   return !profile || profile.getNeuronDim(rank) == rank - 1;
 }
 
+/// Whether `func` has an activation over token batches: rank > 2 with its
+/// neurons last (a convolution's channels are not features over positions;
+/// the conv fold handles those).
 bool hasTokenActivation(func::FuncOp func) {
   for (PiecewiseLinearActivation &activation :
        findPiecewiseLinearActivations(func)) {
     auto type = dyn_cast<RankedTensorType>(activation.getResult().getType());
-    if (type && type.getRank() > 2)
+    if (type && type.getRank() > 2 &&
+        getNeuronDimension(activation) == type.getRank() - 1)
       return true;
   }
   return false;
@@ -155,6 +160,9 @@ bool lin::collapseTokenDimensions(func::FuncOp func) {
   ProfileCarrier carrier;
   GreedyRewriteConfig config;
   config.setListener(&carrier);
+  // Constants stay where they are: hoisting them would reorder IR the
+  // rewrite has no reason to touch.
+  config.enableConstantCSE(false);
   bool changed = false;
   if (failed(
           applyPatternsGreedily(func, std::move(patterns), config, &changed)) ||
