@@ -271,10 +271,13 @@ def describe_row(row: dict, tools, d: Path, split: dict, res: dict) -> None:
 # ---------------------------------------------------------------------------
 
 
-def bench_iree(res: dict, d: Path, paths: dict, x: np.ndarray, y: np.ndarray, torch_out: np.ndarray,
-               args) -> dict:
+def bench_iree(paths: dict, x: np.ndarray, y: np.ndarray, torch_out: np.ndarray, calib: np.ndarray,
+               torch_calib: np.ndarray, args) -> dict:
     """Every distinct model of ``paths`` (key -> text file, "original" first)
-    compiled for the host CPU, run over the test set and timed interleaved."""
+    compiled for the host CPU, run over the test set and timed interleaved.
+    The predictions are also compared with PyTorch's on the calibration set
+    (``calib``, PyTorch's logits ``torch_calib``): the data the profile saw,
+    on which a fold at threshold 1.0 is exact up to float rounding."""
     first = tables.first_with_same_text(paths)
     texts = {k: p.read_text() for k, p in paths.items() if first[k] == k}
     vmfbs, seconds = tables.compile_interleaved(texts, args.compile_repeats, "host")
@@ -287,6 +290,8 @@ def bench_iree(res: dict, d: Path, paths: dict, x: np.ndarray, y: np.ndarray, to
         m = {"iree_test_acc": accuracy(logits, y),
              "agreement_with_pytorch_original": float((logits.argmax(1) == reference).mean()),
              "max_abs_logit_diff_vs_pytorch_original": float(np.abs(logits - torch_out).max()),
+             "calib_agreement_with_pytorch_original": float(
+                 (run_in_batches(calls[key], calib, 500).argmax(1) == torch_calib.argmax(1)).mean()),
              "dispatches": count_dispatches(text, target_cpu="host", generalize_on_error=True),
              "compile_seconds": seconds[key],
              "compile_ratio": min(seconds[key]) / min(seconds["original"])}
@@ -315,8 +320,9 @@ def bench_model(info: dict, tools: tables.Tools, args) -> dict:
            "torch_params": info["params"], "errors": {}}
 
     # The original: parameters on its IR, PyTorch / IREE / lin-run accuracy.
-    unprofiled = fold_row(tools, "unprofiled", model, THRESHOLD_1, work)
-    res["params"] = unprofiled["report"]["params_before"]
+    unprofiled = attempt(res, "count parameters", lambda: fold_row(tools, "unprofiled", model, THRESHOLD_1, work))
+    res["params"] = unprofiled["report"]["params_before"] if unprofiled else res["torch_params"]
+    res["params_counted_on"] = "IR (lin's fold report)" if unprofiled else "PyTorch (lin's report failed)"
     torch_out = torch_logits(d, x)
     res["torch_test_acc"] = accuracy(torch_out, y)
     res["lin_run_test_acc"] = attempt(res, "lin-run original", lambda: tools.accuracy(model, tx, ty))
@@ -354,11 +360,12 @@ def bench_model(info: dict, tools: tables.Tools, args) -> dict:
         log(f"{name}: {row['key']}: {row['params_after']:,} parameters ({row['size'] * 100:.1f} %), "
             f"lin-run test acc {row['lin_run_test_acc']}, {len(row['remarks'])} distinct remarks")
     res["rows"] = rows
-    res["remarks_unprofiled"] = unprofiled["remarks"]
+    res["remarks_unprofiled"] = unprofiled["remarks"] if unprofiled else None
 
     if not args.skip_iree:
         paths = {"original": model} | {r["key"]: work / r["file"] for r in rows}
-        res["iree"] = bench_iree(res, d, paths, x, y, torch_out, args)
+        calib = np.load(d / "calib_x.npy")
+        res["iree"] = bench_iree(paths, x, y, torch_out, calib, torch_logits(d, calib), args)
         o = res["iree"]["models"]["original"]
         log(f"{name}: IREE original acc {o['iree_test_acc']:.4f}, max |logit - PyTorch| "
             f"{o['max_abs_logit_diff_vs_pytorch_original']:.2e}, {o['dispatches']} dispatches")
@@ -386,7 +393,10 @@ def summary_md(results: list, meta: dict) -> str:
     for r in results:
         o = r.get("iree", {}).get("models", {}).get("original", {})
         diff = o.get("max_abs_logit_diff_vs_pytorch_original")
-        refused = "; ".join(f"{k}: {v.splitlines()[0]}" for k, v in r["errors"].items()) or "nothing"
+        steps = {}      # each message once, with the steps it stopped
+        for step, message in r["errors"].items():
+            steps.setdefault(message.splitlines()[0], []).append(step)
+        refused = "; ".join(f"{', '.join(s)}: `{m}`" for m, s in steps.items()) or "nothing"
         lines.append(f"| {r['model']} | {r['params']:,} | {pct(r['torch_test_acc'])} / "
                      f"{pct(o.get('iree_test_acc'))} / {pct(r['lin_run_test_acc'])} | "
                      f"{'-' if diff is None else f'{diff:.1e}'} | {refused.replace('|', '/')} |")
@@ -414,8 +424,8 @@ def summary_md(results: list, meta: dict) -> str:
               "on the validation part; IREE speedups: median over interleaved rounds of original / "
               "compressed time).", "",
               "| model | variant | params | validation acc (lin-run) | test acc lin-run / IREE | "
-              "agreement with PyTorch | dispatches | IREE b1 / b16 | remarks |",
-              "| --- | --- | ---: | ---: | --- | ---: | ---: | --- | --- |"]
+              "IREE agreement with PyTorch's original: calibration / test | dispatches | IREE b1 / b16 | remarks |",
+              "| --- | --- | ---: | ---: | --- | --- | ---: | --- | --- |"]
     for r in results:
         iree = r.get("iree", {})
         models, lat = iree.get("models", {}), iree.get("latency", {})
@@ -425,7 +435,8 @@ def summary_md(results: list, meta: dict) -> str:
                             for b in LATENCY_BATCHES)
             lines.append(f"| {r['model']} | original | {r['params']:,} | {pct(r.get('lin_run_val_acc'))} | "
                          f"{pct(r['lin_run_test_acc'])} / "
-                         f"{pct(o['iree_test_acc'])} | {pct(o['agreement_with_pytorch_original'])} | "
+                         f"{pct(o['iree_test_acc'])} | {pct(o['calib_agreement_with_pytorch_original'])} / "
+                         f"{pct(o['agreement_with_pytorch_original'])} | "
                          f"{o['dispatches']} | {ms} ms | |")
         for row in r["rows"]:
             m = models.get(row["key"], {})
@@ -440,6 +451,7 @@ def summary_md(results: list, meta: dict) -> str:
             lines.append(f"| | {variant} | {row['params_after']:,} ({row['size'] * 100:.1f} %) | "
                          f"{pct(row['lin_run_val_acc'])} | "
                          f"{pct(row['lin_run_test_acc'])} / {pct(m.get('iree_test_acc'))} | "
+                         f"{pct(m.get('calib_agreement_with_pytorch_original'))} / "
                          f"{pct(m.get('agreement_with_pytorch_original'))} | {m.get('dispatches', '-')} | "
                          f"{speed} | {notes.replace('|', '/')} |")
         if not r["rows"]:
