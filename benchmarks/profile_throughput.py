@@ -78,25 +78,18 @@ def run_profile(lin_opt: str, batch: int, max_samples: int, env) -> tuple[float,
     return float(pass_time.group(1)), run.seconds, run.peak_rss_kib
 
 
-_torch_model = None
-
-
-def torch_forward(x: np.ndarray, batch: int, threads: int) -> float:
-    """Seconds of one batched forward pass over x."""
-    global _torch_model
+def torch_forward(model, x: np.ndarray, batch: int, threads: int) -> float:
+    """Seconds of one batched forward pass of `model` over x (after a
+    warm-up batch), with `threads` threads in inference mode."""
     import torch
 
-    if _torch_model is None:
-        from lin_models import fmnist_paper_mlp  # the weights gen_paper_fmnist.py writes
-
-        _torch_model = fmnist_paper_mlp().eval()
     torch.set_num_threads(threads)
     inputs = torch.from_numpy(x)
     with torch.inference_mode():
-        _torch_model(inputs[:batch])  # warm-up
+        model(inputs[:batch])  # warm-up
         start = time.perf_counter()
         for first in range(0, len(inputs), batch):
-            _torch_model(inputs[first:first + batch])
+            model(inputs[first:first + batch])
         return time.perf_counter() - start
 
 
@@ -112,6 +105,9 @@ def main() -> int:
 
     lin_opt = find_tool("lin-opt", build_dir=args.build)
     ensure_model()
+    from lin_models import fmnist_paper_mlp  # the weights gen_paper_fmnist.py writes
+
+    torch_model = fmnist_paper_mlp().eval()
     sgemm = ensure_sgemm_bench()
     x = np.load(DATA / "inputs.npy")
     samples = len(x)
@@ -124,7 +120,7 @@ def main() -> int:
     for _ in range(args.repeats):
         full.append(run_profile(lin_opt, args.batch, -1, env))
         setup.append(run_profile(lin_opt, args.batch, args.batch, env))
-        torch_runs.append(torch_forward(x, args.batch, args.threads))
+        torch_runs.append(torch_forward(torch_model, x, args.batch, args.threads))
         result = subprocess.run([str(sgemm), str(samples), str(args.batch), "1"] + [str(s) for s in SIZES],
                                 capture_output=True, text=True, env=env, check=True)
         sgemm_runs.append(float(result.stdout.split()[1]))

@@ -6,7 +6,9 @@
 
 #include "Bytecode.h"
 
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/DenseMap.h"
@@ -78,6 +80,11 @@ lin::compileBody(Operation *owner, Block &body,
   };
 
   for (Operation &op : body.without_terminator()) {
+    if (auto assertion = dyn_cast<cf::AssertOp>(op)) {
+      program.assertions.push_back(
+          {lookup(assertion.getArg()), assertion.getMsg().str()});
+      continue;
+    }
     if (op.getNumResults() != 1 || op.getNumRegions() != 0 ||
         isa<ShapedType>(op.getResult(0).getType()))
       return diagnoser.fail(owner, "body operation '" +
@@ -92,6 +99,24 @@ lin::compileBody(Operation *owner, Block &body,
       registerOf[index.getResult()] =
           newRegister({RegisterSource::LoopIndex,
                        static_cast<unsigned>(index.getDim()), 0.0f});
+      continue;
+    }
+    if (auto extract = dyn_cast<tensor::ExtractOp>(op)) {
+      Value source = extract.getTensor();
+      if (body.getParent()->isAncestor(source.getParentRegion()))
+        return diagnoser.fail(owner, "body: tensor.extract of a tensor "
+                                     "defined in the body is not supported");
+      Gather gather{captureIndex(source), {}};
+      for (Value index : extract.getIndices())
+        gather.indexRegisters.push_back(lookup(index));
+      Instruction instruction{
+          {Opcode::Gather},
+          0,
+          {static_cast<uint16_t>(program.gathers.size()), 0, 0}};
+      program.gathers.push_back(std::move(gather));
+      instruction.result = newRegister({});
+      registerOf[extract.getResult()] = instruction.result;
+      program.code.push_back(instruction);
       continue;
     }
     std::string whyNot;
@@ -148,6 +173,45 @@ void BodyExecutor::loadUniforms(ArrayRef<RuntimeValue> inputs) {
     else if (source.kind == RegisterSource::Capture)
       fill(reg, static_cast<float>(inputs[source.index].getScalar()),
            chunkSize);
+  }
+  gatheredTensors.clear();
+  for (const Gather &gather : program.gathers)
+    gatheredTensors.push_back(&inputs[gather.tensorInput].getTensor());
+}
+
+llvm::Error BodyExecutor::checkErrors(int64_t count) {
+  if (!gatherError.empty())
+    return kernelError("{0}", std::exchange(gatherError, std::string()));
+  for (const Assertion &assertion : program.assertions) {
+    const float *condition = registers[assertion.condition];
+    if (std::find(condition, condition + count, 0.0f) != condition + count)
+      return assertionFailure(assertion.message);
+  }
+  return llvm::Error::success();
+}
+
+void BodyExecutor::runGather(const Instruction &instruction, int64_t count) {
+  const Gather &gather = program.gathers[instruction.operands[0]];
+  const Tensor &tensor = *gatheredTensors[instruction.operands[0]];
+  ArrayRef<int64_t> shape = tensor.getShape();
+  SmallVector<int64_t, 4> strides = getStrides(shape);
+  const float *data = tensor.data();
+  float *result = registers[instruction.result];
+  for (int64_t k = 0; k < count; ++k) {
+    int64_t offset = 0;
+    for (auto [dim, reg] : llvm::enumerate(gather.indexRegisters)) {
+      int64_t index = toIndex(registers[reg][k]);
+      if (index < 0 || index >= shape[dim]) {
+        if (gatherError.empty())
+          gatherError = llvm::formatv("body: tensor.extract at index {0} of "
+                                      "dimension {1} of size {2}",
+                                      index, dim, shape[dim]);
+        offset = -1;
+        break;
+      }
+      offset += index * strides[dim];
+    }
+    result[k] = offset < 0 ? 0.0f : data[offset];
   }
 }
 
@@ -260,6 +324,9 @@ void BodyExecutor::execute(int64_t count) {
       break;
     case Opcode::CmpI:
       runCompare<Opcode::CmpI>(instruction.op.predicate, r, a, b, count);
+      break;
+    case Opcode::Gather:
+      runGather(instruction, count);
       break;
     }
   }

@@ -23,6 +23,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace lin {
@@ -53,9 +54,27 @@ struct RegisterSource {
   float constant = 0.0f;
 };
 
+/// A cf.assert of the body: every element of `condition` must be true.
+struct Assertion {
+  unsigned condition;
+  std::string message;
+};
+
+/// A tensor.extract in the body: reads the captured tensor `tensorInput` (a
+/// kernel input) at the indices in `indexRegisters` (one per dimension).
+struct Gather {
+  unsigned tensorInput;
+  llvm::SmallVector<unsigned, 4> indexRegisters;
+};
+
 struct BodyProgram {
   llvm::SmallVector<RegisterSource> registers;
+  /// Operand 0 of a Gather instruction indexes this list.
+  llvm::SmallVector<Gather> gathers;
   llvm::SmallVector<Instruction> code;
+  /// Checked after the instructions: the body is pure, so checking late
+  /// changes nothing but the values computed on a failing element.
+  llvm::SmallVector<Assertion> assertions;
   /// Register of each block argument, or -1 when the body does not use it.
   llvm::SmallVector<int> argumentRegisters;
   /// Register of each yielded value.
@@ -104,11 +123,21 @@ public:
   /// Executes every instruction over `count` elements.
   void execute(int64_t count);
 
+  /// The error of the last execute(count): an index of a gather out of
+  /// bounds, or an assertion that some of the elements fail.
+  llvm::Error checkErrors(int64_t count);
+
 private:
   const BodyProgram &program;
   int64_t chunkSize;
   std::vector<float> scratch;
   llvm::SmallVector<float *> registers;
+  /// The tensors of the gathers, from the last loadUniforms.
+  llvm::SmallVector<const Tensor *> gatheredTensors;
+  /// A gather index out of bounds in the last execute.
+  std::string gatherError;
+
+  void runGather(const Instruction &instruction, int64_t count);
 };
 
 } // namespace lin

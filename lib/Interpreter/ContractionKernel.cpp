@@ -62,7 +62,8 @@ class ContractionKernel : public Kernel {
 public:
   ContractionKernel(linalg::LinalgOp op, linalg::ContractionDimensions dims,
                     bool zeroInit, std::unique_ptr<Kernel> fallback)
-      : Kernel(op), maps(op.getIndexingMapsArray()), dims(std::move(dims)),
+      : Kernel(op), maps(op.getIndexingMapsArray()),
+        linearMaps(*getLinearMaps(maps)), dims(std::move(dims)),
         zeroInit(zeroInit), fallback(std::move(fallback)) {
     setInputUse(2, zeroInit ? InputUse::None : InputUse::Data);
   }
@@ -87,6 +88,8 @@ private:
                                          ArrayRef<int64_t> c) const;
 
   SmallVector<AffineMap> maps;
+  /// The same maps (projected permutations) for computeLoopRanges.
+  SmallVector<LinearMap> linearMaps;
   linalg::ContractionDimensions dims;
   bool zeroInit;
   std::unique_ptr<Kernel> fallback;
@@ -148,7 +151,7 @@ llvm::Error ContractionKernel::run(MutableArrayRef<RuntimeValue> inputs,
   const Tensor &b = inputs[1].getTensor();
   const Tensor *init = zeroInit ? nullptr : &inputs[2].getTensor();
   llvm::Expected<SmallVector<int64_t>> ranges =
-      computeLoopRanges(ArrayRef(maps).take_front(3), {&a, &b, init});
+      computeLoopRanges(ArrayRef(linearMaps).take_front(3), {&a, &b, init});
   if (!ranges)
     return ranges.takeError();
   unsigned numLoops = ranges->size();

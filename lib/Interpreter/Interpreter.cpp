@@ -118,7 +118,7 @@ LogicalResult Interpreter::compile(function_ref<bool(Operation *)> mustRun) {
         need[result] = Need::Data;
     for (Value result : candidate.op->getResults())
       resultNeed = std::max(resultNeed, need.lookup(result));
-    if (resultNeed == Need::Nothing)
+    if (resultNeed == Need::Nothing && !candidate.kernel->hasSideEffects())
       continue;
     live[c] = true;
     for (auto [index, result] : llvm::enumerate(candidate.op->getResults()))

@@ -12,7 +12,9 @@
 #include "KernelBuilders.h"
 #include "StructuredKernel.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -69,6 +71,10 @@ lin::buildKernel(Operation *op, KernelDiagnoser &diagnoser) {
         buildContractionKernel(linalgOp, diagnoser);
     if (failed(contraction) || *contraction)
       return contraction;
+    FailureOr<std::unique_ptr<Kernel>> convolution =
+        buildConvolutionKernel(linalgOp, diagnoser);
+    if (failed(convolution) || *convolution)
+      return convolution;
     return buildStructuredKernel(linalgOp, diagnoser);
   }
   if (auto softmax = dyn_cast<linalg::SoftmaxOp>(op))
@@ -77,6 +83,10 @@ lin::buildKernel(Operation *op, KernelDiagnoser &diagnoser) {
     return buildTensorKernel(op, diagnoser);
   if (isa<arith::ArithDialect, math::MathDialect>(op->getDialect()))
     return buildScalarKernel(op, diagnoser);
+  if (isa<affine::AffineApplyOp, affine::AffineMinOp, affine::AffineMaxOp>(op))
+    return buildAffineKernel(op, diagnoser);
+  if (auto assertion = dyn_cast<cf::AssertOp>(op))
+    return buildAssertKernel(assertion, diagnoser);
   return diagnoser.fail(op, "unsupported operation '" +
                                 op->getName().getStringRef() + "'");
 }

@@ -71,6 +71,10 @@ public:
   /// Position of `value` in getInputs().
   unsigned getInputIndex(mlir::Value value) const;
 
+  /// True when the kernel must run even though nobody reads its results
+  /// (checks such as cf.assert).
+  virtual bool hasSideEffects() const { return false; }
+
   /// Tells the kernel that no consumer reads the data of result `index`, only
   /// its shape: it may then produce a shape-only tensor.
   virtual void setResultDataUnused(unsigned index) {}
@@ -105,6 +109,10 @@ llvm::Error kernelError(const char *format, Args &&...args) {
       llvm::inconvertibleErrorCode(),
       llvm::formatv(format, std::forward<Args>(args)...).str());
 }
+
+/// The runtime error of a cf.assert whose condition is false (at function
+/// scope or in a linalg body).
+llvm::Error assertionFailure(llvm::StringRef message);
 
 /// A runtime index (held as a double, see RuntimeValue) as int64. Values
 /// int64 cannot hold saturate and NaN becomes INT64_MIN, so that the range

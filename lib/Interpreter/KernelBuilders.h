@@ -13,6 +13,7 @@
 
 #include "Kernel.h"
 
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 
 namespace lin {
@@ -24,6 +25,12 @@ namespace lin {
 mlir::FailureOr<std::unique_ptr<Kernel>>
 buildContractionKernel(mlir::linalg::LinalgOp op, KernelDiagnoser &diagnoser);
 
+/// Convolutions (multiply-accumulate ops MLIR classifies as convolutions,
+/// any layout, stride, dilation, groups) as im2col + BLAS sgemm. Returns a
+/// null kernel (success) for other ops, which the structured kernel runs.
+mlir::FailureOr<std::unique_ptr<Kernel>>
+buildConvolutionKernel(mlir::linalg::LinalgOp op, KernelDiagnoser &diagnoser);
+
 /// Kernels of the tensor dialect (empty, reshapes, casts, slices, pad, dim,
 /// extract, from_elements, splat, concat).
 mlir::FailureOr<std::unique_ptr<Kernel>>
@@ -33,6 +40,15 @@ buildTensorKernel(mlir::Operation *op, KernelDiagnoser &diagnoser);
 /// function scope.
 mlir::FailureOr<std::unique_ptr<Kernel>>
 buildScalarKernel(mlir::Operation *op, KernelDiagnoser &diagnoser);
+
+/// affine.apply, affine.min and affine.max on runtime indices.
+mlir::FailureOr<std::unique_ptr<Kernel>>
+buildAffineKernel(mlir::Operation *op, KernelDiagnoser &diagnoser);
+
+/// cf.assert at function scope: a false condition is a runtime error carrying
+/// the assertion's message.
+mlir::FailureOr<std::unique_ptr<Kernel>>
+buildAssertKernel(mlir::cf::AssertOp op, KernelDiagnoser &diagnoser);
 
 /// linalg.softmax.
 mlir::FailureOr<std::unique_ptr<Kernel>>

@@ -8,8 +8,10 @@
 #include "KernelBuilders.h"
 #include "ScalarOps.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/Support/InterleavedRange.h"
 
 using namespace mlir;
 using namespace lin;
@@ -66,7 +68,62 @@ public:
 private:
   ScalarOp scalarOp;
 };
+
+/// affine.apply, affine.min and affine.max on runtime indices: MLIR's
+/// constant folder evaluates the map (floordiv, ceildiv and mod included).
+class AffineMapKernel : public Kernel {
+public:
+  enum class Combine { Single, Minimum, Maximum };
+  AffineMapKernel(Operation *op, AffineMap map, Combine combine)
+      : Kernel(op), map(map), combine(combine) {}
+  llvm::Error run(MutableArrayRef<RuntimeValue> inputs,
+                  MutableArrayRef<RuntimeValue> results) override {
+    Type indexType = IndexType::get(map.getContext());
+    SmallVector<Attribute> operands;
+    SmallVector<int64_t> values;
+    for (const RuntimeValue &input : inputs) {
+      values.push_back(toIndex(input.getScalar()));
+      operands.push_back(IntegerAttr::get(indexType, values.back()));
+    }
+    SmallVector<Attribute> folded;
+    bool poison = false;
+    if (failed(map.constantFold(operands, folded, &poison)) || poison)
+      return kernelError("the map {0} is undefined on operands ({1})", map,
+                         llvm::interleaved(values));
+    int64_t result = cast<IntegerAttr>(folded.front()).getInt();
+    for (Attribute value : ArrayRef(folded).drop_front()) {
+      int64_t other = cast<IntegerAttr>(value).getInt();
+      result = combine == Combine::Minimum ? std::min(result, other)
+                                           : std::max(result, other);
+    }
+    results[0] = RuntimeValue::scalar(static_cast<double>(result));
+    return llvm::Error::success();
+  }
+
+private:
+  AffineMap map;
+  Combine combine;
+};
 } // namespace
+
+FailureOr<std::unique_ptr<Kernel>>
+lin::buildAffineKernel(Operation *op, KernelDiagnoser &diagnoser) {
+  auto make = [&](AffineMap map, AffineMapKernel::Combine combine)
+      -> FailureOr<std::unique_ptr<Kernel>> {
+    if (map.getNumResults() == 0)
+      return diagnoser.fail(op, "the affine map has no results");
+    return std::unique_ptr<Kernel>(
+        std::make_unique<AffineMapKernel>(op, map, combine));
+  };
+  if (auto apply = dyn_cast<affine::AffineApplyOp>(op))
+    return make(apply.getAffineMap(), AffineMapKernel::Combine::Single);
+  if (auto min = dyn_cast<affine::AffineMinOp>(op))
+    return make(min.getAffineMap(), AffineMapKernel::Combine::Minimum);
+  if (auto max = dyn_cast<affine::AffineMaxOp>(op))
+    return make(max.getAffineMap(), AffineMapKernel::Combine::Maximum);
+  return diagnoser.fail(op, "unsupported operation '" +
+                                op->getName().getStringRef() + "'");
+}
 
 FailureOr<std::unique_ptr<Kernel>>
 lin::buildScalarKernel(Operation *op, KernelDiagnoser &diagnoser) {

@@ -19,6 +19,8 @@ unsigned lin::getNumOperands(Opcode opcode) {
     return 1;
   if (opcode < Opcode::Select)
     return 2;
+  if (opcode == Opcode::Gather)
+    return 0;
   return 3;
 }
 

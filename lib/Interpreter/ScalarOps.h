@@ -84,6 +84,9 @@ enum class Opcode : uint8_t {
   // Ternary.
   Select,
   Fma,
+  /// tensor.extract of a captured tensor at computed indices: run by the
+  /// bytecode itself (BodyProgram::gathers), not an element function.
+  Gather,
 };
 
 /// Number of operands an opcode reads.
@@ -310,6 +313,8 @@ LLVM_ATTRIBUTE_ALWAYS_INLINE T apply(ScalarOp op, T a, T b = T(), T c = T()) {
     return a != T(0) ? b : c;
   case Opcode::Fma:
     return a * b + c;
+  case Opcode::Gather:
+    break;
   }
   return a;
 }

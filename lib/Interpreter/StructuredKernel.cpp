@@ -19,6 +19,7 @@
 #include "StructuredKernel.h"
 #include "Bytecode.h"
 
+#include "mlir/Analysis/FlatLinearValueConstraints.h"
 #include "mlir/IR/AffineExpr.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallBitVector.h"
@@ -34,10 +35,72 @@ using namespace lin;
 /// Elements per chunk: a few registers of this size stay in L1.
 static constexpr int64_t kChunkSize = 512;
 
+FailureOr<LinearMap> LinearMap::get(AffineMap map) {
+  if (map.getNumSymbols() != 0)
+    return failure();
+  std::vector<SmallVector<int64_t, 8>> flattened;
+  if (failed(getFlattenedAffineExprs(map, &flattened)))
+    return failure();
+  LinearMap linear;
+  unsigned numDims = map.getNumDims();
+  linear.numLoops = numDims;
+  for (SmallVector<int64_t, 8> &expr : flattened) {
+    // [dims..., locals (mod, floordiv)..., constant]
+    if (expr.size() != numDims + 1)
+      return failure();
+    linear.constants.push_back(expr.back());
+    expr.pop_back();
+    linear.coefficients.push_back(std::move(expr));
+  }
+  return linear;
+}
+
+SmallVector<int64_t> LinearMap::getLoopStrides(ArrayRef<int64_t> shape) const {
+  SmallVector<int64_t, 4> strides = getStrides(shape);
+  SmallVector<int64_t> loopStrides(numLoops, 0);
+  for (unsigned position = 0; position < getNumResults(); ++position)
+    for (auto [loop, coefficient] : llvm::enumerate(coefficients[position]))
+      loopStrides[loop] += coefficient * strides[position];
+  return loopStrides;
+}
+
+int64_t LinearMap::getOffset(ArrayRef<int64_t> shape) const {
+  SmallVector<int64_t, 4> strides = getStrides(shape);
+  int64_t offset = 0;
+  for (unsigned position = 0; position < getNumResults(); ++position)
+    offset += constants[position] * strides[position];
+  return offset;
+}
+
+std::optional<unsigned> LinearMap::getSelectedLoop(unsigned result) const {
+  if (constants[result] != 0)
+    return std::nullopt;
+  std::optional<unsigned> selected;
+  for (auto [loop, coefficient] : llvm::enumerate(coefficients[result])) {
+    if (coefficient == 0)
+      continue;
+    if (coefficient != 1 || selected)
+      return std::nullopt;
+    selected = loop;
+  }
+  return selected;
+}
+
+FailureOr<SmallVector<LinearMap>> lin::getLinearMaps(ArrayRef<AffineMap> maps) {
+  SmallVector<LinearMap> linear;
+  for (AffineMap map : maps) {
+    FailureOr<LinearMap> form = LinearMap::get(map);
+    if (failed(form))
+      return failure();
+    linear.push_back(std::move(*form));
+  }
+  return linear;
+}
+
 llvm::Expected<SmallVector<int64_t>>
-lin::computeLoopRanges(ArrayRef<AffineMap> maps,
+lin::computeLoopRanges(ArrayRef<LinearMap> maps,
                        ArrayRef<const Tensor *> operands) {
-  unsigned numLoops = maps.front().getNumDims();
+  unsigned numLoops = maps.front().numLoops;
   SmallVector<int64_t> ranges(numLoops, -1);
   for (auto [index, map, tensor] : llvm::enumerate(maps, operands)) {
     if (!tensor)
@@ -46,23 +109,18 @@ lin::computeLoopRanges(ArrayRef<AffineMap> maps,
     if (static_cast<int64_t>(shape.size()) != map.getNumResults())
       return kernelError("operand #{0} has rank {1}, its indexing map {2}",
                          index, shape.size(), map.getNumResults());
-    for (auto [position, expr] : llvm::enumerate(map.getResults())) {
-      if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
-        int64_t &range = ranges[dim.getPosition()];
-        if (range < 0)
-          range = shape[position];
-        else if (range != shape[position])
-          return kernelError(
-              "operand #{0} has size {1} in dimension {2}, but loop d{3} has "
-              "size {4} from another operand",
-              index, shape[position], position, dim.getPosition(), range);
-      } else {
-        int64_t constant = cast<AffineConstantExpr>(expr).getValue();
-        if (constant < 0 || constant >= shape[position])
-          return kernelError("operand #{0} is indexed at {1} in dimension {2} "
-                             "of size {3}",
-                             index, constant, position, shape[position]);
-      }
+    for (unsigned position = 0; position < shape.size(); ++position) {
+      std::optional<unsigned> loop = map.getSelectedLoop(position);
+      if (!loop)
+        continue;
+      int64_t &range = ranges[*loop];
+      if (range < 0)
+        range = shape[position];
+      else if (range != shape[position])
+        return kernelError(
+            "operand #{0} has size {1} in dimension {2}, but loop d{3} has "
+            "size {4} from another operand",
+            index, shape[position], position, *loop, range);
     }
   }
   for (auto [loop, range] : llvm::enumerate(ranges))
@@ -80,6 +138,37 @@ lin::computeLoopRanges(ArrayRef<AffineMap> maps,
     return kernelError("the iteration space {0} has more points than fit in "
                        "64 bits",
                        formatShape(ranges));
+  if (*iterations == 0 && llvm::is_contained(ranges, 0))
+    return ranges;
+  // Every other result (a constant, a window `d2 * 2 + d5`) must stay inside
+  // its dimension: its extremes over the iteration space are in bounds.
+  for (auto [index, map, tensor] : llvm::enumerate(maps, operands)) {
+    if (!tensor)
+      continue;
+    ArrayRef<int64_t> shape = tensor->getShape();
+    for (unsigned position = 0; position < shape.size(); ++position) {
+      if (map.getSelectedLoop(position))
+        continue;
+      std::optional<int64_t> lowest = map.constants[position],
+                             highest = map.constants[position];
+      for (auto [coefficient, range] :
+           llvm::zip_equal(map.coefficients[position], ranges)) {
+        std::optional<int64_t> span = llvm::checkedMul(coefficient, range - 1);
+        if (!span || !lowest || !highest)
+          return kernelError("operand #{0}: the index of dimension {1} "
+                             "overflows",
+                             index, position);
+        (*span < 0 ? lowest : highest) =
+            llvm::checkedAdd(*(*span < 0 ? lowest : highest), *span);
+      }
+      if (!lowest || !highest || *lowest < 0 || *highest >= shape[position])
+        return kernelError("operand #{0} is indexed from {1} to {2} in "
+                           "dimension {3} of size {4}",
+                           index, lowest.value_or(INT64_MIN),
+                           highest.value_or(INT64_MAX), position,
+                           shape[position]);
+    }
+  }
   return ranges;
 }
 
@@ -94,9 +183,10 @@ struct Stream {
 
 class StructuredKernel : public Kernel {
 public:
-  explicit StructuredKernel(linalg::LinalgOp op)
+  StructuredKernel(linalg::LinalgOp op, SmallVector<LinearMap> linearMaps)
       : Kernel(op), maps(op.getIndexingMapsArray()),
-        numInputs(op.getNumDpsInputs()), numInits(op.getNumDpsInits()) {
+        linearMaps(std::move(linearMaps)), numInputs(op.getNumDpsInputs()),
+        numInits(op.getNumDpsInits()) {
     for (utils::IteratorType type : op.getIteratorTypesArray())
       isReduction.push_back(type == utils::IteratorType::reduction);
     hasReduction = llvm::is_contained(isReduction, true);
@@ -153,6 +243,7 @@ private:
                                         SmallVectorImpl<bool> &bufferTaken);
 
   SmallVector<AffineMap> maps;
+  SmallVector<LinearMap> linearMaps;
   SmallVector<bool> isReduction;
   SmallVector<bool> isScalarOperand;
   SmallVector<bool> readsInit;
@@ -209,23 +300,17 @@ llvm::Error StructuredKernel::run(MutableArrayRef<RuntimeValue> inputs,
   for (unsigned i = 0; i < numOperands; ++i)
     shapes.push_back(isScalarOperand[i] ? nullptr : &inputs[i].getTensor());
   llvm::Expected<SmallVector<int64_t>> ranges =
-      computeLoopRanges(ArrayRef(maps).take_front(numOperands), shapes);
+      computeLoopRanges(ArrayRef(linearMaps).take_front(numOperands), shapes);
   if (!ranges)
     return ranges.takeError();
   unsigned numLoops = ranges->size();
 
   // Streams: inputs first, then results (which also serve init reads).
   SmallVector<Stream> streams(numOperands);
-  auto describe = [&](Stream &stream, const Tensor &tensor, AffineMap map) {
-    SmallVector<int64_t, 4> strides = getStrides(tensor.getShape());
-    stream.loopStrides.assign(numLoops, 0);
-    for (auto [position, expr] : llvm::enumerate(map.getResults())) {
-      if (auto dim = dyn_cast<AffineDimExpr>(expr))
-        stream.loopStrides[dim.getPosition()] += strides[position];
-      else
-        stream.offset +=
-            cast<AffineConstantExpr>(expr).getValue() * strides[position];
-    }
+  auto describe = [&](Stream &stream, const Tensor &tensor,
+                      const LinearMap &map) {
+    stream.loopStrides = map.getLoopStrides(tensor.getShape());
+    stream.offset = map.getOffset(tensor.getShape());
   };
   // Read input pointers before results may take over input buffers.
   for (unsigned i = 0; i < numInputs; ++i) {
@@ -233,7 +318,7 @@ llvm::Error StructuredKernel::run(MutableArrayRef<RuntimeValue> inputs,
       continue;
     Tensor &input = inputs[i].getTensor();
     streams[i].base = input.data();
-    describe(streams[i], input, maps[i]);
+    describe(streams[i], input, linearMaps[i]);
   }
   SmallVector<bool> bufferTaken(numInputs, false);
   SmallVector<Tensor> outputs;
@@ -244,7 +329,7 @@ llvm::Error StructuredKernel::run(MutableArrayRef<RuntimeValue> inputs,
     outputs.push_back(std::move(*output));
     Stream &stream = streams[numInputs + i];
     stream.base = outputs.back().data();
-    describe(stream, outputs.back(), maps[numInputs + i]);
+    describe(stream, outputs.back(), linearMaps[numInputs + i]);
   }
 
   // Loop order: unit loops vanish; the innermost loop is parallel (chunks
@@ -402,6 +487,8 @@ llvm::Error StructuredKernel::run(MutableArrayRef<RuntimeValue> inputs,
       }
 
       executor->execute(count);
+      if (llvm::Error error = executor->checkErrors(count))
+        return error;
 
       for (unsigned i = 0; i < numInits; ++i) {
         if (writesDirectly[i])
@@ -444,27 +531,27 @@ FailureOr<std::unique_ptr<Kernel>>
 lin::buildStructuredKernel(linalg::LinalgOp op, KernelDiagnoser &diagnoser) {
   if (!op.hasPureTensorSemantics())
     return diagnoser.fail(op, "only linalg ops on tensors are supported");
-  for (AffineMap map : op.getIndexingMapsArray())
-    for (AffineExpr expr : map.getResults())
-      if (!isa<AffineDimExpr, AffineConstantExpr>(expr))
-        return diagnoser.fail(
-            op, "indexing maps with compound expressions (e.g. convolution "
-                "windows) are not supported");
-  // Every loop must be bounded by some tensor operand.
+  FailureOr<SmallVector<LinearMap>> linearMaps =
+      getLinearMaps(op.getIndexingMapsArray());
+  if (failed(linearMaps))
+    return diagnoser.fail(op, "indexing maps with mod, floordiv or symbols "
+                              "are not supported");
+  // Every loop must be bounded by some tensor operand indexed by it alone.
   llvm::SmallBitVector bounded(op.getNumLoops());
   for (OpOperand &operand : op->getOpOperands()) {
     if (!isa<ShapedType>(operand.get().getType()))
       continue;
-    for (AffineExpr expr : op.getMatchingIndexingMap(&operand).getResults())
-      if (auto dim = dyn_cast<AffineDimExpr>(expr))
-        bounded.set(dim.getPosition());
+    const LinearMap &map = (*linearMaps)[operand.getOperandNumber()];
+    for (unsigned result = 0; result < map.getNumResults(); ++result)
+      if (std::optional<unsigned> loop = map.getSelectedLoop(result))
+        bounded.set(*loop);
   }
   if (!bounded.all())
     return diagnoser.fail(op, "a loop is not bounded by any operand");
   if (!op.getBlock())
     return diagnoser.fail(op, "the op has no body");
 
-  auto kernel = std::make_unique<StructuredKernel>(op);
+  auto kernel = std::make_unique<StructuredKernel>(op, std::move(*linearMaps));
   if (failed(kernel->compile(op, diagnoser)))
     return failure();
   return std::unique_ptr<Kernel>(std::move(kernel));

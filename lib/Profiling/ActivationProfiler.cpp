@@ -21,6 +21,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lin/Profiling/ActivationProfiler.h"
+#include "lin/Analysis/NeuronDimension.h"
 
 #include "llvm/ADT/STLExtras.h"
 
@@ -51,8 +52,13 @@ ActivationProfiler::ActivationProfiler(func::FuncOp function,
       if (it == operands.end())
         continue;
       indexOf[member] = activations.size();
+      // Scalars and unranked values fail when counted, with a located error.
+      bool hasNeurons = type && type.getRank() >= 1;
       activations.push_back(
-          {activation, unsigned(it - operands.begin()), std::nullopt});
+          {activation, unsigned(it - operands.begin()),
+           hasNeurons ? getNeuronDimension(activation) : 0,
+           hasNeurons ? getProfileAxis(activation) : std::nullopt,
+           std::nullopt});
       break;
     }
   }
@@ -88,6 +94,42 @@ static bool countRows(const float *z, int64_t rows, int64_t width,
   return nonFinite;
 }
 
+/// Adds blocks of `inner` pre-activations of one neuron each (outer x width
+/// blocks, neuron j at blocks o * width + j: a channel's spatial positions
+/// in NCHW) to the counts of values above each breakpoint (breakpoint k of
+/// neuron j at `above[k * width + j]`) and to the extrema. Each block is a
+/// reduction loop, which vectorises. Returns whether any value is NaN or
+/// infinite.
+template <unsigned numBreakpoints>
+static bool countBlocks(const float *z, int64_t outer, int64_t width,
+                        int64_t inner, const float *breakpoints, int64_t *above,
+                        float *minimum, float *maximum) {
+  unsigned nonFinite = 0;
+  for (int64_t o = 0; o < outer; ++o) {
+    for (int64_t j = 0; j < width; ++j, z += inner) {
+      int64_t blockAbove[numBreakpoints] = {};
+      float low = minimum[j], high = maximum[j];
+      for (unsigned k = 0; k < numBreakpoints; ++k) {
+        int64_t count = 0;
+        for (int64_t i = 0; i < inner; ++i)
+          count += z[i] > breakpoints[k];
+        blockAbove[k] = count;
+      }
+      for (int64_t i = 0; i < inner; ++i) {
+        float value = z[i];
+        low = value < low ? value : low;
+        high = value > high ? value : high;
+        nonFinite |= !(value - value == 0.0f);
+      }
+      minimum[j] = low;
+      maximum[j] = high;
+      for (unsigned k = 0; k < numBreakpoints; ++k)
+        above[k * width + j] += blockAbove[k];
+    }
+  }
+  return nonFinite;
+}
+
 namespace {
 /// The non-finite values of a block, found by a second (rare) pass.
 struct NonFiniteValues {
@@ -111,14 +153,13 @@ static NonFiniteValues findNonFinite(const float *z, int64_t size) {
 
 /// The error for non-finite pre-activations, on the activation: its kind,
 /// how many values, and where the first one is (`firstOffset` into the
-/// pre-activation; the sample is `firstSample` plus its leading index, when
-/// the leading dimension is known to be the samples').
+/// pre-activation, of neuron `neuron`; the sample is `firstSample` plus its
+/// leading index, when the leading dimension is known to be the samples').
 static LogicalResult
 reportNonFinite(const PiecewiseLinearActivation &activation,
                 const Tensor &preActivation, int64_t firstOffset,
-                const NonFiniteValues &found,
+                int64_t neuron, const NonFiniteValues &found,
                 std::optional<int64_t> firstSample) {
-  int64_t width = preActivation.getShape().back();
   InFlightDiagnostic diag = activation.getOperation()->emitError();
   diag << "lin profiler: " << found.numNaN + found.numInfinite
        << " pre-activation value(s) of this "
@@ -130,7 +171,7 @@ reportNonFinite(const PiecewiseLinearActivation &activation,
         preActivation.getNumElements() / preActivation.getDimSize(0);
     diag << "sample " << *firstSample + firstOffset / sliceSize << ", ";
   }
-  diag << "neuron " << firstOffset % width
+  diag << "neuron " << neuron
        << ": the data or the weights hold NaN or infinity (allow-non-finite "
           "counts them instead)";
   return diag;
@@ -156,19 +197,42 @@ LogicalResult ActivationProfiler::accumulate(Entry &entry,
     return op->emitError()
            << "lin profiler: the pre-activation is a scalar; profiles need a "
               "neuron dimension";
-  int64_t width = preActivation.getShape().back();
-  int64_t rows = width ? preActivation.getNumElements() / width : 0;
-  // Padding of a static batch occupies the trailing leading-dim slices.
-  if (batchSamples >= 0 && preActivation.getDimSize(0) == batchSize &&
-      batchSize > 0 && preActivation.getRank() > 1)
-    rows = rows / batchSize * batchSamples;
-  else if (batchSamples >= 0 && batchSamples != batchSize &&
-           preActivation.getRank() == 1)
+  unsigned neuronDim = entry.neuronDim;
+  if (neuronDim >= preActivation.getRank())
+    return op->emitError() << "lin profiler: the pre-activation has rank "
+                           << preActivation.getRank() << ", no dimension "
+                           << neuronDim << " holding the neurons";
+  // outer x width x inner: the neurons are dimension `neuronDim`; every
+  // other element (batch, tokens, spatial positions) is a sample.
+  ArrayRef<int64_t> shape = preActivation.getShape();
+  int64_t width = shape[neuronDim];
+  int64_t inner = 1;
+  for (int64_t size : shape.drop_front(neuronDim + 1))
+    inner *= size;
+  int64_t outer =
+      width * inner ? preActivation.getNumElements() / width / inner : 0;
+  // Padding of a static batch occupies the trailing slices of the leading
+  // dimension: the batch itself, or the batch collapsed with the dimensions
+  // after it ([B*T, F] from [B, T, F]: row-major reshapes keep the batch
+  // outermost), so the same fraction of the outer slices is padding.
+  bool padded = batchSamples >= 0 && batchSamples != batchSize;
+  int64_t leading = preActivation.getDimSize(0);
+  if (batchSamples >= 0 && batchSize > 0 && leading > 0 &&
+      leading % batchSize == 0 && preActivation.getRank() > 1) {
+    if (neuronDim == 0 && padded)
+      return op->emitError() << "lin profiler: cannot separate padding from "
+                                "samples when the neurons are the leading "
+                                "dimension";
+    outer = outer / batchSize * batchSamples;
+  } else if (padded && preActivation.getRank() == 1) {
     return op->emitError() << "lin profiler: cannot separate padding from "
                               "samples in a rank-1 pre-activation";
+  }
 
-  if (!entry.profile)
+  if (!entry.profile) {
     entry.profile.emplace(entry.activation.getKind(), width);
+    entry.profile->setAxis(entry.axis);
+  }
   ActivationProfile &profile = *entry.profile;
   if (profile.getNumNeurons() != width)
     return op->emitError() << "lin profiler: the pre-activation has " << width
@@ -176,7 +240,7 @@ LogicalResult ActivationProfiler::accumulate(Entry &entry,
                            << profile.getNumNeurons() << " before";
 
   // Counting the samples first bounds every count by the (checked) total.
-  if (llvm::Error error = profile.addSamples(rows))
+  if (llvm::Error error = profile.addSamples(outer * inner))
     return op->emitError() << "lin profiler: "
                            << llvm::toString(std::move(error));
 
@@ -194,48 +258,74 @@ LogicalResult ActivationProfiler::accumulate(Entry &entry,
   unsigned numBreakpoints = breakpoints.size();
   assert(profile.getNumPieces() == numBreakpoints + 1 &&
          "the profile kind and the activation disagree on the pieces");
-  scratchCounts.assign(numBreakpoints * width, 0);
-  int32_t *above = scratchCounts.data();
+  if (numBreakpoints < 1 || numBreakpoints > 2)
+    return op->emitError() << "lin profiler: activations with "
+                           << numBreakpoints
+                           << " breakpoints are not supported";
   float *minimum = profile.getMutableMinimum().data();
   float *maximum = profile.getMutableMaximum().data();
   llvm::MutableArrayRef<int64_t> counts = profile.getMutableCounts();
-  // int32 counters hold up to 2^31 rows; flush in blocks well below that.
-  constexpr int64_t kBlockRows = int64_t(1) << 30;
   const float *z = preActivation.data();
+
+  // Adds the counts of `samples` values per neuron, `above` of them above
+  // each breakpoint, to the profile.
+  auto addCounts = [&](int64_t samples, auto above) {
+    for (int64_t j = 0; j < width; ++j)
+      for (unsigned p = 0; p <= numBreakpoints; ++p) {
+        int64_t aboveLowerEnd = p == 0 ? samples : above[(p - 1) * width + j];
+        int64_t aboveUpperEnd = p == numBreakpoints ? 0 : above[p * width + j];
+        counts[p * width + j] += aboveLowerEnd - aboveUpperEnd;
+      }
+  };
+  // Non-finite values of `size` elements from `offset`: counted, and an
+  // error unless allowed.
+  auto checkNonFinite = [&](int64_t offset, int64_t size) -> LogicalResult {
+    NonFiniteValues found = findNonFinite(z + offset, size);
+    entry.numNaN += found.numNaN;
+    entry.numInfinite += found.numInfinite;
+    if (allowNonFinite)
+      return success();
+    int64_t first = offset + found.first;
+    return reportNonFinite(entry.activation, preActivation, first,
+                           first / inner % width, found,
+                           sampleOfLeadingIndex(preActivation));
+  };
+
+  if (inner > 1) {
+    // Neurons hold blocks of positions (NCHW channels).
+    scratchWideCounts.assign(numBreakpoints * width, 0);
+    int64_t *above = scratchWideCounts.data();
+    bool nonFinite =
+        numBreakpoints == 1
+            ? countBlocks<1>(z, outer, width, inner, breakpoints.data(), above,
+                             minimum, maximum)
+            : countBlocks<2>(z, outer, width, inner, breakpoints.data(), above,
+                             minimum, maximum);
+    if (nonFinite && failed(checkNonFinite(0, outer * width * inner)))
+      return failure();
+    addCounts(outer * inner, above);
+    return success();
+  }
+
+  // Neurons are the last dimension: rows of `width`. int32 counters hold up
+  // to 2^31 rows; flush in blocks well below that.
+  int64_t rows = outer;
+  scratchCounts.assign(numBreakpoints * width, 0);
+  int32_t *above = scratchCounts.data();
+  constexpr int64_t kBlockRows = int64_t(1) << 30;
   for (int64_t first = 0; first < rows; first += kBlockRows) {
     int64_t block = std::min(kBlockRows, rows - first);
     std::fill(scratchCounts.begin(), scratchCounts.end(), 0);
     const float *rowsOfBlock = z + first * width;
-    bool nonFinite = false;
-    switch (numBreakpoints) {
-    case 1:
-      nonFinite = countRows<1>(rowsOfBlock, block, width, breakpoints.data(),
-                               above, minimum, maximum);
-      break;
-    case 2:
-      nonFinite = countRows<2>(rowsOfBlock, block, width, breakpoints.data(),
-                               above, minimum, maximum);
-      break;
-    default:
-      return op->emitError()
-             << "lin profiler: activations with " << numBreakpoints
-             << " breakpoints are not supported";
-    }
-    if (nonFinite) {
-      NonFiniteValues found = findNonFinite(rowsOfBlock, block * width);
-      entry.numNaN += found.numNaN;
-      entry.numInfinite += found.numInfinite;
-      if (!allowNonFinite)
-        return reportNonFinite(entry.activation, preActivation,
-                               first * width + found.first, found,
-                               sampleOfLeadingIndex(preActivation));
-    }
-    for (int64_t j = 0; j < width; ++j)
-      for (unsigned p = 0; p <= numBreakpoints; ++p) {
-        int64_t aboveLowerEnd = p == 0 ? block : above[(p - 1) * width + j];
-        int64_t aboveUpperEnd = p == numBreakpoints ? 0 : above[p * width + j];
-        counts[p * width + j] += aboveLowerEnd - aboveUpperEnd;
-      }
+    bool nonFinite =
+        numBreakpoints == 1
+            ? countRows<1>(rowsOfBlock, block, width, breakpoints.data(), above,
+                           minimum, maximum)
+            : countRows<2>(rowsOfBlock, block, width, breakpoints.data(), above,
+                           minimum, maximum);
+    if (nonFinite && failed(checkNonFinite(first * width, block * width)))
+      return failure();
+    addCounts(block, above);
   }
   return success();
 }

@@ -27,6 +27,7 @@
 #include "lin/Support/Npy.h"
 #include "lin/Support/OptionChecks.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
@@ -269,11 +270,11 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   // Dialects the interpreter runs, plus common ones it rejects with a
   // located error rather than a parse failure.
-  registry
-      .insert<arith::ArithDialect, bufferization::BufferizationDialect,
-              cf::ControlFlowDialect, func::FuncDialect, linalg::LinalgDialect,
-              math::MathDialect, memref::MemRefDialect, scf::SCFDialect,
-              tensor::TensorDialect, lin::LinDialect>();
+  registry.insert<affine::AffineDialect, arith::ArithDialect,
+                  bufferization::BufferizationDialect, cf::ControlFlowDialect,
+                  func::FuncDialect, linalg::LinalgDialect, math::MathDialect,
+                  memref::MemRefDialect, scf::SCFDialect, tensor::TensorDialect,
+                  lin::LinDialect>();
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
   // Errors name the op and its location; the op dump adds nothing.

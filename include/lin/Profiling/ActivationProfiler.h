@@ -88,6 +88,10 @@ private:
   struct Entry {
     PiecewiseLinearActivation activation;
     unsigned inputOperand;
+    /// The dimension holding the neurons (getNeuronDimension) and the axis
+    /// the profile records (none for the last dimension).
+    unsigned neuronDim;
+    std::optional<int64_t> axis;
     std::optional<ActivationProfile> profile;
     int64_t numNaN = 0, numInfinite = 0;
   };
@@ -106,6 +110,9 @@ private:
   int64_t batchFirstSample = 0, nextSample = 0;
   /// Per-batch counters (int32 vectorise better; flushed every batch).
   std::vector<int32_t> scratchCounts;
+  /// The same for neurons holding blocks of positions (int64: a block may
+  /// hold any number of them).
+  std::vector<int64_t> scratchWideCounts;
 };
 
 } // namespace lin
