@@ -143,6 +143,15 @@ struct LinearValue {
   }
 };
 
+/// An elementwise body as a linear function of its variable inputs.
+struct LinearBody {
+  SmallVector<Value> variableInputs;
+  LinearValue yielded;
+  /// Whether some input is a constant (the bias it adds is a weight even
+  /// when zero).
+  bool hasConstantInput = false;
+};
+
 class Decomposer {
 public:
   Decomposer(ConstantTensorEvaluator &constants, std::string *whyNot,
@@ -160,7 +169,8 @@ public:
   }
 
 private:
-  FailureOr<AffineForm> fail(const Twine &reason) {
+  /// Records the first reason; converts to a failed FailureOr.
+  LogicalResult fail(const Twine &reason) {
     if (whyNot && whyNot->empty())
       *whyNot = reason.str();
     return failure();
@@ -266,8 +276,10 @@ private:
     return values;
   }
 
-  FailureOr<AffineForm> decomposeMatmul(linalg::MatmulOp matmul,
-                                        AffineForm form) {
+  /// Whether `matmul` has a form the decomposition reads (a plain or
+  /// right-transposed matmul on tensors with a constant weight); sets
+  /// `rhsTransposed`.
+  LogicalResult checkMatmul(linalg::MatmulOp matmul, bool &rhsTransposed) {
     MLIRContext *ctx = matmul.getContext();
     AffineExpr m, n, k;
     bindDims(ctx, m, n, k);
@@ -278,15 +290,22 @@ private:
     if (maps[0] != mapOf({m, k}) || maps[2] != mapOf({m, n}))
       return fail("linalg.matmul with a transposed or broadcast left operand "
                   "or result");
-    bool rhsTransposed = maps[1] == mapOf({n, k});
+    rhsTransposed = maps[1] == mapOf({n, k});
     if (!rhsTransposed && maps[1] != mapOf({k, n}))
       return fail("linalg.matmul with an unsupported right operand map");
     if (!matmul.hasPureTensorSemantics())
       return fail("linalg.matmul on buffers");
-
-    Value lhs = matmul.getInputs()[0], rhs = matmul.getInputs()[1];
-    if (!constants.isConstantComputable(rhs))
+    if (!constants.isConstantComputable(matmul.getInputs()[1]))
       return fail("linalg.matmul whose weight operand is not a constant");
+    return success();
+  }
+
+  FailureOr<AffineForm> decomposeMatmul(linalg::MatmulOp matmul,
+                                        AffineForm form) {
+    bool rhsTransposed = false;
+    if (failed(checkMatmul(matmul, rhsTransposed)))
+      return failure();
+    Value lhs = matmul.getInputs()[0], rhs = matmul.getInputs()[1];
     FailureOr<Tensor> weight = constants.evaluateTensor(rhs);
     if (failed(weight))
       return fail("the weight of a linalg.matmul could not be evaluated");
@@ -314,11 +333,9 @@ private:
     return form;
   }
 
-  /// Elementwise linalg ops whose body is linear in their inputs. Returns
-  /// failure with an empty reason when the op simply is not of that kind.
-  FailureOr<AffineForm> decomposeElementwise(linalg::LinalgOp op,
-                                             AffineForm form,
-                                             std::string &reason) {
+  /// The body of an elementwise linalg op over [batch x m] as a linear
+  /// function of its non-constant inputs, or failure when it is not one.
+  FailureOr<LinearBody> analyseLinearBody(linalg::LinalgOp op, int64_t m) {
     if (!op.hasPureTensorSemantics() || op->getNumResults() != 1 ||
         op.getNumDpsInits() != 1 || op.getNumReductionLoops() != 0 ||
         op.getNumLoops() != 2 || !op.getBlock())
@@ -331,7 +348,6 @@ private:
     if (!body->getArgument(init->getOperandNumber()).use_empty())
       return failure();
 
-    int64_t m = form.numFeatures;
     // Constant inputs become per-feature offsets; every other input is a
     // variable with coefficient one in its own slot.
     SmallVector<std::pair<BlockArgument, std::optional<std::vector<float>>>>
@@ -455,10 +471,20 @@ private:
     const LinearValue *yielded = lookup(body->getTerminator()->getOperand(0));
     if (!yielded)
       return failure();
+    return LinearBody{std::move(variableInputs), *yielded, hasConstantInput};
+  }
 
+  /// Elementwise linalg ops whose body is linear in their inputs. Returns
+  /// failure with an empty reason when the op simply is not of that kind.
+  FailureOr<AffineForm> decomposeElementwise(linalg::LinalgOp op,
+                                             AffineForm form,
+                                             std::string &reason) {
+    FailureOr<LinearBody> body = analyseLinearBody(op, form.numFeatures);
+    if (failed(body))
+      return failure();
     // value = sum_i diag(c_i) form(x_i) + offset.
-    for (auto [index, input] : llvm::enumerate(variableInputs)) {
-      if (yielded->coefficients[index].empty())
+    for (auto [index, input] : llvm::enumerate(body->variableInputs)) {
+      if (body->yielded.coefficients[index].empty())
         continue;
       FailureOr<AffineForm> inputForm = decompose(input);
       if (failed(inputForm)) {
@@ -466,14 +492,41 @@ private:
         return failure();
       }
       AffineForm scaled = *inputForm;
-      scaleColumns(scaled, yielded->coefficients[index]);
+      scaleColumns(scaled, body->yielded.coefficients[index]);
       accumulate(form, scaled);
     }
-    addBias(form, yielded->offset, hasConstantInput);
+    addBias(form, body->yielded.offset, body->hasConstantInput);
     form.ops.insert(op);
     return form;
   }
 
+public:
+  /// See lin::isLookedThrough.
+  bool looksThrough(OpOperand &use) {
+    Operation *op = use.getOwner();
+    if (op->getNumResults() != 1)
+      return false;
+    std::optional<int64_t> features = getFeatureCount(op->getResult(0));
+    if (!features)
+      return false;
+    if (auto matmul = dyn_cast<linalg::MatmulOp>(op)) {
+      bool rhsTransposed = false;
+      return use.get() != matmul.getInputs()[1] &&
+             succeeded(checkMatmul(matmul, rhsTransposed));
+    }
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+    if (!linalgOp)
+      return false;
+    FailureOr<LinearBody> body = analyseLinearBody(linalgOp, *features);
+    if (failed(body))
+      return false;
+    for (auto [index, input] : llvm::enumerate(body->variableInputs))
+      if (input == use.get() && !body->yielded.coefficients[index].empty())
+        return true;
+    return false;
+  }
+
+private:
   DenseMap<Value, AffineForm> cache;
   ConstantTensorEvaluator &constants;
   std::string *whyNot;
@@ -481,6 +534,11 @@ private:
 };
 
 } // namespace
+
+bool lin::isLookedThrough(OpOperand &use, ConstantTensorEvaluator &constants) {
+  Decomposer decomposer(constants, /*whyNot=*/nullptr, /*isRoot=*/nullptr);
+  return decomposer.looksThrough(use);
+}
 
 FailureOr<AffineForm> lin::decomposeAffine(Value value,
                                            ConstantTensorEvaluator &constants,

@@ -16,18 +16,6 @@
 using namespace mlir;
 using namespace lin;
 
-/// Ops the affine decomposition may look through from an activation's value:
-/// matmuls and two-loop elementwise linalg ops. The decomposition decides in
-/// the end; this only steers the forward walk to candidate sinks.
-static bool mayLookThrough(Operation *op) {
-  if (isa<linalg::MatmulOp>(op))
-    return true;
-  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-  return linalgOp && op->getNumResults() == 1 &&
-         linalgOp.getNumReductionLoops() == 0 && linalgOp.getNumLoops() == 2 &&
-         !op->hasAttr(LinDialect::getProfileAttrName());
-}
-
 LayerGraph LayerGraph::build(func::FuncOp func,
                              ConstantTensorEvaluator &constants,
                              bool profiledOnly) {
@@ -102,8 +90,13 @@ LayerGraph LayerGraph::build(func::FuncOp func,
       if (!seen.insert(value).second)
         continue;
       bool leaves = value.use_empty() || preActivationOf.count(value);
-      for (Operation *user : value.getUsers()) {
-        if (mayLookThrough(user) && !activationOps.contains(user))
+      for (OpOperand &use : value.getUses()) {
+        // The walk stops where the decomposition would: at an activation
+        // (a root of its own) and at any op that is not affine in this value
+        // (a GELU, a LayerNorm), whose input is then a sink.
+        Operation *user = use.getOwner();
+        if (!activationOps.contains(user) && !user->hasAttr(profileName) &&
+            isLookedThrough(use, constants))
           worklist.push_back(user->getResult(0));
         else
           leaves = true;
@@ -186,6 +179,24 @@ LayerGraph LayerGraph::build(func::FuncOp func,
   // every use of its value lies inside the sinks that the fold rewrites.
   for (auto [index, layer] : llvm::enumerate(graph.layers)) {
     Value input = layer.activation.getInput();
+    // Token batches with the neurons last were made 2-D before (see
+    // collapseTokenDimensions); what is still of another rank is not a
+    // dense layer over samples.
+    auto type =
+        dyn_cast<RankedTensorType>(layer.activation.getResult().getType());
+    if (type && type.getRank() != 2) {
+      int64_t neuronDim = layer.profile
+                              ? layer.profile.getNeuronDim(type.getRank())
+                              : type.getRank() - 1;
+      layer.whyNotFoldable =
+          llvm::formatv("its value has rank {0} (neurons in dimension {1}) "
+                        "and is not a [samples x features] layer; token "
+                        "batches fold where the neurons are the last "
+                        "dimension and the layers matmuls over it",
+                        type.getRank(), neuronDim)
+              .str();
+      continue;
+    }
     if (failedSinks.count(input)) {
       layer.whyNotFoldable =
           "its pre-activation is not an affine layer: " + failedSinks[input];

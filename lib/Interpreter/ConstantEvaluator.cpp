@@ -7,6 +7,7 @@
 #include "lin/Interpreter/ConstantEvaluator.h"
 #include "Kernel.h"
 
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/IR/Operation.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
@@ -23,6 +24,21 @@ static SmallVector<Value> getInputsOf(Operation *op) {
   getUsedValuesDefinedAbove(op->getRegions(), captured);
   llvm::append_range(inputs, captured);
   return inputs;
+}
+
+bool lin::isFreeOfEffectsButChecks(Operation *op) {
+  if (isa<cf::AssertOp>(op))
+    return true;
+  if (auto effects = dyn_cast<MemoryEffectOpInterface>(op))
+    if (!effects.hasNoEffect())
+      return false;
+  if (!op->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+    return isa<MemoryEffectOpInterface>(op);
+  for (Region &region : op->getRegions())
+    for (Operation &nested : region.getOps())
+      if (!isFreeOfEffectsButChecks(&nested))
+        return false;
+  return true;
 }
 
 ConstantEvaluator::ConstantEvaluator(bool emitErrors, bool memoiseValues)
@@ -47,7 +63,7 @@ bool ConstantEvaluator::isConstantComputable(Value value) {
   if (known != computable.end())
     return known->second;
   Operation *op = value.getDefiningOp();
-  bool result = op && isMemoryEffectFree(op);
+  bool result = op && isFreeOfEffectsButChecks(op);
   // Mark first: IR without cycles never comes back here, and a cycle through
   // a graph region must not recurse forever.
   computable[value] = result;

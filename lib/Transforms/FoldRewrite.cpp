@@ -8,6 +8,7 @@
 #include "lin/Analysis/WeightCount.h"
 #include "lin/Dialect/Lin/IR/ActivationProfile.h"
 #include "lin/Dialect/Lin/IR/LinDialect.h"
+#include "lin/Interpreter/ConstantEvaluator.h"
 #include "lin/Transforms/FoldAlgebra.h"
 #include "lin/Transforms/FoldAlignment.h"
 
@@ -363,6 +364,13 @@ void lin::emitChangedSinks(
     rewriter.replaceAllUsesWith(old, replacement);
   }
 
-  // Remove what no longer has users (the old layers).
+  // Remove what no longer has users (the old layers), including constant
+  // computations guarded by checks (batch norm's scale), which DCE keeps
+  // for their cf.assert. Backwards, so that a chain goes in one sweep.
   (void)runRegionDCE(rewriter, func.getBody());
+  for (Operation &op : llvm::make_early_inc_range(
+           llvm::reverse(func.getBody().front().getOperations())))
+    if (op.getNumResults() != 0 && op.use_empty() &&
+        isFreeOfEffectsButChecks(&op))
+      rewriter.eraseOp(&op);
 }

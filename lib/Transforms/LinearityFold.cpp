@@ -23,10 +23,12 @@
 #include "lin/Transforms/FoldRewrite.h"
 #include "lin/Transforms/FoldSearch.h"
 #include "lin/Transforms/Passes.h"
+#include "lin/Transforms/TokenBatches.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/Support/Debug.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
@@ -57,6 +59,9 @@ private:
   FailureOr<FoldResult> foldFunction(func::FuncOp func,
                                      const FoldPlanOptions &planOptions,
                                      bool calibrated);
+  /// One remark per foldable layer the plan leaves whole, with the reason.
+  void remarkUnfoldedLayers(const LayerGraph &graph, const FoldPlanner &planner,
+                            const FoldPlan &plan) const;
   /// Records what the refit reads from `func` on the calibration data.
   FailureOr<RecordedValues> recordCalibration(func::FuncOp func,
                                               const LayerGraph &graph);
@@ -169,11 +174,53 @@ LinearityFoldPass::recordCalibration(func::FuncOp func,
   return recorded;
 }
 
+/// A threshold as users write it (1, 0.95).
+static std::string formatShare(double share) {
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::format("%g", share);
+  return text;
+}
+
+static std::string neurons(size_t count) {
+  return std::to_string(count) + (count == 1 ? " neuron" : " neurons");
+}
+
+void LinearityFoldPass::remarkUnfoldedLayers(const LayerGraph &graph,
+                                             const FoldPlanner &planner,
+                                             const FoldPlan &plan) const {
+  // The plan's own classes are emptied when it falls back from growth.
+  SmallVector<LayerClassification> candidates =
+      planner.classify(plan.thresholds);
+  for (auto [index, layer] : llvm::enumerate(graph.layers)) {
+    if (!layer.isFoldable() || plan.getNumMerged(index) != 0 ||
+        plan.getNumRemoved(index) != 0)
+      continue;
+    InFlightDiagnostic remark =
+        layer.activation.getOperation()->emitRemark("not folded: ");
+    size_t merge = candidates[index].merge.size();
+    size_t remove = candidates[index].remove.size();
+    if (merge + remove == 0)
+      remark << "no neuron stays in one linear piece on enough samples "
+                "(merge-threshold "
+             << formatShare(plan.thresholds.merge) << ", remove-threshold "
+             << formatShare(plan.thresholds.remove) << ")";
+    else if (plan.declinedGrowth)
+      remark << "folding its " << neurons(merge + remove)
+             << " in one linear piece would make the function larger";
+    else
+      remark << "merging its " << neurons(merge)
+             << " in the identity piece would not make the function "
+                "smaller (policy="
+             << stringifyFoldPolicy(policy) << ")";
+  }
+}
+
 FailureOr<FoldResult> LinearityFoldPass::foldFunction(
     func::FuncOp func, const FoldPlanOptions &planOptions, bool calibrated) {
   // Weights are read one consumer at a time; memoising every evaluated
   // constant would hold a second copy of the model.
   ConstantEvaluator constants(/*emitErrors=*/false, /*memoiseValues=*/false);
+  collapseTokenDimensions(func);
   LayerGraph graph = LayerGraph::build(func, constants);
   for (const DeclinedActivation &declined : graph.declined)
     declined.op->emitRemark() << "not folded: " << declined.reason;
@@ -213,7 +260,8 @@ FailureOr<FoldResult> LinearityFoldPass::foldFunction(
                             search);
   }
 
-  FoldPlan plan = FoldPlanner(graph, getCostModel()).plan(planOptions);
+  FoldPlanner planner(graph, getCostModel());
+  FoldPlan plan = planner.plan(planOptions);
   if (plan.targetSize && plan.targetSize->lowered) {
     if (!plan.targetSize->reached)
       func.emitRemark() << "target-size " << *planOptions.targetSize
@@ -231,6 +279,8 @@ FailureOr<FoldResult> LinearityFoldPass::foldFunction(
                       << *plan.declinedGrowth << " weights, more than the "
                       << plan.paramsBefore
                       << " the function has; folding less instead";
+
+  remarkUnfoldedLayers(graph, planner, plan);
 
   FoldedForms folded = foldAffineForms(graph, plan);
   std::optional<RefitResult> refitted;

@@ -7,6 +7,7 @@
 #include "lin/Interpreter/ConstantEvaluator.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -29,9 +30,9 @@ std::vector<float> toVector(ArrayRef<float> values) {
 class ConstantEvaluatorTest : public ::testing::Test {
 protected:
   ConstantEvaluatorTest() {
-    context.loadDialect<arith::ArithDialect, func::FuncDialect,
-                        linalg::LinalgDialect, math::MathDialect,
-                        tensor::TensorDialect>();
+    context.loadDialect<arith::ArithDialect, cf::ControlFlowDialect,
+                        func::FuncDialect, linalg::LinalgDialect,
+                        math::MathDialect, tensor::TensorDialect>();
     // Any diagnostic during evaluation is a failure of the silent contract.
     context.getDiagEngine().registerHandler([this](Diagnostic &diag) {
       ++numDiagnostics;
@@ -404,6 +405,46 @@ TEST_F(ConstantEvaluatorTest, ScalarBecomesZeroDimensionalTensor) {
   ASSERT_TRUE(succeeded(tensor));
   EXPECT_EQ(tensor->getRank(), 0);
   EXPECT_EQ(toVector(tensor->values()), (std::vector<float>{3.0f}));
+}
+
+/// Eval batch norm's scale as torch-mlir computes it: 1 / sqrt(var + eps),
+/// the division guarded by a cf.assert. The check is an effect, but the
+/// evaluator runs it, so the value is a constant; a failing check fails the
+/// evaluation (silently, with the check's message).
+constexpr StringLiteral kGuardedReciprocal = R"mlir(
+  func.func @f() -> tensor<2xf32> {
+    %zero = arith.constant 0.0 : f32
+    %one = arith.constant 1.0 : f32
+    %var = arith.constant dense<[4.0, VAR]> : tensor<2xf32>
+    %e = tensor.empty() : tensor<2xf32>
+    %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%var : tensor<2xf32>) outs(%e : tensor<2xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      %s = math.sqrt %in : f32
+      %ne = arith.cmpf one, %s, %zero : f32
+      cf.assert %ne, "unimplemented: tensor with zero element"
+      %q = arith.divf %one, %s : f32
+      linalg.yield %q : f32
+    } -> tensor<2xf32>
+    return %r : tensor<2xf32>
+  })mlir";
+
+TEST_F(ConstantEvaluatorTest, CheckedComputationIsConstant) {
+  std::string source = kGuardedReciprocal.str();
+  source.replace(source.find("VAR"), 3, "0.25");
+  expectEvaluatesTo(source, {2}, {0.5f, 2.0f});
+}
+
+TEST_F(ConstantEvaluatorTest, FailingCheckFailsEvaluation) {
+  std::string source = kGuardedReciprocal.str();
+  source.replace(source.find("VAR"), 3, "0.0");
+  Value value = parseReturned(source);
+  EXPECT_TRUE(isConstantComputable(value));
+  ConstantEvaluator evaluator;
+  EXPECT_TRUE(failed(evaluator.evaluate(value)));
+  EXPECT_NE(evaluator.getLastError().str().find("tensor with zero element"),
+            std::string::npos)
+      << evaluator.getLastError().str();
+  EXPECT_EQ(numDiagnostics, 0);
 }
 
 } // namespace

@@ -91,6 +91,15 @@ decomposeAffine(mlir::Value value, ConstantTensorEvaluator &constants,
                 std::string *whyNot = nullptr,
                 llvm::function_ref<bool(mlir::Value)> isRoot = nullptr);
 
+/// Whether decomposeAffine looks through the op using `use` from that
+/// operand: the op's result is an affine function of the operand with
+/// constant coefficients (the left operand or accumulator of a matmul with a
+/// constant weight, an input of an elementwise op whose body is linear in
+/// it). The layer graph follows activations' values forward with it, so
+/// that a value read by anything else (a GELU, a LayerNorm, a product of two
+/// values) is where they leave the affine ops.
+bool isLookedThrough(mlir::OpOperand &use, ConstantTensorEvaluator &constants);
+
 /// Computes `form` on `rows` samples, given each root's value
 /// ([rows x root features]): the form's matmuls on OpenBLAS, its residual
 /// parts as adds, its bias broadcast.

@@ -28,8 +28,15 @@
 namespace lin {
 
 /// True when `value` depends on no block argument and no op with side
-/// effects, i.e. evaluateConstant may succeed.
+/// effects other than checks (isFreeOfEffectsButChecks), i.e.
+/// evaluateConstant may succeed.
 bool isConstantComputable(mlir::Value value);
+
+/// mlir::isMemoryEffectFree, except that cf.assert (as torch-mlir puts in
+/// eval batch norm's `1 / sqrt(var)`) counts as free: evaluating such an op
+/// is sound because the kernels run the checks, and one whose result is
+/// unused may be erased.
+bool isFreeOfEffectsButChecks(mlir::Operation *op);
 
 /// Evaluates a constant-computable value to an f32 host tensor (f16, bf16 and
 /// f64 constants are converted; a scalar becomes a 0-d tensor). Fails without
