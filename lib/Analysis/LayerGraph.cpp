@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lin/Analysis/LayerGraph.h"
+#include "lin/Analysis/ConvChain.h"
 #include "lin/Analysis/WeightCount.h"
 #include "lin/Dialect/Lin/IR/LinDialect.h"
 
@@ -32,6 +33,9 @@ LayerGraph LayerGraph::build(func::FuncOp func,
     activationOps.insert(activation.getOperations().begin(),
                          activation.getOperations().end());
     auto profile = op->getAttrOfType<ProfileAttr>(profileName);
+    // Channels of a convolution are the conv fold's (ConvChain.h).
+    if (profile && hasChannelProfile(op))
+      continue;
     int64_t width = 0;
     if (profile) {
       width = profile.getNumNeurons();

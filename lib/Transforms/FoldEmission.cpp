@@ -19,37 +19,6 @@ using namespace lin;
 
 namespace {
 
-/// Constants of more than this many elements become dense_resource blobs
-/// (compact in text and bytecode); smaller ones stay inline and readable.
-constexpr int64_t kInlineConstantLimit = 64;
-
-/// Whether emitConstant stores `tensor` inline, as a DenseElementsAttr: the
-/// context uniques those by content (and makes uniform ones splats).
-bool isInline(const Tensor &tensor) {
-  return tensor.getNumElements() <= kInlineConstantLimit;
-}
-
-Value emitConstant(OpBuilder &builder, Location loc, const Tensor &tensor) {
-  auto type = RankedTensorType::get(tensor.getShape(), builder.getF32Type());
-  Attribute value;
-  if (!isInline(tensor)) {
-    // The blob takes a share of the tensor's storage instead of a copy: on
-    // large models the folded weights are hundreds of megabytes.
-    ArrayRef<float> data = tensor.values();
-    AsmResourceBlob blob(
-        ArrayRef<char>(reinterpret_cast<const char *>(data.data()),
-                       data.size() * sizeof(float)),
-        alignof(float),
-        [owner = tensor](void *, size_t, size_t) mutable { owner = Tensor(); },
-        /*dataIsMutable=*/false);
-    value =
-        DenseF32ResourceElementsAttr::get(type, "lin_folded", std::move(blob));
-  } else {
-    value = DenseElementsAttr::get(type, tensor.values());
-  }
-  return arith::ConstantOp::create(builder, loc, cast<TypedAttr>(value));
-}
-
 /// A 2-D tensor.empty of `shape` whose dynamic dimension (the batch; at
 /// most one) is read from dimension `sourceDim` of `batchSource`.
 Value emitEmpty(OpBuilder &builder, Location loc, ArrayRef<int64_t> shape,
@@ -262,6 +231,38 @@ bool hasNonZeroBias(const AffineForm &form) {
 }
 
 } // namespace
+
+/// Constants of more than this many elements become dense_resource blobs
+/// (compact in text and bytecode); smaller ones stay inline and readable.
+static constexpr int64_t kInlineConstantLimit = 64;
+
+/// Whether emitConstant stores `tensor` inline, as a DenseElementsAttr: the
+/// context uniques those by content (and makes uniform ones splats).
+static bool isInline(const Tensor &tensor) {
+  return tensor.getNumElements() <= kInlineConstantLimit;
+}
+
+Value lin::emitConstant(OpBuilder &builder, Location loc,
+                        const Tensor &tensor) {
+  auto type = RankedTensorType::get(tensor.getShape(), builder.getF32Type());
+  Attribute value;
+  if (!isInline(tensor)) {
+    // The blob takes a share of the tensor's storage instead of a copy: on
+    // large models the folded weights are hundreds of megabytes.
+    ArrayRef<float> data = tensor.values();
+    AsmResourceBlob blob(
+        ArrayRef<char>(reinterpret_cast<const char *>(data.data()),
+                       data.size() * sizeof(float)),
+        alignof(float),
+        [owner = tensor](void *, size_t, size_t) mutable { owner = Tensor(); },
+        /*dataIsMutable=*/false);
+    value =
+        DenseF32ResourceElementsAttr::get(type, "lin_folded", std::move(blob));
+  } else {
+    value = DenseElementsAttr::get(type, tensor.values());
+  }
+  return arith::ConstantOp::create(builder, loc, cast<TypedAttr>(value));
+}
 
 void EmittedWeightCounter::add(const Tensor &tensor) {
   if (!isInline(tensor)) {

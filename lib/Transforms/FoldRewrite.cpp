@@ -19,25 +19,6 @@
 using namespace mlir;
 using namespace lin;
 
-/// The profile of the kept neurons only.
-/// The profile of the neurons `kept`, describing a result whose neurons are
-/// along `axis` (none: the last dimension).
-static ProfileAttr shrinkProfile(ProfileAttr profile, ArrayRef<int64_t> kept,
-                                 std::optional<int64_t> axis) {
-  ActivationProfile full = ActivationProfile::fromAttr(profile);
-  ActivationProfile shrunk(full.getKind(), kept.size(), full.getSource());
-  shrunk.setAxis(axis);
-  // A fresh profile takes any valid sample count.
-  llvm::cantFail(shrunk.addSamples(full.getNumSamples()));
-  for (auto [i, j] : llvm::enumerate(kept)) {
-    for (unsigned p = 0; p < full.getNumPieces(); ++p)
-      shrunk.getMutableCounts()[p * kept.size() + i] = full.getCount(p, j);
-    shrunk.getMutableMinimum()[i] = full.getMinimum(j);
-    shrunk.getMutableMaximum()[i] = full.getMaximum(j);
-  }
-  return shrunk.toAttr(profile.getContext());
-}
-
 /// linalg.matmul ops in `func`: on IREE, one dispatch each.
 static int64_t countMatmuls(func::FuncOp func) {
   int64_t count = 0;
@@ -243,10 +224,13 @@ lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
                      if (isEmittedFeatureMajor(graph, index, folded.changed,
                                                options.activationLayout))
                        axis = 0;
-                     activation->setAttr(
-                         LinDialect::getProfileAttrName(),
-                         shrinkProfile(graph.layers[index].profile,
-                                       folded.keptNeurons[index], axis));
+                     ActivationProfile kept =
+                         ActivationProfile::fromAttr(
+                             graph.layers[index].profile)
+                             .selectNeurons(folded.keptNeurons[index]);
+                     kept.setAxis(axis);
+                     activation->setAttr(LinDialect::getProfileAttrName(),
+                                         kept.toAttr(func.getContext()));
                    });
   result.paramsAfter = countWeightElements(func);
   result.matmulsAfter = countMatmuls(func);

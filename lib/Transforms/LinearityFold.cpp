@@ -12,11 +12,13 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lin/Analysis/ConvChain.h"
 #include "lin/Analysis/LayerGraph.h"
 #include "lin/Dialect/Lin/IR/LinDialect.h"
 #include "lin/Interpreter/ConstantEvaluator.h"
 #include "lin/Interpreter/Interpreter.h"
 #include "lin/Interpreter/ValueRecorder.h"
+#include "lin/Transforms/ConvFold.h"
 #include "lin/Transforms/FoldPlanner.h"
 #include "lin/Transforms/FoldRefit.h"
 #include "lin/Transforms/FoldReport.h"
@@ -56,9 +58,14 @@ private:
   /// Checks the refit and budget options; sets refitOptions and the
   /// resolved budget metric.
   LogicalResult checkCalibrationOptions();
+  /// Removes constant conv channels, then folds the dense layers; one
+  /// result for both.
   FailureOr<FoldResult> foldFunction(func::FuncOp func,
                                      const FoldPlanOptions &planOptions,
                                      bool calibrated);
+  FailureOr<FoldResult> foldDenseLayers(func::FuncOp func,
+                                        const FoldPlanOptions &planOptions,
+                                        bool calibrated);
   /// One remark per foldable layer the plan leaves whole, with the reason.
   void remarkUnfoldedLayers(const LayerGraph &graph, const FoldPlanner &planner,
                             const FoldPlan &plan) const;
@@ -216,6 +223,36 @@ void LinearityFoldPass::remarkUnfoldedLayers(const LayerGraph &graph,
 }
 
 FailureOr<FoldResult> LinearityFoldPass::foldFunction(
+    func::FuncOp func, const FoldPlanOptions &planOptions, bool calibrated) {
+  FailureOr<ConvFoldResult> convResult;
+  {
+    ConstantEvaluator constants(/*emitErrors=*/false, /*memoiseValues=*/false);
+    ConvChainAnalysis chains =
+        ConvChainAnalysis::build(func, constants, planOptions.thresholds.remove,
+                                 planOptions.thresholds.merge);
+    IRRewriter rewriter(func.getContext());
+    convResult = foldConvChannels(rewriter, func, constants, chains);
+    if (failed(convResult))
+      return failure();
+  }
+  for (const auto &[op, message] : convResult->remarks)
+    op->emitRemark() << message;
+  FailureOr<FoldResult> result = foldDenseLayers(func, planOptions, calibrated);
+  if (failed(result) || convResult->layers.empty())
+    return result;
+  // One report: the conv layers first (they come first in CNNs), sizes
+  // from before the conv fold.
+  result->layers.insert(result->layers.begin(), convResult->layers.begin(),
+                        convResult->layers.end());
+  result->paramsBefore = convResult->paramsBefore;
+  if (result->paramsAfter > result->paramsBefore)
+    func.emitWarning() << "linearity-fold: the folded function stores "
+                       << result->paramsAfter << " weights, more than the "
+                       << result->paramsBefore << " before";
+  return result;
+}
+
+FailureOr<FoldResult> LinearityFoldPass::foldDenseLayers(
     func::FuncOp func, const FoldPlanOptions &planOptions, bool calibrated) {
   // Weights are read one consumer at a time; memoising every evaluated
   // constant would hold a second copy of the model.

@@ -143,6 +143,19 @@ TEST(ActivationProfile, AxisRoundTripsAndMustMatchToMerge) {
   EXPECT_EQ(features.getNumSamples(), 1);
 }
 
+TEST(ActivationProfile, SelectNeuronsEqualsProfileOfThoseNeurons) {
+  // Three neurons over two samples; keeping neurons 2 and 0 (in that order)
+  // profiles as their columns alone would.
+  ActivationProfile all =
+      profileRelu({1.0f, -2.0f, 3.0f, -4.0f, 5.0f, 0.5f}, 3);
+  all.setAxis(1);
+  ActivationProfile selected = all.selectNeurons({2, 0});
+  ActivationProfile expected = profileRelu({3.0f, 1.0f, 0.5f, -4.0f}, 2);
+  expectEqual(selected, expected);
+  EXPECT_EQ(selected.getAxis(), std::optional<int64_t>(1));
+  EXPECT_EQ(selected.getKind(), ActivationKind::ReLU);
+}
+
 TEST(ActivationProfile, MergeRejectsSampleOverflow) {
   ActivationProfile full(ActivationKind::ReLU, 1);
   ASSERT_FALSE(bool(full.addSamples(kMaxCount)));

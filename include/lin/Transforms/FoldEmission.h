@@ -118,6 +118,11 @@ emitAffineForm(mlir::OpBuilder &builder, mlir::Location loc,
 /// `forms` reading it, in their order: [sum of their widths x batch],
 /// feature-major, reading `input` (the batch-major value `root` stands for)
 /// through a transposed map.
+/// A constant holding `tensor`: inline when small, else a dense_resource blob
+/// sharing the tensor's storage.
+mlir::Value emitConstant(mlir::OpBuilder &builder, mlir::Location loc,
+                         const Tensor &tensor);
+
 mlir::Value emitStackedMatmul(mlir::OpBuilder &builder, mlir::Location loc,
                               llvm::ArrayRef<const AffineForm *> forms,
                               mlir::Value root, mlir::Value input);

@@ -116,3 +116,17 @@ llvm::Error ActivationProfile::merge(const ActivationProfile &other) {
     source = ProfileSource::Observed;
   return llvm::Error::success();
 }
+
+ActivationProfile
+ActivationProfile::selectNeurons(llvm::ArrayRef<int64_t> neurons) const {
+  ActivationProfile selected(kind, neurons.size(), source);
+  selected.axis = axis;
+  selected.numSamples = numSamples;
+  for (auto [i, j] : llvm::enumerate(neurons)) {
+    for (unsigned p = 0; p < getNumPieces(); ++p)
+      selected.counts[p * neurons.size() + i] = getCount(p, j);
+    selected.minimum[i] = minimum[j];
+    selected.maximum[i] = maximum[j];
+  }
+  return selected;
+}

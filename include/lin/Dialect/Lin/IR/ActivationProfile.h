@@ -72,6 +72,10 @@ public:
   /// are.
   llvm::Error merge(const ActivationProfile &other);
 
+  /// The profile of the neurons `neurons` only (indices into this profile),
+  /// in that order, with the same samples and axis.
+  ActivationProfile selectNeurons(llvm::ArrayRef<int64_t> neurons) const;
+
 private:
   ActivationKind kind;
   ProfileSource source;

@@ -1,0 +1,118 @@
+# Property test of the conv fold on random small PyTorch CNNs (Conv2d ->
+# ReLU / Hardtanh -> none / max / max with padding / avg pooling, then a
+# conv or flatten -> Linear head) whose channels are made dead or saturated
+# by shifting their biases, or (a third of the models) conv -> ReLU -> conv
+# with mostly always-active channels, where identity channels merge.
+# Exported through torch-mlir, profiled per channel (axis = 1) and folded by
+# lin-opt at threshold 1.0. Checks, for every model:
+#   * the report removes exactly the channels an independent rule says are
+#     removable: in a constant piece on every sample, and constant 0 or no
+#     zero padding before the consumer (one channel of a layer stays);
+#   * the report's sizes are PyTorch's parameter counts before, and the IR's
+#     weights after;
+#   * the folded IR, compiled and run by IREE, reproduces PyTorch's outputs;
+#   * over all models, every case (each pooling and head, constants 0 and
+#     +-1, a constant kept for zero padding, a merge) occurs.
+#
+# REQUIRES: torch, iree
+# RUN: %python %s
+
+import collections
+import json
+import os
+import tempfile
+
+import numpy as np
+import torch
+
+from lin_frontend.export import export_torch
+from lin_testing.random_cnn import activation_of, random_cnn
+from lin_testing.tools import run_tool as run
+from lin_testing.weights import count_weights
+from lin_toolchain.iree import run_iree_batched
+
+MODELS = 6
+SEED = int(os.environ.get("LIN_CONV_SEED", 7))
+POOLS = ["max", "none", "maxpad", "avg"]
+SIZE = 8
+# The value of each constant piece, per activation (Hardtanh: clamp(-1, 1)).
+CONSTANT_PIECES = {"relu": {0: 0.0}, "hardtanh": {0: -1.0, 2: 1.0}}
+
+
+def consumer_zero_padding(model, index):
+    """Whether the op reading block `index`'s value pads it with zeros."""
+    if index + 1 < len(model.blocks):
+        return model.blocks[index + 1].conv.padding[0] > 0
+    return not model.flatten and model.head.padding[0] > 0
+
+
+def expected_removed(model, pre, seen):
+    """Channels removed per block; `seen` counts what the model exercises."""
+    removed = []
+    for index, (block, z) in enumerate(zip(model.blocks, pre)):
+        activation = activation_of(block.activation)
+        pieces = activation.pieces(np.moveaxis(z, 1, -1).reshape(-1, z.shape[1]))
+        removable = 0
+        for channel in range(z.shape[1]):
+            column = pieces[:, channel]
+            piece = column[0]
+            constant = CONSTANT_PIECES[block.activation].get(int(piece))
+            if not (column == piece).all() or constant is None:
+                continue
+            if constant != 0 and consumer_zero_padding(model, index):
+                seen["kept: constant meets zero padding"] += 1
+                continue
+            removable += 1
+            seen["removed: constant " + ("0" if constant == 0 else "+-1")] += 1
+        removed.append(min(removable, z.shape[1] - 1))
+    return removed
+
+
+def main():
+    rng = np.random.default_rng(SEED)
+    tmp = tempfile.mkdtemp()
+    seen = collections.Counter()
+    for seed in range(MODELS):
+        # Each pooling, head and the mergeable form by construction; the
+        # rest drawn.
+        mergeable = seed % 3 == 2
+        model, channels = random_cnn(rng, SIZE, pool=POOLS[(seed - seed // 3) % len(POOLS)],
+                                     flatten=seed % 2 == 0, mergeable=mergeable)
+        x = rng.standard_normal((16, channels, SIZE, SIZE)).astype(np.float32)
+        with torch.no_grad():
+            expected = model(torch.from_numpy(x)).numpy()
+        path = os.path.join(tmp, f"cnn{seed}.mlir")
+        open(path, "w").write(export_torch(model, torch.from_numpy(x[:2])))
+        data = os.path.join(tmp, f"cnn{seed}.npy")
+        np.save(data, x)
+        profiled = os.path.join(tmp, f"cnn{seed}.profiled.mlir")
+        run(["lin-opt", path, f"--linearity-profile=data={data} quiet=1", "-o", profiled])
+        report_path = os.path.join(tmp, f"cnn{seed}.json")
+        folded = run(["lin-opt", profiled, f"--linearity-fold=report={report_path}"])
+        report = json.load(open(report_path))
+        pre = model.pre_activations(torch.from_numpy(x))
+        rows = [row for row in report["layers"] if row["name"].startswith("conv_")]
+        want = expected_removed(model, pre, seen)
+        assert [row["removed"] for row in rows] == want, (seed, rows, want)
+        seen.update("pool " + b.pool for b in model.blocks)
+        seen["flatten head" if model.flatten else "conv head"] += 1
+        params = sum(p.numel() for p in model.parameters())
+        assert report["params_before"] == params, (seed, report["params_before"], params)
+        assert report["params_after"] == count_weights(folded), seed
+        assert report["params_after"] < params or sum(want) == 0, seed
+        got = run_iree_batched(folded, x)
+        error = float(np.abs(got - expected).max()) / max(1.0, float(np.abs(expected).max()))
+        assert error <= 1e-4, (seed, error)
+        seen["merged"] += sum(row["folded"] for row in rows)
+        print(f"cnn{seed}: removed {want}, merged {[row['folded'] for row in rows]}, {params} -> {report['params_after']} "
+              f"parameters, max relative error {error:.1e}")
+    # The models must exercise every case, not only refusals.
+    print(dict(sorted(seen.items())))
+    for case in ["removed: constant 0", "removed: constant +-1",
+                 "kept: constant meets zero padding", "pool none", "pool max",
+                 "pool maxpad", "pool avg", "flatten head", "conv head", "merged"]:
+        assert seen[case] > 0, case
+
+
+if __name__ == "__main__":
+    main()
