@@ -464,14 +464,15 @@ def git(*args) -> str:
 
 
 def merged_branches() -> dict:
-    """The helper branches of issue 12 merged into this checkout that main
-    does not hold yet, with their commits: what the figures were measured on."""
+    """The helper branches of issue 12 merged into this checkout, with the
+    commit of each that was merged (the second parent of the first-parent
+    merge commit "Merge branch '<name>'"): what the figures were measured on."""
     out = {}
-    for b in HELPER_BRANCHES:
-        commit = git("rev-parse", "--short", b)
-        if commit and git("rev-list", "--count", f"main..{b}") not in ("", "0") and subprocess.run(
-                ["git", "-C", str(REPO), "merge-base", "--is-ancestor", b, "HEAD"]).returncode == 0:
-            out[b] = commit
+    for line in git("log", "--first-parent", "--merges", "--format=%P %s", "HEAD").splitlines():
+        parents, subject = line.split(" Merge branch ", 1) if " Merge branch " in line else (line, "")
+        name = subject.split("'")[1] if subject.count("'") >= 2 else None
+        if name in HELPER_BRANCHES and name not in out:
+            out[name] = parents.split()[1][:7]
     return out
 
 
