@@ -67,7 +67,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "python"))
 
-from lin_models import DEFAULT_CACHE, MODELS, ensure_models  # noqa: E402
+from lin_models import DEFAULT_CACHE, PAPER_MODELS, ensure_models  # noqa: E402
 from lin_toolchain import ToolError, find_tool, run_tool  # noqa: E402
 from lin_toolchain.iree import compile_timed, count_dispatches, load_module, run_in_batches  # noqa: E402
 from lin_toolchain.timing import latency  # noqa: E402
@@ -917,8 +917,10 @@ def iree_brief(iree: dict) -> dict:
             "upstream_speedup": {b: e["speedup_rounds"] for b, e in up.items()}}
 
 
-def update_readme(readme: Path, table: str, header: str) -> None:
-    begin, end = "<!-- results:begin -->", "<!-- results:end -->"
+def update_readme(readme: Path, table: str, header: str, section: str = "results") -> None:
+    """Replaces the text between the ``<!-- {section}:begin/end -->`` markers
+    of ``readme`` by ``header`` and ``table``."""
+    begin, end = f"<!-- {section}:begin -->", f"<!-- {section}:end -->"
     if not readme.exists():
         return
     text = readme.read_text()
@@ -936,7 +938,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cache", default=str(DEFAULT_CACHE), help="model cache (python/train_models.py)")
     ap.add_argument("--out", default=str(REPO / "benchmarks" / "results"))
-    ap.add_argument("--models", help="comma-separated subset (default: all)")
+    ap.add_argument("--models", help="comma-separated subset (default: all paper models, PAPER_MODELS)")
     ap.add_argument("--bin", help="directory of lin-opt / lin-run (default: lin_toolchain.find_tool: "
                                   "$LIN_BUILD_DIR/bin, build/bin, PATH)")
     ap.add_argument("--paper-max-epochs", type=int, default=DEFAULT_PAPER_MAX_EPOCHS,
@@ -977,7 +979,7 @@ def main(argv=None) -> int:
         sys.exit(f"{tools.lin_opt} does not know the fold option(s) {', '.join(unknown)} of "
                  f"--iree-fold-options {args.iree_fold_options!r}: rebuild lin, or pass "
                  f"--iree-fold-options without them")
-    names = args.models.split(",") if args.models else list(MODELS)
+    names = args.models.split(",") if args.models else PAPER_MODELS
     cap = args.paper_max_epochs or None
     t0 = time.time()
     infos = ensure_models(names, args.cache, paper_max_epochs=cap, log=log)

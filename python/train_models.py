@@ -15,6 +15,13 @@ git-ignored). Models already in the cache with the same spec are skipped.
   titanic         the paper's 11-25-50-100-100-100-100-2 net, the paper's test/prune files
   digits_leaky, digits_relu6          LeakyReLU(0.1) / ReLU6 variants
   digits_onnx     the digits model exported through torch.onnx + the ONNX importer
+  fmnist_cnn      issue 12's CNN: conv 32-64-128 (ReLU, max pooling), dense 256, on
+                  Fashion-MNIST images [N, 1, 28, 28]
+  char_transformer  issue 12's transformer: 2 encoder layers (d_model 64, ReLU FFN 256)
+                  predicting the next character of Debian's licence texts
+
+The paper's models are trained on --threads (2) torch threads; pass
+--threads 1 on a shared machine.
 
 Usage:
   .venv/bin/python python/train_models.py [--cache DIR] [--models a,b] [--paper-max-epochs N] [--force]

@@ -11,6 +11,9 @@ profiles) and ``test`` (held out). Nothing is downloaded:
 * scikit-learn's bundled data sets: breast_cancer, wine, digits, iris.
 * Titanic: ``/work/shared/data/titanic`` (override with ``$LIN_TITANIC``),
   Kaggle's train.csv turned into the paper's 11 numeric features.
+* License text: the licence texts every Debian system has in
+  ``/usr/share/common-licenses`` (package ``base-files``; override with
+  ``$LIN_LICENSE_TEXT``) as next-character windows (:func:`license_chars`).
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ __all__ = [
     "read_idx",
     "load_fashion_mnist_raw",
     "fashion_mnist",
+    "fashion_mnist_images",
+    "license_text",
+    "license_chars",
+    "one_hot",
     "fashion_mnist_paper_split",
     "sklearn_dataset",
     "titanic",
@@ -42,6 +49,7 @@ __all__ = [
 
 FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist"
 TITANIC_DIR = "/work/shared/data/titanic"
+LICENSE_TEXT_DIR = "/usr/share/common-licenses"
 DEFAULT_SEED = 0
 
 
@@ -152,6 +160,15 @@ def fashion_mnist(n_calib: int = 10000, seed: int = DEFAULT_SEED, directory: Opt
     perm = np.random.default_rng(seed).permutation(len(x_tr))
     tr, ca = perm[n_calib:], perm[:n_calib]
     return _as_split(x_tr[tr], y_tr[tr], x_tr[ca], y_tr[ca], x_te, y_te)
+
+
+def fashion_mnist_images(n_calib: int = 5000, seed: int = DEFAULT_SEED,
+                         directory: Optional[str] = None) -> Split:
+    """:func:`fashion_mnist` with images as ``[N, 1, 28, 28]`` (NCHW), the
+    input of a convolutional network; 5,000 calibration images by default."""
+    s = fashion_mnist(n_calib, seed, directory)
+    img = lambda a: a.reshape(-1, 1, 28, 28)  # noqa: E731
+    return Split(img(s.x_train), s.y_train, img(s.x_calib), s.y_calib, img(s.x_test), s.y_test)
 
 
 def fashion_mnist_paper_split(directory: Optional[str] = None) -> Split:
@@ -307,12 +324,76 @@ def titanic_paper_split(directory: Optional[str] = None) -> Split:
 
 
 # ---------------------------------------------------------------------------
+# Next-character windows of licence text
+# ---------------------------------------------------------------------------
+
+# Characters rarer than this in the whole text share one "other" class.
+_MIN_CHAR_COUNT = 50
+
+
+def license_text(directory: Optional[str] = None) -> str:
+    """The licence files of ``directory`` (default /usr/share/common-licenses)
+    concatenated in name order, each file once (GPL, LGPL, GFDL are symlinks
+    to a versioned file), lower-cased, every whitespace run one space."""
+    d = Path(directory or os.environ.get("LIN_LICENSE_TEXT", LICENSE_TEXT_DIR))
+    files = sorted({p.resolve() for p in d.iterdir() if p.is_file()})
+    if not files:
+        raise FileNotFoundError(f"no licence files in {d}")
+    text = " ".join(p.read_text(errors="replace") for p in files)
+    return " ".join(text.lower().split())
+
+
+def license_chars(window: int = 32, block: int = 1024, n_calib: int = 5000, n_test: int = 5000,
+                  seed: int = DEFAULT_SEED, directory: Optional[str] = None) -> Split:
+    """Next-character prediction on :func:`license_text`.
+
+    x: ``[N, window]`` int64 character classes (the alphabet: every character
+    seen at least ``_MIN_CHAR_COUNT`` times, sorted, then one "other" class;
+    ``feature_names`` lists it); y: the class of the character after the
+    window. The text is cut into ``block``-character blocks, shuffled with
+    ``seed`` and dealt 80 / 10 / 10 % to train / calibration / test, so that no
+    window crosses two splits; train holds every window of its blocks (stride
+    1), calibration and test ``n_calib`` / ``n_test`` windows drawn without
+    replacement. (The licences share phrases, so test blocks are not
+    independent of train blocks as in a natural corpus.) A model sees the
+    classes one-hot (:func:`one_hot`).
+    """
+    from collections import Counter
+
+    text = license_text(directory)
+    counts = Counter(text)
+    alphabet = sorted(c for c, n in counts.items() if n >= _MIN_CHAR_COUNT)
+    index = {c: i for i, c in enumerate(alphabet)}
+    ids = np.array([index.get(c, len(alphabet)) for c in text], dtype=np.int64)
+    starts = np.arange(0, len(ids) - window, block)
+    tr, ca, te = _split_indices(len(starts), (0.8, 0.1, 0.1), seed)
+    rng = np.random.default_rng(seed)
+
+    def windows(blocks: np.ndarray, limit: Optional[int]):
+        # Window and target inside the block: no window crosses two splits.
+        first = np.concatenate([np.arange(s, min(s + block, len(ids)) - window) for s in starts[np.sort(blocks)]])
+        if limit is not None:
+            first = np.sort(rng.choice(first, size=min(limit, len(first)), replace=False))
+        return ids[first[:, None] + np.arange(window)], ids[first + window]
+
+    (xtr, ytr), (xca, yca), (xte, yte) = windows(tr, None), windows(ca, n_calib), windows(te, n_test)
+    return Split(xtr, ytr, xca, yca, xte, yte, alphabet + ["<other>"])
+
+
+def one_hot(ids: np.ndarray, classes: int) -> np.ndarray:
+    """float32 one-hot encoding of integer ``ids`` (a new last dimension)."""
+    return np.eye(classes, dtype=np.float32)[ids]
+
+
+# ---------------------------------------------------------------------------
 # Registry and .npy output
 # ---------------------------------------------------------------------------
 
 DATASETS = {
     "fashion_mnist": fashion_mnist,
     "fashion_mnist_paper": lambda seed=None: fashion_mnist_paper_split(),
+    "fashion_mnist_images": fashion_mnist_images,
+    "license_chars": license_chars,
     "titanic": titanic,
     "titanic_paper": lambda seed=None: titanic_paper_split(),
     **{n: (lambda n: lambda seed=DEFAULT_SEED: sklearn_dataset(n, seed=seed))(n) for n in _SKLEARN},

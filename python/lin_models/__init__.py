@@ -2,6 +2,8 @@
 
 * :mod:`lin_models.mlp`: the PyTorch MLP definitions (``build_mlp``, the
   paper's architectures);
+* :mod:`lin_models.cnn`, :mod:`lin_models.transformer`: issue 12's CNN
+  (``build_cnn``) and character transformer (``CharTransformer``);
 * :mod:`lin_models.training`: the one deterministic training loop, predict,
   accuracy;
 * :mod:`lin_models.benchmark`: the benchmark model specs (``MODELS``) and
@@ -11,7 +13,18 @@
 Needs torch; exports through :mod:`lin_frontend`.
 """
 
-from .benchmark import DEFAULT_CACHE, MODELS, ModelSpec, cached_info, ensure_model, ensure_models, load_split
+from .benchmark import (
+    DEFAULT_CACHE,
+    MODELS,
+    PAPER_MODELS,
+    ModelSpec,
+    cached_info,
+    ensure_model,
+    ensure_models,
+    load_split,
+    model_inputs,
+)
+from .cnn import build_cnn
 from .mlp import (
     FMNIST_PAPER_HIDDEN,
     FMNIST_PAPER_SEED,
@@ -31,16 +44,19 @@ __all__ = [
     "FMNIST_PAPER_SIZES",
     "MODELS",
     "ModelSpec",
+    "PAPER_MODELS",
     "TABULAR_HIDDEN",
     "TITANIC_PAPER_HIDDEN",
     "accuracy",
     "activation_module",
+    "build_cnn",
     "build_mlp",
     "cached_info",
     "ensure_model",
     "ensure_models",
     "fmnist_paper_mlp",
     "load_split",
+    "model_inputs",
     "predict",
     "train",
 ]

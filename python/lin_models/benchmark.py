@@ -6,12 +6,15 @@ to linalg-on-tensors MLIR (torch-mlir FX route, or torch.onnx + torch-mlir's
 ONNX importer for ``route="onnx"``) with a dynamic batch dimension, and writes
 it with its calibration and test data to ``<cache>/<name>/``:
 
-    model.mlir     func.func @main(tensor<?xFxf32>) -> tensor<?xCxf32>
+    model.mlir     func.func @main(tensor<?x...xf32>) -> tensor<?xCxf32>
+    model.pt2      the trained model as a torch.export program (dynamic batch),
+                   what model.mlir was imported from (FX route)
     calib_x.npy    float32 calibration ("prune") inputs (what lin profiles)
     calib_y.npy    int64 labels (-1 where the data set has none: Titanic's prune file)
     test_x.npy     float32 test inputs
     test_y.npy     int64 test labels
     weights.pt     the trained state_dict
+    alphabet.json  the character model's classes (license_chars only)
     info.json      the spec, parameter count, PyTorch accuracies, epochs run,
                    training seconds (written last: its presence marks a complete entry)
 
@@ -36,17 +39,20 @@ import numpy as np
 
 from lin_toolchain import REPO
 
+from .cnn import build_cnn
 from .mlp import FMNIST_PAPER_HIDDEN, TABULAR_HIDDEN, TITANIC_PAPER_HIDDEN, build_mlp
 from .training import accuracy, train
 
 __all__ = [
     "ModelSpec",
     "MODELS",
+    "PAPER_MODELS",
     "DEFAULT_CACHE",
     "cached_info",
     "ensure_model",
     "ensure_models",
     "load_split",
+    "model_inputs",
 ]
 
 DEFAULT_CACHE = REPO / "benchmarks" / ".cache"
@@ -70,11 +76,24 @@ class ModelSpec:
     route: str = "fx"                 # fx (torch-mlir FX importer) | onnx (torch.onnx + ONNX importer)
     seed: int = 0
     description: str = ""
+    # mlp: build_mlp(hidden). cnn: build_cnn with hidden = conv channels and
+    # then dense widths, the first `convolutions` of them convolutions.
+    # char_transformer: CharTransformer(**dict(layout)).
+    architecture: str = "mlp"
+    convolutions: int = 0
+    layout: Tuple[Tuple[str, int], ...] = ()
 
     def key(self) -> Dict:
         d = dataclasses.asdict(self)
         d["hidden"] = list(self.hidden)
         d.pop("description")
+        # Fields added after the MLPs were cached are left out at their
+        # defaults, so that those cache entries stay valid.
+        for name in ("architecture", "convolutions", "layout"):
+            if d[name] == ModelSpec.__dataclass_fields__[name].default:
+                d.pop(name)
+        if "layout" in d:
+            d["layout"] = [list(kv) for kv in self.layout]
         return d
 
 
@@ -114,10 +133,29 @@ def _specs() -> List[ModelSpec]:
             description="the digits model (same seed, same weights) exported through "
                         "torch.onnx.export + torch-mlir's ONNX importer"),
     ]
+    specs += [
+        ModelSpec(
+            "fmnist_cnn", "fashion_mnist_images", (32, 64, 128, 256), architecture="cnn",
+            convolutions=3, epochs=8, batch_size=128, lr=1e-3,
+            description="CNN on Fashion-MNIST images (NCHW): conv 32-64-128 (3x3, padding 1, ReLU, "
+                        "2x2 max pooling), flatten, dense 256 (ReLU), 10 logits; Adam lr 1e-3, "
+                        "batch 128, 8 epochs"),
+        ModelSpec(
+            "char_transformer", "license_chars", (64, 256), architecture="char_transformer",
+            layout=(("d_model", 64), ("heads", 4), ("ffn", 256), ("layers", 2)),
+            epochs=8, batch_size=128, lr=1e-3,
+            description="transformer encoder (2 post-norm layers, d_model 64, 4 heads, ReLU FFN 256) "
+                        "predicting the next character of 32-character windows of Debian's licence "
+                        "texts (one-hot input, logits of the last token); Adam lr 1e-3, batch 128, "
+                        "8 epochs"),
+    ]
     return specs
 
 
 MODELS: Dict[str, ModelSpec] = {s.name: s for s in _specs()}
+# The paper's experiments (benchmarks/paper_tables.py); the others are issue 12's
+# CNN and transformer (benchmarks/issue12_models.py).
+PAPER_MODELS = [n for n, s in MODELS.items() if s.architecture == "mlp"]
 
 
 def load_split(spec: ModelSpec):
@@ -126,18 +164,52 @@ def load_split(spec: ModelSpec):
     return load_dataset(spec.dataset)   # each data set's default (fixed) split
 
 
-def _export(model, spec: ModelSpec, n_in: int) -> str:
+def _build(spec: ModelSpec, data) -> Tuple[object, object]:
+    """(the model to train, the model to export): the same module except for
+    the character model, which is trained on character classes through
+    :class:`~lin_models.transformer.OneHot` and exported on one-hot windows."""
+    import torch.nn as nn
+
+    n_out = int(data.y_train.max()) + 1
+    if spec.architecture == "mlp":
+        model = build_mlp(data.num_features, spec.hidden, n_out, spec.activation, spec.softmax_head)
+        return model, model
+    if spec.architecture == "cnn":
+        model = build_cnn(data.x_train.shape[1:], spec.hidden[:spec.convolutions],
+                          spec.hidden[spec.convolutions:], n_out)
+        return model, model
+    if spec.architecture == "char_transformer":
+        from .transformer import CharTransformer, OneHot
+
+        vocab = len(data.feature_names)      # the alphabet: input and output classes
+        model = CharTransformer(vocab, data.x_train.shape[1], **dict(spec.layout))
+        return nn.Sequential(OneHot(vocab), model), model
+    raise ValueError(f"unknown architecture {spec.architecture!r}")
+
+
+def model_inputs(spec: ModelSpec, data, x: np.ndarray) -> np.ndarray:
+    """The exported model's input for the data set's inputs ``x``."""
+    from lin_frontend.data import one_hot
+
+    return one_hot(x, len(data.feature_names)) if spec.architecture == "char_transformer" else x
+
+
+def _export(model, spec: ModelSpec, example) -> Tuple[str, object]:
+    """The model as linalg-on-tensors text, and the torch.export program it was
+    imported from (None on the ONNX route)."""
     import torch
 
     from lin_frontend.export import export_onnx, export_torch, save_onnx
 
-    example = torch.zeros(2, n_in)
+    example = torch.from_numpy(np.ascontiguousarray(example[:2]))
     if spec.route == "fx":
-        return export_torch(model, example, dynamic_batch=True)
+        program = torch.export.export(model, (example,),
+                                      dynamic_shapes=({0: torch.export.Dim("batch")},))
+        return export_torch(program, None), program
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{spec.name}.onnx"
         save_onnx(model, example, path)
-        return export_onnx(path)
+        return export_onnx(path), None
 
 
 def _spec_dir(cache: Path, spec: ModelSpec) -> Path:
@@ -182,30 +254,34 @@ def ensure_model(spec: ModelSpec, cache: os.PathLike = DEFAULT_CACHE, *,
     torch.set_num_threads(threads)
     torch.use_deterministic_algorithms(True)
     data = load_split(spec)
-    n_in, n_out = data.num_features, int(data.y_train.max()) + 1
-    model = build_mlp(n_in, spec.hidden, n_out, spec.activation, spec.softmax_head)
+    trained, model = _build(spec, data)
 
     t0 = time.time()
     if spec.trainer == "paper_sgd":
-        epochs_run = train(model, data, optimizer="sgd", lr=spec.lr, epochs=max_epochs,
+        epochs_run = train(trained, data, optimizer="sgd", lr=spec.lr, epochs=max_epochs,
                            batch_size=spec.batch_size, seed=spec.seed, one_hot_targets=True,
                            patience=spec.patience, log=log)
     else:
-        epochs_run = train(model, data, optimizer="adam", lr=spec.lr, epochs=spec.epochs,
+        epochs_run = train(trained, data, optimizer="adam", lr=spec.lr, epochs=spec.epochs,
                            batch_size=spec.batch_size, seed=spec.seed, log=log)
     train_seconds = time.time() - t0
     model.eval()
+    x_calib, x_test = (model_inputs(spec, data, x) for x in (data.x_calib, data.x_test))
 
     t0 = time.time()
-    text = _export(model, spec, n_in)
+    text, program = _export(model, spec, x_calib)
     export_seconds = time.time() - t0
 
     out.mkdir(parents=True, exist_ok=True)
     (out / "info.json").unlink(missing_ok=True)
     (out / "model.mlir").write_text(text)
-    np.save(out / "calib_x.npy", data.x_calib)
+    if program is not None:
+        torch.export.save(program, out / "model.pt2")
+    if spec.architecture == "char_transformer":
+        (out / "alphabet.json").write_text(json.dumps(data.feature_names) + "\n")
+    np.save(out / "calib_x.npy", x_calib)
     np.save(out / "calib_y.npy", data.y_calib)
-    np.save(out / "test_x.npy", data.x_test)
+    np.save(out / "test_x.npy", x_test)
     np.save(out / "test_y.npy", data.y_test)
     torch.save(model.state_dict(), out / "weights.pt")
     info = {
@@ -214,12 +290,14 @@ def ensure_model(spec: ModelSpec, cache: os.PathLike = DEFAULT_CACHE, *,
         "spec": spec.key(),
         "max_epochs": max_epochs,
         "epochs_run": epochs_run,
-        "sizes": [n_in, *spec.hidden, n_out],
+        "sizes": [int(np.prod(x_calib.shape[1:])), *spec.hidden, int(data.y_train.max()) + 1],
+        "input_shape": list(x_calib.shape[1:]),
         "params": int(sum(p.numel() for p in model.parameters())),
+        "n_train": int(len(data.x_train)),
         "n_calib": int(len(data.x_calib)),
         "n_test": int(len(data.x_test)),
-        "torch_calib_acc": accuracy(model, data.x_calib, data.y_calib),
-        "torch_test_acc": accuracy(model, data.x_test, data.y_test),
+        "torch_calib_acc": accuracy(model, x_calib, data.y_calib),
+        "torch_test_acc": accuracy(model, x_test, data.y_test),
         "train_seconds": round(train_seconds, 1),
         "export_seconds": round(export_seconds, 1),
         "torch": torch.__version__,
