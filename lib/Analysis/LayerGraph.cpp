@@ -142,6 +142,10 @@ LayerGraph LayerGraph::build(func::FuncOp func,
   WeightInventory inventory = WeightInventory::build(func);
   graph.weightElements = inventory.getTotalElements();
   constexpr unsigned kShared = ~0u;
+  DenseSet<Value> roots;
+  for (const Sink &sink : graph.sinks)
+    for (const AffineTerm &term : sink.form.terms)
+      roots.insert(term.root);
   DenseMap<Operation *, unsigned> sinkOfOp;
   for (auto [index, sink] : llvm::enumerate(graph.sinks))
     for (Operation *op : sink.form.ops) {
@@ -164,8 +168,13 @@ LayerGraph LayerGraph::build(func::FuncOp func,
         owner = it->second;
         continue;
       }
-      // Outside every sink: it stays unless all it feeds goes.
-      if (op->use_empty()) {
+      // Outside every sink: it stays unless all it feeds goes. An op
+      // computing a root of a form (an activation, a convolution's output
+      // read through a flatten) stays whatever the fold does: the rewritten
+      // sinks still read it.
+      if (op->use_empty() || llvm::any_of(op->getResults(), [&](Value v) {
+            return roots.contains(v);
+          })) {
         exclusive = false;
         continue;
       }

@@ -96,3 +96,14 @@ func.func @residual_stream(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
 // TOKEN: remark: layer relu_0 not folded: no neuron stays in one linear piece on enough samples
 // TOKEN-REPORT: "params_after": 552
 // TOKEN-REPORT-NEXT: "params_before": 552
+
+// A CNN with a dense head (torch-mlir): the conv fold removes a dead channel,
+// then the dense fold removes dead neurons. The dense fold's prediction of
+// the function's size must not count the convolution's weights as freed (it
+// did: the weights feed the flatten the dense layer reads, but the flatten
+// stays). 1265 = 30 (conv: 3 of 4 channels) + 1199 + 36 (the dense layers).
+// RUN: lin-opt %inputs/torch-extra/cnn_dense_head.mlir --linearity-compress="data=%inputs/torch-extra/cnn_dense_head.input.npy quiet=1 align=1 report=%t.cnn.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CNN --allow-empty
+// RUN: FileCheck %s --check-prefix=CNN-REPORT < %t.cnn.json
+// CNN-NOT: warning
+// CNN-REPORT: "params_after": 1265
+// CNN-REPORT-NEXT: "params_before": 2411
