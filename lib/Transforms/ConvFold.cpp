@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lin/Transforms/ConvFold.h"
+#include "lin/Analysis/LayerNames.h"
 #include "lin/Analysis/WeightCount.h"
 #include "lin/Dialect/Lin/IR/ActivationProfile.h"
 #include "lin/Dialect/Lin/IR/LinDialect.h"
@@ -190,18 +191,32 @@ FailureOr<WeightEdit *> ConvChannelRewriter::getEdit(Operation *op) {
 LogicalResult ConvChannelRewriter::plan(const ConvChainAnalysis &chains,
                                         ConvFoldResult &result) {
   removed.resize(chains.layers.size());
+  // Named like the dense layers (after the convolution's module); the
+  // fallback `<kind>_<index>` gets a `conv_` prefix so that it cannot be
+  // taken for a dense layer's in the same report.
+  SmallVector<ActivationToName> toName;
+  for (const ConvChannelLayer &layer : chains.layers)
+    toName.push_back({layer.activation.getOperation(),
+                      layer.producer ? layer.producer->getResult(0)
+                                     : layer.activation.getInput(),
+                      layer.activation.getKind()});
+  SmallVector<std::string> names = nameActivations(toName);
   for (auto [index, layer] : llvm::enumerate(chains.layers)) {
     Operation *activation = layer.activation.getOperation();
     LayerFoldResult &row = result.layers.emplace_back();
-    row.name = llvm::formatv(
-                   "conv_{0}_{1}",
-                   stringifyActivationKind(layer.activation.getKind()), index)
-                   .str();
+    row.name = names[index];
+    if (row.name ==
+        llvm::formatv("{0}_{1}",
+                      stringifyActivationKind(layer.activation.getKind()),
+                      index)
+            .str())
+      row.name = "conv_" + row.name;
     row.neurons = row.kept = row.emittedWidth = layer.channels;
     if (layer.producer)
       row.paramsBefore = row.paramsAfter = countConvWeights(layer.producer);
     if (!layer.isFoldable()) {
-      result.remarks.push_back({activation, "not folded: " + layer.whyNot});
+      result.remarks.push_back(
+          {activation, "layer " + row.name + " not folded: " + layer.whyNot});
       continue;
     }
     SmallVector<bool> gone(layer.channels, false);

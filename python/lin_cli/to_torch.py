@@ -19,9 +19,15 @@ lin's fold emits and torch-mlir's / ONNX's exports of MLPs contain:
   ``mul`` / ``div`` / ``max`` / ``min`` / ``copy``;
 * ``tensor.concat``, ``tensor.extract_slice`` (unit strides),
   ``tensor.collapse_shape`` / ``expand_shape``, ``tensor.cast``,
-  ``tensor.dim``.
+  ``tensor.dim``;
+* what CNNs add, as torch-mlir exports them and the conv fold writes them:
+  ``linalg.conv_2d_nchw_fchw`` (``F.conv2d`` with the op's strides and
+  dilations, plus its initial value: the bias), ``linalg.pooling_nchw_max``
+  / ``pooling_nchw_sum`` (``F.max_pool2d``, ``F.avg_pool2d`` times the
+  window), and ``tensor.pad`` with static sizes and a constant padding value
+  (``F.pad``).
 
-Anything else (a reduction, a convolution, ...) raises
+Anything else (a reduction, a grouped convolution, ...) raises
 :class:`UnsupportedOp` naming the op and its location. NaN and infinity
 behave as in the IR: unordered comparisons and ``maximumf`` / ``maxnumf``
 have their exact torch counterparts.
@@ -367,6 +373,83 @@ class _Translator:
         return run
 
     # --- tensor ------------------------------------------------------------------
+
+    # --- convolutions, pooling, padding (CNNs) ------------------------------
+
+    def _window_attributes(self, op) -> tuple:
+        """The (strides, dilations) of a conv / pooling op, as int lists."""
+        ir = self.ir
+        values = []
+        for name in ("strides", "dilations"):
+            attr = ir.DenseIntElementsAttr(op.attributes[name])
+            values.append([int(v) for v in attr])
+        return tuple(values)
+
+    @staticmethod
+    def _add_initial(result, out):
+        """``result`` accumulated into the op's initial value ``out``."""
+        if isinstance(out, _Filled):
+            return result if not out.value else result + out.value
+        return result + out
+
+    def _op_linalg_conv_2d_nchw_fchw(self, op) -> None:
+        strides, dilations = self._window_attributes(op)
+
+        def conv(x, weight, out):
+            import torch.nn.functional as F
+
+            result = F.conv2d(_materialize(x), _materialize(weight), stride=strides,
+                              dilation=dilations)
+            return self._add_initial(result, out)
+        self._step(op, conv, op.operands)
+
+    def _pooling(self, op, pool: Callable, combine: Callable) -> None:
+        strides, dilations = self._window_attributes(op)
+        window = self.ir.RankedTensorType(op.operands[1].type).shape
+        if any(d == self.ir.ShapedType.get_dynamic_size() for d in window):
+            raise self._unsupported(op, "a dynamic window")
+
+        def pooling(x, _window, out):
+            result = pool(_materialize(x), window, strides, dilations)
+            if isinstance(out, _Filled) and out.value is not None and not np.isfinite(out.value):
+                return result  # the identity of max pooling, -inf
+            return combine(result, _materialize(out))
+        self._step(op, pooling, op.operands)
+
+    def _op_linalg_pooling_nchw_max(self, op) -> None:
+        import torch
+        import torch.nn.functional as F
+
+        self._pooling(op, lambda x, k, s, d: F.max_pool2d(x, k, stride=s, dilation=d),
+                      torch.maximum)
+
+    def _op_linalg_pooling_nchw_sum(self, op) -> None:
+        import torch.nn.functional as F
+
+        if self._window_attributes(op)[1] != [1, 1]:
+            raise self._unsupported(op, "dilated sum pooling")
+        self._pooling(op, lambda x, k, s, d: F.avg_pool2d(x, k, stride=s, divisor_override=1),
+                      lambda a, b: a + b)
+
+    def _op_tensor_pad(self, op) -> None:
+        ir = self.ir
+        dynamic = ir.ShapedType.get_dynamic_size()
+        low = list(ir.DenseI64ArrayAttr(op.attributes["static_low"]))
+        high = list(ir.DenseI64ArrayAttr(op.attributes["static_high"]))
+        if dynamic in low or dynamic in high or len(op.operands) != 1:
+            raise self._unsupported(op, "dynamic padding sizes")
+        body = op.regions[0].blocks[0]
+        yielded = list(body.operations)[-1].operands[0]
+        if len(list(body.operations)) != 1 or any(yielded == a for a in body.arguments):
+            raise self._unsupported(op, "a padding value computed per position")
+        # F.pad lists (low, high) pairs from the last dimension backwards.
+        pads = [p for dim in reversed(range(len(low))) for p in (low[dim], high[dim])]
+
+        def pad(x, value):
+            import torch.nn.functional as F
+
+            return F.pad(_materialize(x), pads, value=float(value))
+        self._step(op, pad, [op.operands[0], yielded])
 
     def _op_tensor_concat(self, op) -> None:
         import torch
