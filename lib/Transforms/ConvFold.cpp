@@ -354,16 +354,16 @@ LogicalResult ConvChannelRewriter::planMerges(const ConvChainAnalysis &chains,
     // channels stay until it is a multiple again.
     int64_t keptBefore = layer.channels - llvm::count(gone, true);
     int64_t unaligned = keptBefore - int64_t(identity.size());
-    int64_t restored = getAlignedChannels(layer, unaligned) - unaligned;
-    if (restored > 0 && !identity.empty()) {
+    int64_t restored = std::min<int64_t>(
+        getAlignedChannels(layer, unaligned) - unaligned, identity.size());
+    if (restored > 0) {
       result.remarks.push_back(
           {activation,
            llvm::formatv("{0} channel(s) always in the identity piece kept: "
                          "{1} channels are a multiple of align={2}",
                          restored, unaligned + restored, alignment)
                .str()});
-      identity.resize(identity.size() -
-                      std::min<int64_t>(restored, identity.size()));
+      identity.resize(identity.size() - restored);
     }
     if (identity.empty())
       continue;

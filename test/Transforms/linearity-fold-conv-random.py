@@ -100,7 +100,9 @@ def check_alignment(rng, tmp):
         for align in (16, 8, 4, 1):
             report_path = os.path.join(tmp, f"align{trial}.json")
             folded = run(["lin-opt", path, f"--linearity-fold=align={align} report={report_path}"])
-            row = json.load(open(report_path))["layers"][0]
+            report = json.load(open(report_path))
+            assert report["params_after"] == count_weights(folded), (dead, align)
+            row = report["layers"][0]
             kept = aligned_kept(32 - dead, align)
             assert row["kept"] == row["emitted_width"] == kept, (dead, align, row)
             assert f"tensor<{kept}x64x3x3xf32>" in folded, (dead, align)
