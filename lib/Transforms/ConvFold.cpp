@@ -9,6 +9,7 @@
 #include "lin/Analysis/WeightCount.h"
 #include "lin/Dialect/Lin/IR/ActivationProfile.h"
 #include "lin/Dialect/Lin/IR/LinDialect.h"
+#include "lin/Transforms/FoldAlignment.h"
 #include "lin/Transforms/FoldEmission.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -108,8 +109,8 @@ FailureOr<Tensor> readBias(Value init, int64_t size,
 class ConvChannelRewriter {
 public:
   ConvChannelRewriter(RewriterBase &rewriter,
-                      ConstantTensorEvaluator &constants)
-      : rewriter(rewriter), constants(constants) {}
+                      ConstantTensorEvaluator &constants, int64_t alignment)
+      : rewriter(rewriter), constants(constants), alignment(alignment) {}
 
   /// Decides the channels of every layer and reads the weights; nothing
   /// changes yet.
@@ -148,8 +149,25 @@ private:
   Value emitBiasInit(Operation *before, Value init, unsigned channelDim,
                      int64_t channels, const Tensor &bias, bool needsBias);
 
+  /// The channel count `kept` of `layer` rounds up to (FoldAlignment.h):
+  /// its producer's filter rows are the kept inputs times the taps.
+  int64_t getAlignedChannels(const ConvChannelLayer &layer,
+                             int64_t kept) const {
+    linalg::Conv2DNchwFchwOp producer = layer.producer;
+    auto filter = cast<ShapedType>(producer.getInputs()[1].getType());
+    int64_t inputs = getNumKept(producer, /*inputs=*/true) *
+                     filter.getDimSize(2) * filter.getDimSize(3);
+    return getFoldAlignedWidth(kept, layer.channels, inputs, alignment);
+  }
+
   RewriterBase &rewriter;
   ConstantTensorEvaluator &constants;
+  /// The fold's `align`: IREE runs a convolution of an odd channel count
+  /// (63, 115) slower than the original's 64 and 128, so the fold keeps
+  /// removable channels until the count is a multiple again. Keeping a
+  /// constant channel is exact and costs what a zero channel padded in
+  /// would, so nothing is padded.
+  int64_t alignment;
   llvm::MapVector<Operation *, WeightEdit> edits;
   /// Per layer, the channels that leave it, removed or merged (empty for a
   /// layer the fold declines).
@@ -245,6 +263,25 @@ LogicalResult ConvChannelRewriter::plan(const ConvChainAnalysis &chains,
           {activation, llvm::formatv("{0} constant channel(s) kept: {1}",
                                      numKeptConstant, whyKept)
                            .str()});
+    int64_t kept = layer.channels - numRemoved;
+    int64_t alignedKept = getAlignedChannels(layer, kept);
+    if (alignedKept > kept) {
+      result.remarks.push_back(
+          {activation,
+           llvm::formatv("{0} constant channel(s) kept: {1} channels are a "
+                         "multiple of align={2}",
+                         alignedKept - kept, alignedKept, alignment)
+               .str()});
+      // The last removable channels stay.
+      for (int64_t channel = layer.channels - 1; kept < alignedKept;
+           --channel) {
+        if (!gone[channel])
+          continue;
+        gone[channel] = false;
+        --numRemoved;
+        ++kept;
+      }
+    }
     removed[index] = gone;
     if (numRemoved == 0)
       continue;
@@ -327,6 +364,21 @@ LogicalResult ConvChannelRewriter::planMerges(const ConvChainAnalysis &chains,
                          identity.front())
                .str()});
       identity.erase(identity.begin());
+    }
+    // Merging leaves a channel count align rounds up: the last identity
+    // channels stay until it is a multiple again.
+    int64_t keptBefore = layer.channels - llvm::count(gone, true);
+    int64_t unaligned = keptBefore - int64_t(identity.size());
+    int64_t restored = std::min<int64_t>(
+        getAlignedChannels(layer, unaligned) - unaligned, identity.size());
+    if (restored > 0) {
+      result.remarks.push_back(
+          {activation,
+           llvm::formatv("{0} channel(s) always in the identity piece kept: "
+                         "{1} channels are a multiple of align={2}",
+                         restored, unaligned + restored, alignment)
+               .str()});
+      identity.resize(identity.size() - restored);
     }
     if (identity.empty())
       continue;
@@ -633,10 +685,10 @@ int64_t ConvChannelRewriter::emitSkip(SkipConvolution &skip) {
 FailureOr<ConvFoldResult>
 lin::foldConvChannels(RewriterBase &rewriter, func::FuncOp func,
                       ConstantTensorEvaluator &constants,
-                      const ConvChainAnalysis &chains) {
+                      const ConvChainAnalysis &chains, int64_t alignment) {
   ConvFoldResult result;
   result.paramsBefore = countWeightElements(func);
-  ConvChannelRewriter channelRewriter(rewriter, constants);
+  ConvChannelRewriter channelRewriter(rewriter, constants, alignment);
   if (failed(channelRewriter.plan(chains, result)))
     return failure();
   channelRewriter.apply(chains, result);

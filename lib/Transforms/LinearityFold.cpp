@@ -232,7 +232,7 @@ FailureOr<FoldResult> LinearityFoldPass::foldFunction(
         ConvChainAnalysis::build(func, constants, planOptions.thresholds.remove,
                                  planOptions.thresholds.merge);
     IRRewriter rewriter(func.getContext());
-    convResult = foldConvChannels(rewriter, func, constants, chains);
+    convResult = foldConvChannels(rewriter, func, constants, chains, align);
     if (failed(convResult))
       return failure();
   }

@@ -13,7 +13,12 @@
 #   * the folded IR, compiled and run by IREE, reproduces PyTorch's outputs
 #     (dynamic and static batch);
 #   * over all models, every case (each pooling and head, constants 0 and
-#     +-1, a constant kept for zero padding, a merge) occurs.
+#     +-1, a constant kept for zero padding, a merge) occurs;
+#   * `align`: on conv 64 -> 32 -> ReLU -> conv models with a random number
+#     of dead channels, the fold keeps the dead count rounded down so that
+#     the kept channels are a multiple of align (16, 8, 4, 1) when their
+#     filter holds >= 8192 elements (FoldAlignment.h), and IREE still
+#     reproduces PyTorch.
 #
 # REQUIRES: torch, iree
 # RUN: %python %s
@@ -69,6 +74,43 @@ def expected_removed(model, pre, seen):
     return removed
 
 
+def aligned_kept(kept, align, channels=32, filter_inputs=64 * 9):
+    """The independent rule: round up to align unless the kept filter has
+    under 8192 elements or the rounded count exceeds the layer."""
+    rounded = -(-kept // align) * align
+    return rounded if kept * filter_inputs >= 8192 and rounded <= channels else kept
+
+
+def check_alignment(rng, tmp):
+    """Conv(64 -> 32, 3x3) -> ReLU -> Conv(32 -> 4, 3x3) with `dead` channels
+    shifted into ReLU's constant piece, folded at several aligns."""
+    for trial in range(3):
+        dead = int(rng.integers(1, 20))
+        model = torch.nn.Sequential(torch.nn.Conv2d(64, 32, 3), torch.nn.ReLU(), torch.nn.Conv2d(32, 4, 3))
+        with torch.no_grad():
+            model[0].bias[32 - dead:] = -1e3
+        x = rng.standard_normal((8, 64, 7, 7)).astype(np.float32)
+        with torch.no_grad():
+            expected = model(torch.from_numpy(x)).numpy()
+        path, data = os.path.join(tmp, f"align{trial}.mlir"), os.path.join(tmp, f"align{trial}.npy")
+        open(path, "w").write(export_torch(model, torch.from_numpy(x[:2]), dynamic_batch=True))
+        np.save(data, x)
+        profiled = run(["lin-opt", path, f"--linearity-profile=data={data} quiet=1"])
+        open(path, "w").write(profiled)
+        for align in (16, 8, 4, 1):
+            report_path = os.path.join(tmp, f"align{trial}.json")
+            folded = run(["lin-opt", path, f"--linearity-fold=align={align} report={report_path}"])
+            report = json.load(open(report_path))
+            assert report["params_after"] == count_weights(folded), (dead, align)
+            row = report["layers"][0]
+            kept = aligned_kept(32 - dead, align)
+            assert row["kept"] == row["emitted_width"] == kept, (dead, align, row)
+            assert f"tensor<{kept}x64x3x3xf32>" in folded, (dead, align)
+            got = run_iree_batched(folded, x, None)
+            assert float(np.abs(got - expected).max()) <= 1e-4 * max(1.0, float(np.abs(expected).max()))
+        print(f"align: {dead} dead channels of 32 kept as {[aligned_kept(32 - dead, a) for a in (16, 8, 4, 1)]}")
+
+
 def main():
     rng = np.random.default_rng(SEED)
     tmp = tempfile.mkdtemp()
@@ -111,6 +153,7 @@ def main():
         seen["merged"] += sum(row["folded"] for row in rows)
         print(f"cnn{seed}: removed {want}, merged {[row['folded'] for row in rows]}, {params} -> {report['params_after']} "
               f"parameters, max relative error {error:.1e}")
+    check_alignment(rng, tmp)
     # The models must exercise every case, not only refusals.
     print(dict(sorted(seen.items())))
     for case in ["removed: constant 0", "removed: constant +-1",

@@ -56,10 +56,14 @@ struct ConvFoldResult {
 /// file comment). Every weight is read before anything changes, so a
 /// failure (weights that cannot be evaluated; reported as an error at the
 /// op) leaves `func` untouched. The result never stores more weights.
+/// With `alignment` above 1, a layer whose kept channel count
+/// getFoldAlignedWidth rounds up keeps removable (constant, then identity)
+/// channels until the count is that multiple: exact, and IREE runs such
+/// convolutions faster.
 mlir::FailureOr<ConvFoldResult>
 foldConvChannels(mlir::RewriterBase &rewriter, mlir::func::FuncOp func,
                  ConstantTensorEvaluator &constants,
-                 const ConvChainAnalysis &chains);
+                 const ConvChainAnalysis &chains, int64_t alignment = 1);
 
 } // namespace lin
 

@@ -102,8 +102,9 @@ defvar LinearityFoldOptions = [
            /*default=*/"16",
            "Pad the layers the fold narrows to a multiple of this many "
            "neurons with zero neurons, never beyond their original width "
-           "and only when their folded weights hold >= 8192 elements (at "
-           "least 1; 1: no padding)">,
+           "and only when their folded weights hold >= 8192 elements (a "
+           "convolution keeps removable channels instead; at least 1; 1: "
+           "no padding)">,
     Option<"objective", "objective", "::lin::FoldObjective",
            /*default=*/"::lin::FoldObjective::Params",
            "What policy=cost minimises",
