@@ -28,8 +28,7 @@ bool lin::hasChannelProfile(Operation *op) {
   return type && type.getRank() == 4 && profile.getNeuronDim(4) == 1;
 }
 
-/// The value of a scalar float constant.
-static std::optional<float> getScalarConstant(Value value) {
+std::optional<float> lin::getScalarConstant(Value value) {
   FloatAttr attr;
   if (matchPattern(value, m_Constant(&attr)))
     return float(attr.getValueAsDouble());
@@ -86,9 +85,8 @@ static bool hasRewritableBias(Value init, int64_t channelDim,
   return false;
 }
 
-/// Why the convolution `conv` cannot have its weights rewritten, or empty.
-static std::string whyNotRewritable(linalg::Conv2DNchwFchwOp conv,
-                                    ConstantTensorEvaluator &constants) {
+std::string lin::whyNotRewritable(linalg::Conv2DNchwFchwOp conv,
+                                  ConstantTensorEvaluator &constants) {
   if (!isOwnedConstant(conv.getInputs()[1], constants))
     return "the filter of 'linalg.conv_2d_nchw_fchw' is not a constant it "
            "alone reads";
@@ -218,8 +216,7 @@ bool ChainBuilder::findProducer() {
   if (!conv.getResult(0).hasOneUse())
     return decline("the convolution's result has other users than the "
                    "activation");
-  auto type = cast<RankedTensorType>(conv.getResult(0).getType());
-  layer.channels = type.getDimSize(1);
+  // The activation is elementwise: its channels are the convolution's.
   if (layer.channels != layer.profile.getNumNeurons())
     return decline(llvm::formatv("the profile describes {0} channels but the "
                                  "convolution computes {1}",
@@ -486,6 +483,10 @@ ConvChainAnalysis ConvChainAnalysis::build(func::FuncOp func,
     layer.profile =
         op->getAttrOfType<ProfileAttr>(LinDialect::getProfileAttrName());
     layer.activation = std::move(activation);
+    // The activation's channels, also for a layer declined before its
+    // convolution is found.
+    layer.channels =
+        cast<RankedTensorType>(op->getResult(0).getType()).getDimSize(1);
     if (layer.activation.getKind() != layer.profile.getKind())
       layer.whyNot = ("the profile is for '" +
                       stringifyActivationKind(layer.profile.getKind()) +

@@ -97,15 +97,6 @@ int64_t countConvWeights(linalg::Conv2DNchwFchwOp conv) {
   return count;
 }
 
-/// The bias a convolution or matmul adds through its init: the broadcast
-/// constant, or zeros for a zero fill.
-FailureOr<Tensor> readBias(Value init, int64_t size,
-                           ConstantTensorEvaluator &constants) {
-  if (auto broadcast = init.getDefiningOp<linalg::BroadcastOp>())
-    return constants.evaluateTensor(broadcast.getInput());
-  return Tensor(ArrayRef<int64_t>{size});
-}
-
 class ConvChannelRewriter {
 public:
   ConvChannelRewriter(RewriterBase &rewriter,
@@ -191,8 +182,8 @@ FailureOr<WeightEdit *> ConvChannelRewriter::getEdit(Operation *op) {
   int64_t outputs = isa<linalg::MatmulOp>(op) ? weights->getDimSize(1)
                                               : weights->getDimSize(0);
   FailureOr<Tensor> bias =
-      readBias(cast<DestinationStyleOpInterface>(op).getDpsInits()[0], outputs,
-               constants);
+      lin::readBias(cast<DestinationStyleOpInterface>(op).getDpsInits()[0],
+                    outputs, constants);
   if (failed(bias))
     return op->emitError("linearity-fold: cannot read the bias of this op "
                          "to remove its constant channels");
@@ -680,6 +671,13 @@ int64_t ConvChannelRewriter::emitSkip(SkipConvolution &skip) {
     skip.consumer->getOpOperand(2).set(conv.getResult(0));
   });
   return kernel.getNumElements();
+}
+
+FailureOr<Tensor> lin::readBias(Value init, int64_t size,
+                                ConstantTensorEvaluator &constants) {
+  if (auto broadcast = init.getDefiningOp<linalg::BroadcastOp>())
+    return constants.evaluateTensor(broadcast.getInput());
+  return Tensor(ArrayRef<int64_t>{size});
 }
 
 FailureOr<ConvFoldResult>

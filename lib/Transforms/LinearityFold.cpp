@@ -14,10 +14,12 @@
 
 #include "lin/Analysis/ConvChain.h"
 #include "lin/Analysis/LayerGraph.h"
+#include "lin/Analysis/WeightCount.h"
 #include "lin/Dialect/Lin/IR/LinDialect.h"
 #include "lin/Interpreter/ConstantEvaluator.h"
 #include "lin/Interpreter/Interpreter.h"
 #include "lin/Interpreter/ValueRecorder.h"
+#include "lin/Transforms/ChannelAffineFold.h"
 #include "lin/Transforms/ConvFold.h"
 #include "lin/Transforms/FoldPlanner.h"
 #include "lin/Transforms/FoldRefit.h"
@@ -226,12 +228,21 @@ void LinearityFoldPass::remarkUnfoldedLayers(const LayerGraph &graph,
 FailureOr<FoldResult> LinearityFoldPass::foldFunction(
     func::FuncOp func, const FoldPlanOptions &planOptions, bool calibrated) {
   FailureOr<ConvFoldResult> convResult;
+  // Batch norm leaves with its vectors: when it folds, the sizes count from
+  // before (-1: the conv fold's or the dense fold's count).
+  int64_t paramsBefore = countWeightElements(func);
   {
     ConstantEvaluator constants(/*emitErrors=*/false, /*memoiseValues=*/false);
+    IRRewriter rewriter(func.getContext());
+    FailureOr<int64_t> foldedNorms =
+        foldChannelAffineIntoConvolutions(rewriter, func, constants);
+    if (failed(foldedNorms))
+      return failure();
+    if (*foldedNorms == 0)
+      paramsBefore = -1;
     ConvChainAnalysis chains =
         ConvChainAnalysis::build(func, constants, planOptions.thresholds.remove,
                                  planOptions.thresholds.merge);
-    IRRewriter rewriter(func.getContext());
     convResult = foldConvChannels(rewriter, func, constants, chains, align);
     if (failed(convResult))
       return failure();
@@ -239,13 +250,17 @@ FailureOr<FoldResult> LinearityFoldPass::foldFunction(
   for (const auto &[op, message] : convResult->remarks)
     op->emitRemark() << message;
   FailureOr<FoldResult> result = foldDenseLayers(func, planOptions, calibrated);
-  if (failed(result) || convResult->layers.empty())
+  if (failed(result))
     return result;
-  // One report: the conv layers first (they come first in CNNs), sizes
-  // from before the conv fold.
+  if (paramsBefore >= 0)
+    result->paramsBefore = paramsBefore;
+  if (convResult->layers.empty())
+    return result;
+  if (paramsBefore < 0)
+    result->paramsBefore = convResult->paramsBefore;
+  // One report: the conv layers first (they come first in CNNs).
   result->layers.insert(result->layers.begin(), convResult->layers.begin(),
                         convResult->layers.end());
-  result->paramsBefore = convResult->paramsBefore;
   if (result->paramsAfter > result->paramsBefore)
     func.emitWarning() << "linearity-fold: the folded function stores "
                        << result->paramsAfter << " weights, more than the "

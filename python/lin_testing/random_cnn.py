@@ -1,9 +1,11 @@
 """Random small PyTorch CNNs with channels constant or linear by construction.
 
-Each block is Conv2d -> ReLU or Hardtanh -> optional pooling; the head is a
+Each block is Conv2d -> optional BatchNorm2d (eval, random running
+statistics) -> ReLU or Hardtanh -> optional pooling; the head is a
 1x1-or-larger Conv2d or a flatten -> Linear. Every conv channel of a block is
-drawn to be dead (its bias shifted far below: ReLU 0, Hardtanh -1), saturated
-(shifted far above: ReLU identity, Hardtanh +1) or left as trained; 30 % of
+drawn to be dead (its bias, or its batch norm's bias when it has one,
+shifted far below: ReLU 0, Hardtanh -1), saturated (shifted far above: ReLU
+identity, Hardtanh +1) or left as trained; 30 % of
 the models (unless chosen) are ``mergeable_cnn``s instead. Tests export the models through
 torch-mlir and profile them with lin; ``pre_activations`` gives PyTorch's
 own values to check the result against.
@@ -29,6 +31,7 @@ class Block:
     pool: str                    # none | max | maxpad | avg
     # Per channel: dead | saturated | free.
     states: list = field(default_factory=list)
+    norm: torch.nn.BatchNorm2d | None = None
 
 
 class RandomCnn(torch.nn.Module):
@@ -36,11 +39,17 @@ class RandomCnn(torch.nn.Module):
         super().__init__()
         self.blocks = blocks
         self.convs = torch.nn.ModuleList(b.conv for b in blocks)
+        self.norms = torch.nn.ModuleList(b.norm for b in blocks if b.norm is not None)
         self.head = head
         self.flatten = flatten
 
-    def block(self, b: Block, x: torch.Tensor) -> torch.Tensor:
+    @staticmethod
+    def pre_activation(b: Block, x: torch.Tensor) -> torch.Tensor:
         z = b.conv(x)
+        return b.norm(z) if b.norm is not None else z
+
+    def block(self, b: Block, x: torch.Tensor) -> torch.Tensor:
+        z = self.pre_activation(b, x)
         x = torch.relu(z) if b.activation == "relu" else torch.nn.functional.hardtanh(z)
         if b.pool == "max":
             x = torch.nn.functional.max_pool2d(x, 2)
@@ -56,23 +65,24 @@ class RandomCnn(torch.nn.Module):
         return self.head(torch.flatten(x, 1) if self.flatten else x)
 
     def pre_activations(self, x: torch.Tensor) -> list:
-        """Each block's conv output, [N, C, H, W]."""
+        """Each block's activation input (conv, then batch norm), [N, C, H, W]."""
         out = []
         with torch.no_grad():
             for b in self.blocks:
-                out.append(b.conv(x).numpy())
+                out.append(self.pre_activation(b, x).numpy())
                 x = self.block(b, x)
         return out
 
 
 def random_cnn(rng: np.random.Generator, size: int = 8, *, pool: str | None = None,
-               flatten: bool | None = None, mergeable: bool | None = None
-               ) -> tuple[RandomCnn, int]:
+               flatten: bool | None = None, mergeable: bool | None = None,
+               norm: bool = False) -> tuple[RandomCnn, int]:
     """A random CNN over [N, channels, size, size] inputs; returns it and its
     input channels. ``pool`` (the first block's), ``flatten`` (the head) and
-    ``mergeable`` fix what is otherwise drawn."""
+    ``mergeable`` fix what is otherwise drawn; ``norm`` puts a BatchNorm2d
+    between every conv and its activation."""
     if mergeable if mergeable is not None else rng.random() < 0.3:
-        return mergeable_cnn(rng, size)
+        return mergeable_cnn(rng, size, norm=norm)
     channels = int(rng.integers(1, 3))
     torch.manual_seed(int(rng.integers(1 << 31)))
     blocks, c, spatial = [], channels, size
@@ -89,12 +99,12 @@ def random_cnn(rng: np.random.Generator, size: int = 8, *, pool: str | None = No
             spatial //= 2
         elif block.pool == "maxpad":
             spatial = (spatial + 2 - 3) // 2 + 1
+        block.norm = random_batch_norm(out) if norm else None
         with torch.no_grad():
             for j in range(out):
                 state = str(rng.choice(["dead", "saturated", "free"], p=[0.35, 0.25, 0.4]))
                 block.states.append(state)
-                if state != "free":
-                    conv.bias[j] += SHIFT if state == "saturated" else -SHIFT
+                shift_bias(block, j, state)
         blocks.append(block)
         c = out
     if flatten if flatten is not None else rng.random() < 0.5:
@@ -111,7 +121,31 @@ def exact_stride(rng: np.random.Generator, size: int, kernel: int) -> int:
     return 2 if (size - kernel) % 2 == 0 and rng.random() < 0.5 else 1
 
 
-def mergeable_cnn(rng: np.random.Generator, size: int = 8) -> tuple[RandomCnn, int]:
+def random_batch_norm(channels: int) -> torch.nn.BatchNorm2d:
+    """A BatchNorm2d in eval mode with running statistics and affine
+    parameters drawn from torch's generator (scales of both signs)."""
+    norm = torch.nn.BatchNorm2d(channels)
+    with torch.no_grad():
+        norm.running_mean.uniform_(-0.5, 0.5)
+        norm.running_var.uniform_(0.5, 2.0)
+        sign = torch.where(torch.rand(channels) < 0.25, -1.0, 1.0)
+        norm.weight.copy_(sign * torch.empty(channels).uniform_(0.5, 1.5))
+        norm.bias.uniform_(-0.5, 0.5)
+    return norm.eval()
+
+
+def shift_bias(block: Block, channel: int, state: str) -> None:
+    """Makes `channel` dead or saturated through the bias just before the
+    activation: the batch norm's when there is one."""
+    if state == "free":
+        return
+    bias = block.norm.bias if block.norm is not None else block.conv.bias
+    with torch.no_grad():
+        bias[channel] += SHIFT if state == "saturated" else -SHIFT
+
+
+def mergeable_cnn(rng: np.random.Generator, size: int = 8, *, norm: bool = False
+                  ) -> tuple[RandomCnn, int]:
     """Conv2d (any padding and stride) -> ReLU -> Conv2d head without padding
     or pooling between, from one input channel, with mostly always-active
     channels: the case where merging identity channels into a skip
@@ -121,12 +155,12 @@ def mergeable_cnn(rng: np.random.Generator, size: int = 8) -> tuple[RandomCnn, i
     conv = torch.nn.Conv2d(1, int(rng.integers(3, 7)), kernel,
                            stride=exact_stride(rng, size + 2 * padding, kernel), padding=padding)
     block = Block(conv, "relu", "none")
+    block.norm = random_batch_norm(conv.out_channels) if norm else None
     with torch.no_grad():
         for j in range(conv.out_channels):
             state = str(rng.choice(["dead", "saturated", "free"], p=[0.2, 0.6, 0.2]))
             block.states.append(state)
-            if state != "free":
-                conv.bias[j] += SHIFT if state == "saturated" else -SHIFT
+            shift_bias(block, j, state)
     spatial = (size + 2 * conv.padding[0] - kernel) // conv.stride[0] + 1
     head_kernel = int(rng.integers(1, min(3, spatial) + 1))
     head = torch.nn.Conv2d(conv.out_channels, int(rng.integers(2, 5)), head_kernel,

@@ -1,19 +1,23 @@
 # Property test of the conv fold on random small PyTorch CNNs (Conv2d ->
-# ReLU / Hardtanh -> none / max / max with padding / avg pooling, then a
+# BatchNorm2d in half of the models -> ReLU / Hardtanh -> none / max / max
+# with padding / avg pooling, then a
 # conv or flatten -> Linear head) whose channels are made dead or saturated
-# by shifting their biases, or (a third of the models) conv -> ReLU -> conv
+# by shifting their biases (the batch norm's when there is one: the channel
+# is constant only through it), or (a third of the models) conv -> ReLU -> conv
 # with mostly always-active channels, where identity channels merge.
 # Exported through torch-mlir, profiled per channel (axis = 1) and folded by
 # lin-opt at threshold 1.0. Checks, for every model:
 #   * the report removes exactly the channels an independent rule says are
 #     removable: in a constant piece on every sample, and constant 0 or no
 #     zero padding before the consumer (one channel of a layer stays);
-#   * the report's sizes are PyTorch's parameter counts before, and the IR's
+#   * the report's sizes are PyTorch's parameter counts before (with batch
+#     norm's running mean and variance, which the IR stores), and the IR's
 #     weights after;
 #   * the folded IR, compiled and run by IREE, reproduces PyTorch's outputs
 #     (dynamic and static batch);
 #   * over all models, every case (each pooling and head, constants 0 and
-#     +-1, a constant kept for zero padding, a merge) occurs;
+#     +-1, a constant kept for zero padding, a merge, batch norm with a
+#     removal and with a merge) occurs;
 #   * `align`: on conv 64 -> 32 -> ReLU -> conv models with a random number
 #     of dead channels, the fold keeps the dead count rounded down so that
 #     the kept channels are a multiple of align (16, 8, 4, 1) when their
@@ -119,8 +123,10 @@ def main():
         # Each pooling, head and the mergeable form by construction; the
         # rest drawn.
         mergeable = seed % 3 == 2
+        # Batch norm with either head and in a mergeable model.
+        norm = seed in (1, 4, 5)
         model, channels = random_cnn(rng, SIZE, pool=POOLS[(seed - seed // 3) % len(POOLS)],
-                                     flatten=seed % 2 == 0, mergeable=mergeable)
+                                     flatten=seed % 2 == 0, mergeable=mergeable, norm=norm)
         x = rng.standard_normal((16, channels, SIZE, SIZE)).astype(np.float32)
         with torch.no_grad():
             expected = model(torch.from_numpy(x)).numpy()
@@ -143,7 +149,8 @@ def main():
         assert [row["removed"] for row in rows] == want, (seed, rows, want)
         seen.update("pool " + b.pool for b in model.blocks)
         seen["flatten head" if model.flatten else "conv head"] += 1
-        params = sum(p.numel() for p in model.parameters())
+        params = sum(p.numel() for p in model.parameters()) + sum(
+            b.numel() for name, b in model.named_buffers() if name.endswith(("running_mean", "running_var")))
         assert report["params_before"] == params, (seed, report["params_before"], params)
         assert report["params_after"] == count_weights(folded), seed
         assert report["params_after"] < params or sum(want) == 0, seed
@@ -151,6 +158,9 @@ def main():
         error = float(np.abs(got - expected).max()) / max(1.0, float(np.abs(expected).max()))
         assert error <= 1e-4, (seed, error)
         seen["merged"] += sum(row["folded"] for row in rows)
+        if norm:
+            seen["batch norm: removed"] += sum(want)
+            seen["batch norm: merged"] += sum(row["folded"] for row in rows)
         print(f"cnn{seed}: removed {want}, merged {[row['folded'] for row in rows]}, {params} -> {report['params_after']} "
               f"parameters, max relative error {error:.1e}")
     check_alignment(rng, tmp)
@@ -158,7 +168,8 @@ def main():
     print(dict(sorted(seen.items())))
     for case in ["removed: constant 0", "removed: constant +-1",
                  "kept: constant meets zero padding", "pool none", "pool max",
-                 "pool maxpad", "pool avg", "flatten head", "conv head", "merged"]:
+                 "pool maxpad", "pool avg", "flatten head", "conv head", "merged",
+                 "batch norm: removed", "batch norm: merged"]:
         assert seen[case] > 0, case
 
 

@@ -40,6 +40,15 @@ namespace lin {
 /// dense layer graph's.
 bool hasChannelProfile(mlir::Operation *op);
 
+/// The value of a scalar float constant (a float attribute or a splat).
+std::optional<float> getScalarConstant(mlir::Value value);
+
+/// Why the fold cannot rewrite the weights of `conv`, or empty: its filter
+/// must be a constant only it reads, and its init a broadcast of such a bias
+/// constant or a zero fill.
+std::string whyNotRewritable(mlir::linalg::Conv2DNchwFchwOp conv,
+                             ConstantTensorEvaluator &constants);
+
 /// An op that mixes the channels of a chain's value.
 struct ChannelConsumer {
   /// linalg.conv_2d_nchw_fchw reading the value as its input, or the
@@ -76,6 +85,7 @@ struct ConvChannelLayer {
   /// The convolution computing the activation's input; null when the layer
   /// is declined before it is found.
   mlir::linalg::Conv2DNchwFchwOp producer;
+  /// The activation's channels (dimension 1 of its result).
   int64_t channels = 0;
   /// Channel-wise ops from the activation's result to the consumers
   /// (tensor.pad, pooling, elementwise scaling), in program order.

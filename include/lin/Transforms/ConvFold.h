@@ -52,6 +52,11 @@ struct ConvFoldResult {
   int64_t paramsBefore = 0, paramsAfter = 0;
 };
 
+/// The bias a convolution or matmul adds through its init (a broadcast
+/// constant, or a zero fill: `size` zeros), as whyNotRewritable accepts it.
+mlir::FailureOr<Tensor> readBias(mlir::Value init, int64_t size,
+                                 ConstantTensorEvaluator &constants);
+
 /// Removes the removable channels of `chains`' layers from `func` (see the
 /// file comment). Every weight is read before anything changes, so a
 /// failure (weights that cannot be evaluated; reported as an error at the
