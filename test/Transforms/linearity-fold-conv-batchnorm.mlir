@@ -32,7 +32,7 @@
 // CHECK-NOT: linalg.generic
 // CHECK: return
 // The batch norm's four vectors leave: 15 weights before, 4 after.
-// TABLE: layer
+// TABLE: {{^}}layer
 // TABLE-NEXT: conv_relu_0 2 0 1 1 1 4 2
 // TABLE-NEXT: total parameters: 15 -> 4
 func.func @batch_norm(%x: tensor<?x1x2x2xf32>) -> tensor<?x1x2x2xf32> {
@@ -127,7 +127,7 @@ func.func @batch_norm(%x: tensor<?x1x2x2xf32>) -> tensor<?x1x2x2xf32> {
 // CHECK: %[[I2:.*]] = linalg.fill
 // CHECK: %[[W2:.*]] = arith.constant dense<7.000000e+00> : tensor<1x1x1x1xf32>
 // CHECK: linalg.conv_2d_nchw_fchw {{.*}} ins(%{{.*}}, %[[W2]] : tensor<?x1x2x2xf32>, tensor<1x1x1x1xf32>) outs(%[[I2]] :
-// TABLE: layer
+// TABLE: {{^}}layer
 // TABLE-NEXT: conv_relu_0 2 0 1 1 1 4 2
 // TABLE-NEXT: total parameters: 6 -> 3
 func.func @scalar_and_reversed_steps(%x: tensor<?x1x2x2xf32>) -> tensor<?x1x2x2xf32> {
@@ -173,7 +173,7 @@ func.func @scalar_and_reversed_steps(%x: tensor<?x1x2x2xf32>) -> tensor<?x1x2x2x
 // CHECK-LABEL: func.func @norm_read_twice
 // CHECK: linalg.generic
 // CHECK-SAME: ins(%{{.*}}, %{{.*}} : tensor<?x2x2x2xf32>, tensor<2x1x1xf32>)
-// TABLE: layer
+// TABLE: {{^}}layer
 // TABLE-NEXT: conv_relu_0 2 0 0 2 2 0 0
 func.func @norm_read_twice(%x: tensor<?x1x2x2xf32>) -> (tensor<?x1x2x2xf32>, tensor<?x2x2x2xf32>) {
   %c0 = arith.constant 0 : index

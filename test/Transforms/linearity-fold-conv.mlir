@@ -24,7 +24,7 @@
 // CHECK: %[[B2:.*]] = arith.constant dense<[8.250000e+00, -3.250000e+00]> : tensor<2xf32>
 // CHECK: linalg.broadcast ins(%[[B2]] : tensor<2xf32>)
 // CHECK: linalg.conv_2d_nchw_fchw {{.*}} ins(%{{.*}}, %[[W2]] : tensor<?x1x3x3xf32>, tensor<2x1x2x2xf32>) {{.*}} -> tensor<?x2x2x2xf32>
-// TABLE: layer
+// TABLE: {{^}}layer
 // TABLE-NEXT: conv_clamp_0 3 0 2 1 1 15 5
 // TABLE-NEXT: total parameters: 41 -> 15
 func.func @clamp_no_padding(%x: tensor<?x1x4x4xf32>) -> tensor<?x2x2x2xf32> {
@@ -65,7 +65,7 @@ func.func @clamp_no_padding(%x: tensor<?x1x4x4xf32>) -> tensor<?x2x2x2xf32> {
 // CHECK: tensor.pad
 // CHECK: } : tensor<?x2x3x3xf32> to tensor<?x2x5x5xf32>
 // CHECK: linalg.conv_2d_nchw_fchw {{.*}} ins(%{{.*}}, %{{.*}} : tensor<?x2x5x5xf32>, tensor<1x2x3x3xf32>)
-// TABLE: layer
+// TABLE: {{^}}layer
 // TABLE-NEXT: conv_clamp_0 3 0 1 2 2 15 10
 func.func @relu6_zero_padding(%x: tensor<?x1x4x4xf32>) -> tensor<?x1x3x3xf32> {
   %c0 = arith.constant 0 : index
