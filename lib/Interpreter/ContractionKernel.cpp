@@ -234,13 +234,9 @@ llvm::Error ContractionKernel::run(MutableArrayRef<RuntimeValue> inputs,
                     layout->ldb, beta, out, layout->ldc);
       }
     }
-    int64_t level = static_cast<int64_t>(dims.batch.size()) - 1;
-    for (; level >= 0; --level) {
-      if (++batchPosition[level] < (*ranges)[dims.batch[level]])
-        break;
-      batchPosition[level] = 0;
-    }
-    if (level < 0)
+    if (!advanceOdometer(batchPosition, [&](size_t level) {
+          return (*ranges)[dims.batch[level]];
+        }))
       break;
   }
   results[0] = std::move(output);

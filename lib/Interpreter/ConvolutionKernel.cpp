@@ -233,14 +233,10 @@ llvm::Error ConvolutionKernel::run(MutableArrayRef<RuntimeValue> inputs,
           target[outputColumns[n]] += source[n];
       }
     }
-    // Next outer position (odometer); no outer loop means one product.
-    int64_t level = static_cast<int64_t>(outerLoops.size()) - 1;
-    for (; level >= 0; --level) {
-      if (++position[level] < (*ranges)[outerLoops[level]])
-        break;
-      position[level] = 0;
-    }
-    if (level < 0)
+    // Next outer position; no outer loop means one product.
+    if (!advanceOdometer(position, [&](size_t level) {
+          return (*ranges)[outerLoops[level]];
+        }))
       break;
   }
   results[0] = std::move(output);

@@ -19,6 +19,7 @@
 
 #include "mlir/IR/Operation.h"
 #include "mlir/Support/LLVM.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -123,6 +124,19 @@ inline int64_t toIndex(double value) {
   if (value >= 0x1p63)
     return INT64_MAX;
   return static_cast<int64_t>(value);
+}
+
+/// Advances `position` like an odometer over the loops whose ranges
+/// `rangeOf(level)` gives (the last level fastest). Returns false once every
+/// position was visited (also when there is no level: one position).
+inline bool advanceOdometer(llvm::MutableArrayRef<int64_t> position,
+                            llvm::function_ref<int64_t(size_t)> rangeOf) {
+  for (size_t level = position.size(); level-- > 0;) {
+    if (++position[level] < rangeOf(level))
+      return true;
+    position[level] = 0;
+  }
+  return false;
 }
 
 /// Row-major strides of a shape (of a valid tensor: every product of its
