@@ -135,37 +135,36 @@ LayerGraph LayerGraph::build(func::FuncOp func,
     graph.sinks.push_back(std::move(sink));
   }
 
-  // What the IR stores, and which sink alone reads each weight: a weight
-  // belongs to a sink when every op reading it is part of that sink's form,
-  // or only feeds such ops (a bias broadcast to the batch), so that
-  // rewriting the sink frees it.
+  // What the IR stores, and which sinks read each weight: a weight belongs
+  // to the sinks whose forms contain every op reading it, or whose forms
+  // contain all that such an op feeds (a bias broadcast to the batch), so
+  // that rewriting those sinks frees it. One sink owns it alone; several
+  // share it (SharedWeight).
   WeightInventory inventory = WeightInventory::build(func);
   graph.weightElements = inventory.getTotalElements();
-  constexpr unsigned kShared = ~0u;
   DenseSet<Value> roots;
   for (const Sink &sink : graph.sinks)
     for (const AffineTerm &term : sink.form.terms)
       roots.insert(term.root);
-  DenseMap<Operation *, unsigned> sinkOfOp;
+  DenseMap<Operation *, SmallVector<unsigned, 1>> sinksOfOp;
   for (auto [index, sink] : llvm::enumerate(graph.sinks))
     for (Operation *op : sink.form.ops) {
-      auto [it, inserted] = sinkOfOp.try_emplace(op, index);
-      if (!inserted && it->second != index)
-        it->second = kShared;
+      SmallVector<unsigned, 1> &sinks = sinksOfOp[op];
+      if (!llvm::is_contained(sinks, index))
+        sinks.push_back(index);
     }
   for (const WeightInventory::Weight &weight : inventory.weights) {
-    std::optional<unsigned> owner;
-    bool exclusive = true;
+    llvm::SetVector<unsigned> owners;
+    bool confined = true;
     SmallVector<Operation *> worklist(weight.users.begin(), weight.users.end());
     DenseSet<Operation *> visited;
-    while (exclusive && !worklist.empty()) {
+    while (confined && !worklist.empty()) {
       Operation *op = worklist.pop_back_val();
       if (!visited.insert(op).second)
         continue;
-      auto it = sinkOfOp.find(op);
-      if (it != sinkOfOp.end()) {
-        exclusive = it->second != kShared && (!owner || *owner == it->second);
-        owner = it->second;
+      auto it = sinksOfOp.find(op);
+      if (it != sinksOfOp.end()) {
+        owners.insert(it->second.begin(), it->second.end());
         continue;
       }
       // Outside every sink: it stays unless all it feeds goes. An op
@@ -175,13 +174,22 @@ LayerGraph LayerGraph::build(func::FuncOp func,
       if (op->use_empty() || llvm::any_of(op->getResults(), [&](Value v) {
             return roots.contains(v);
           })) {
-        exclusive = false;
+        confined = false;
         continue;
       }
       llvm::append_range(worklist, op->getUsers());
     }
-    if (exclusive && owner)
-      graph.sinks[*owner].ownedWeights += weight.elements;
+    if (!confined || owners.empty())
+      continue;
+    if (owners.size() == 1) {
+      graph.sinks[owners.front()].ownedWeights += weight.elements;
+      continue;
+    }
+    SharedWeight shared;
+    shared.sinks.assign(owners.begin(), owners.end());
+    llvm::sort(shared.sinks);
+    shared.elements = weight.elements;
+    graph.sharedWeights.push_back(std::move(shared));
   }
 
   for (auto [index, sink] : llvm::enumerate(graph.sinks))
@@ -237,6 +245,18 @@ LayerGraph LayerGraph::build(func::FuncOp func,
   }
   graph.nameLayers();
   return graph;
+}
+
+int64_t LayerGraph::getFreedWeights(
+    llvm::function_ref<bool(unsigned sink)> rewritten) const {
+  int64_t freed = 0;
+  for (auto [index, sink] : llvm::enumerate(sinks))
+    if (rewritten(index))
+      freed += sink.ownedWeights;
+  for (const SharedWeight &shared : sharedWeights)
+    if (llvm::all_of(shared.sinks, rewritten))
+      freed += shared.elements;
+  return freed;
 }
 
 SmallVector<bool> LayerGraph::getLiveSinks(

@@ -109,7 +109,9 @@ public:
                              term.hasWeight(), term.identity});
       sinks.push_back(std::move(sim));
     }
-    // Weights no sink owns alone stay whatever the fold does.
+    for (const SharedWeight &shared : graph.sharedWeights)
+      owned += shared.elements;
+    // Weights no sink or group of sinks owns stay whatever the fold does.
     unownedWeights = graph.weightElements - owned;
   }
 
@@ -190,6 +192,12 @@ public:
     for (auto [sink, isLive] : llvm::zip_equal(sinks, live))
       if (isLive)
         total += sink.changed ? getFormCost(sink, /*padded=*/true) : sink.owned;
+    // Shared weights stay while one of their sinks keeps its weights.
+    for (const SharedWeight &shared : graph.sharedWeights)
+      if (llvm::any_of(shared.sinks, [&](unsigned s) {
+            return live[s] && !sinks[s].changed;
+          }))
+        total += shared.elements;
     return total;
   }
 

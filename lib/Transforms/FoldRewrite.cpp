@@ -187,13 +187,11 @@ lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
     for (unsigned s : stacked.sinks)
       stackedRoots[emission.sinks[s]].push_back(stacked.root);
   }
-  int64_t freed = 0;
-  for (auto [index, sink] : llvm::enumerate(graph.sinks)) {
-    if (folded.changed[index] || !live[index])
-      freed += sink.ownedWeights;
+  int64_t freed = graph.getFreedWeights(
+      [&](unsigned sink) { return folded.changed[sink] || !live[sink]; });
+  for (unsigned index : llvm::seq<unsigned>(0, graph.sinks.size()))
     if (folded.changed[index] && live[index])
       emitted.add(forms[index], stackedRoots.lookup(index));
-  }
   result.predictedParamsAfter =
       result.paramsBefore - freed + emitted.getElements();
   if (result.predictedParamsAfter > result.paramsBefore) {

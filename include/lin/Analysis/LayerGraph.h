@@ -64,6 +64,13 @@ struct Sink {
   int64_t ownedWeights = 0;
 };
 
+/// A weight that only ops of two or more sinks read (a layer applied twice,
+/// tied weights): rewriting all of them frees it, rewriting some does not.
+struct SharedWeight {
+  llvm::SmallVector<unsigned, 2> sinks;
+  int64_t elements = 0;
+};
+
 /// An op carrying a lin.profile that is not a layer, and why.
 struct DeclinedActivation {
   mlir::Operation *op;
@@ -86,9 +93,18 @@ public:
   llvm::SmallVector<Layer, 0> layers;
   llvm::SmallVector<Sink, 0> sinks;
   llvm::SmallVector<DeclinedActivation> declined;
+  /// Weights read by several sinks and nothing else (Sink::ownedWeights
+  /// counts those of one sink).
+  llvm::SmallVector<SharedWeight, 0> sharedWeights;
   /// Weight elements of the whole function (WeightCount.h), recognised
   /// layers or not.
   int64_t weightElements = 0;
+
+  /// Weight elements that rewriting (or deleting) the sinks for which
+  /// `rewritten` holds frees: their own weights, and the shared weights all
+  /// of whose sinks are rewritten.
+  int64_t
+  getFreedWeights(llvm::function_ref<bool(unsigned sink)> rewritten) const;
 
   /// Which sinks stay live when the sinks' terms are those `readsRoot`
   /// describes (e.g. after a fold): an output sink always, a foldable
