@@ -208,10 +208,23 @@ public:
   /// sinks on the feature-major path read (stacked), and one per other
   /// weighted root, the bias, activation and stacked rows fused into it;
   /// plus one for the bias and activation of a sink whose every weighted
-  /// root is stacked.
+  /// root is stacked. Kept layers re-emitted feature-major
+  /// (getReemittedSinks) count as emission writes them.
   int64_t getDispatchCount(ActivationLayout layout) const {
-    SmallVector<bool> changed = llvm::map_to_vector(
-        sinks, [](const SimSink &sink) { return sink.changed; });
+    SmallVector<bool> changed = getReemittedSinks(
+        graph,
+        llvm::map_to_vector(sinks,
+                            [](const SimSink &sink) { return sink.changed; }),
+        layout,
+        [&](unsigned sink, Value root) {
+          return sinks[sink].cols > 0 &&
+                 llvm::any_of(sinks[sink].terms, [&](const SimTerm &term) {
+                   return term.root == root && term.dense;
+                 });
+        },
+        [&](unsigned sink) {
+          return getFormCost(sinks[sink], /*padded=*/false);
+        });
     DenseSet<Value> featureMajorRoots;
     SmallVector<bool> featureMajorLayers(graph.layers.size(), false);
     for (auto [index, layer] : llvm::enumerate(graph.layers))

@@ -154,6 +154,14 @@ lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
                                                 inputs, options.alignment));
   }
   padSinkForms(graph, forms, folded.changed, emittedWidths);
+  // Kept layers that only changed sinks read are re-emitted feature-major.
+  SmallVector<bool> reemitted = getReemittedSinks(
+      graph, folded.changed, options.activationLayout,
+      [&](unsigned sink, Value root) {
+        const AffineTerm *term = forms[sink].findTerm(root);
+        return forms[sink].numFeatures > 0 && term && term->hasWeight();
+      },
+      [&](unsigned sink) { return forms[sink].getNumParameters(); });
 
   for (auto [index, layer] : llvm::enumerate(graph.layers)) {
     LayerFoldResult row;
@@ -177,10 +185,10 @@ lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
     return forms[s].findTerm(root) != nullptr;
   });
   FeatureMajorValues featureMajor =
-      getFeatureMajorValues(graph, folded.changed, options.activationLayout);
+      getFeatureMajorValues(graph, reemitted, options.activationLayout);
   EmittedWeightCounter emitted(options, &featureMajor);
   EmissionPlan emission =
-      planEmission(graph, forms, folded.changed, live, featureMajor);
+      planEmission(graph, forms, reemitted, live, featureMajor);
   DenseMap<unsigned, SmallVector<Value, 1>> stackedRoots;
   for (const StackedRoot &stacked : emission.stacked) {
     emitted.addStacked(getStackedForms(emission, stacked, forms), stacked.root);
@@ -188,9 +196,9 @@ lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
       stackedRoots[emission.sinks[s]].push_back(stacked.root);
   }
   int64_t freed = graph.getFreedWeights(
-      [&](unsigned sink) { return folded.changed[sink] || !live[sink]; });
+      [&](unsigned sink) { return reemitted[sink] || !live[sink]; });
   for (unsigned index : llvm::seq<unsigned>(0, graph.sinks.size()))
-    if (folded.changed[index] && live[index])
+    if (reemitted[index] && live[index])
       emitted.add(forms[index], stackedRoots.lookup(index));
   result.predictedParamsAfter =
       result.paramsBefore - freed + emitted.getElements();
@@ -208,18 +216,18 @@ lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
   }
 
   // Unchanged forms are not emitted: drop their weights now.
-  for (auto [form, isChanged] : llvm::zip_equal(forms, folded.changed))
+  for (auto [form, isChanged] : llvm::zip_equal(forms, reemitted))
     if (!isChanged)
       form = AffineForm();
 
-  emitChangedSinks(rewriter, func, graph, forms, folded.changed, options,
+  emitChangedSinks(rewriter, func, graph, forms, reemitted, options,
                    [&](unsigned index, Operation *activation) {
                      if (!options.keepProfiles)
                        return;
                      // A feature-major [N x batch] result holds its neurons
                      // first.
                      std::optional<int64_t> axis;
-                     if (isEmittedFeatureMajor(graph, index, folded.changed,
+                     if (isEmittedFeatureMajor(graph, index, reemitted,
                                                options.activationLayout))
                        axis = 0;
                      ActivationProfile kept =
@@ -249,6 +257,37 @@ bool lin::isEmittedFeatureMajor(const LayerGraph &graph, unsigned layer,
     return changed[reader] &&
            (!sink.layer || graph.layers[*sink.layer].isFoldable());
   });
+}
+
+SmallVector<bool> lin::getReemittedSinks(
+    const LayerGraph &graph, ArrayRef<bool> changed, ActivationLayout layout,
+    function_ref<bool(unsigned sink, Value root)> readsWithWeight,
+    function_ref<int64_t(unsigned sink)> getFormParameters) {
+  SmallVector<bool> reemitted(changed);
+  if (layout != ActivationLayout::FeatureMajor)
+    return reemitted;
+  for (const Layer &layer : graph.layers) {
+    unsigned pre = layer.preActivationSink;
+    if (!layer.isFoldable() || changed[pre])
+      continue;
+    // The readers' own layouts are decided on `changed`, before any layer is
+    // re-emitted: re-emitting never cascades up a chain of kept layers.
+    bool onlyChangedReaders = llvm::all_of(layer.readers, [&](unsigned r) {
+      const Sink &sink = graph.sinks[r];
+      return changed[r] &&
+             (!sink.layer || graph.layers[*sink.layer].isFoldable());
+    });
+    // The fold adds readers (skips); a single one loses no matmul: it reads
+    // the layer through a transposed map.
+    int64_t weightedReaders = llvm::count_if(
+        llvm::seq<unsigned>(0, graph.sinks.size()), [&](unsigned s) {
+          return readsWithWeight(s, layer.activation.getResult());
+        });
+    if (onlyChangedReaders && weightedReaders >= 2 &&
+        getFormParameters(pre) <= graph.sinks[pre].ownedWeights)
+      reemitted[pre] = true;
+  }
+  return reemitted;
 }
 
 FeatureMajorValues lin::getFeatureMajorValues(const LayerGraph &graph,

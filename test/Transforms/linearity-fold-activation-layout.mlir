@@ -1,9 +1,11 @@
 // activation-layout=feature-major: re-emitted layers whose every reader is
 // re-emitted hold their values [features, batch]; each consumer reads all
 // its feature-major roots with one matmul (tensor.concat dim(0) of the
-// roots, one [out, sum in] constant as the left operand); a batch-major
-// root (the argument, layers left batch-major) read by two or more of the
-// re-emitted consumers is read by one stacked matmul through transposed
+// roots, one [out, sum in] constant as the left operand); a layer left
+// alone that only re-emitted consumers read, two or more with weights, is
+// re-emitted feature-major too; a batch-major root (the argument, layers
+// left batch-major) read by two or more of the re-emitted consumers is
+// read by one stacked matmul through transposed
 // maps ([sum of their widths, batch]), of which each consumer adds its rows
 // (tensor.extract_slice) with its bias; a batch-major root with one such
 // reader has a matmul of its own there. Outputs stay [batch, out]. Values
@@ -440,4 +442,107 @@ func.func @single_reader(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
   %f19 = linalg.fill ins(%zero : f32) outs(%e18 : tensor<?x2xf32>) -> tensor<?x2xf32>
   %m20 = linalg.matmul ins(%a16, %w17 : tensor<?x3xf32>, tensor<3x2xf32>) outs(%f19 : tensor<?x2xf32>) -> tensor<?x2xf32>
   return %m20 : tensor<?x2xf32>
+}
+
+// -----
+
+// relu_0 keeps all its neurons; relu_1 (4 -> 2) merges its neuron 0, so
+// relu_2 gains a skip from relu_0, and relu_2 (3 -> 2) merges its neuron 1,
+// so the output does too: three re-emitted sinks read relu_0 and nothing
+// else does. relu_0 is then re-emitted unchanged but feature-major (its
+// own matmul from the argument through transposed maps, bias and
+// activation), and its readers take it into their concatenations: no
+// stacked matmul, no rows sliced off one, one matmul per linear layer. (A
+// stacked matmul would cost IREE an elementwise dispatch for relu_1's bias
+// and activation: one dispatch more than the original.)
+// CHECK-LABEL: func.func @kept_first_layer(
+// CHECK-SAME: %[[X:.+]]: tensor<?x2xf32>) -> tensor<?x2xf32>
+// CHECK: %[[M0:.+]] = linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%{{.+}}, %[[X]] : tensor<3x2xf32>, tensor<?x2xf32>) outs(%{{.+}} : tensor<3x?xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[M0]], %{{.+}} : tensor<3x?xf32>, tensor<3xf32>) outs(%{{.+}} : tensor<3x?xf32>)
+// CHECK: %[[A0:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<3x?xf32>) outs(%{{.+}} : tensor<3x?xf32>)
+// CHECK-NOT: tensor.extract_slice
+// CHECK: linalg.matmul ins(%{{.+}}, %[[A0]] : tensor<2x3xf32>, tensor<3x?xf32>) outs(%{{.+}} : tensor<2x?xf32>)
+// CHECK: %[[A1:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<2x?xf32>) outs(%{{.+}} : tensor<2x?xf32>)
+// CHECK: %[[C2:.+]] = tensor.concat dim(0) %[[A1]], %[[A0]] : (tensor<2x?xf32>, tensor<3x?xf32>) -> tensor<5x?xf32>
+// CHECK: linalg.matmul ins(%{{.+}}, %[[C2]] : tensor<2x5xf32>, tensor<5x?xf32>) outs(%{{.+}} : tensor<2x?xf32>)
+// CHECK: %[[A2:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<2x?xf32>) outs(%{{.+}} : tensor<2x?xf32>)
+// CHECK: %[[C3:.+]] = tensor.concat dim(0) %[[A2]], %[[A1]], %[[A0]] : (tensor<2x?xf32>, tensor<2x?xf32>, tensor<3x?xf32>) -> tensor<7x?xf32>
+// CHECK: linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d2, d0)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%[[C3]], %{{.+}} : tensor<7x?xf32>, tensor<2x7xf32>) outs(%{{.+}} : tensor<?x2xf32>)
+// CHECK-NOT: tensor.extract_slice
+// CHECK: return
+
+// MATMULS-LABEL: func.func @kept_first_layer(
+// MATMULS-COUNT-4: linalg.matmul
+// MATMULS-NOT: linalg.matmul
+// MATMULS: return
+
+// Batch-major, relu_0 is left alone and each of its readers has a matmul
+// of its own for it: 7 matmuls.
+// BATCH-LABEL: func.func @kept_first_layer(
+// BATCH-COUNT-7: linalg.matmul
+// BATCH-NOT: linalg.matmul
+// BATCH: return
+
+// The re-emitted relu_0 keeps its whole profile, on the neuron axis 0.
+// PROFILE-LABEL: func.func @kept_first_layer(
+// PROFILE: ins(%{{.+}} : tensor<3x?xf32>) outs(%{{.+}} : tensor<3x?xf32>) attrs = {lin.profile = #lin.profile<relu, observed, samples = 10, counts = [5, 5, 5, 5, 5, 5], {{.*}}, axis = 0>
+
+func.func @kept_first_layer(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x2xf32>
+  %e2 = tensor.empty(%n) : tensor<?x2xf32>
+  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %e3 = tensor.empty(%n) : tensor<?x3xf32>
+  %f3 = linalg.fill ins(%zero : f32) outs(%e3 : tensor<?x3xf32>) -> tensor<?x3xf32>
+  %e4 = tensor.empty(%n) : tensor<?x4xf32>
+  %f4 = linalg.fill ins(%zero : f32) outs(%e4 : tensor<?x4xf32>) -> tensor<?x4xf32>
+  %w0 = arith.constant dense<[[1.0, -1.0, 0.5], [0.5, 1.0, -1.0]]> : tensor<2x3xf32>
+  %b0 = arith.constant dense<[0.1, -0.2, 0.3]> : tensor<3xf32>
+  %m0 = linalg.matmul ins(%x, %w0 : tensor<?x2xf32>, tensor<2x3xf32>) outs(%f3 : tensor<?x3xf32>) -> tensor<?x3xf32>
+  %s0 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m0, %b0 : tensor<?x3xf32>, tensor<3xf32>) outs(%e3 : tensor<?x3xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %t = arith.addf %a, %c : f32
+    linalg.yield %t : f32
+  } -> tensor<?x3xf32>
+  %a0 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%s0 : tensor<?x3xf32>) outs(%e3 : tensor<?x3xf32>) attrs = {lin.profile = #lin.profile<relu, observed, samples = 10, counts = [5, 5, 5, 5, 5, 5], minimum = [-1.0, -1.0, -1.0], maximum = [1.0, 1.0, 1.0]>} {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<?x3xf32>
+  %w1 = arith.constant dense<[[1.0, 0.0, 2.0, 1.0], [0.0, 1.0, 1.0, -1.0], [1.0, 1.0, 0.0, 2.0]]> : tensor<3x4xf32>
+  %b1 = arith.constant dense<[1.0, 0.0, -9.0, -1.0]> : tensor<4xf32>
+  %m1 = linalg.matmul ins(%a0, %w1 : tensor<?x3xf32>, tensor<3x4xf32>) outs(%f4 : tensor<?x4xf32>) -> tensor<?x4xf32>
+  %s1 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m1, %b1 : tensor<?x4xf32>, tensor<4xf32>) outs(%e4 : tensor<?x4xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %t = arith.addf %a, %c : f32
+    linalg.yield %t : f32
+  } -> tensor<?x4xf32>
+  %a1 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%s1 : tensor<?x4xf32>) outs(%e4 : tensor<?x4xf32>) attrs = {lin.profile = #lin.profile<relu, observed, samples = 10, counts = [0, 5, 10, 5, 10, 5, 0, 5], minimum = [0.5, -1.0, -3.0, -1.0], maximum = [2.0, 1.0, -1.0, 1.0]>} {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<?x4xf32>
+  %w2 = arith.constant dense<[[1.0, 0.0, 1.0], [0.0, 1.0, -1.0], [1.0, 1.0, 0.0], [-1.0, 0.0, 2.0]]> : tensor<4x3xf32>
+  %b2 = arith.constant dense<[0.0, 0.5, 1.0]> : tensor<3xf32>
+  %m2 = linalg.matmul ins(%a1, %w2 : tensor<?x4xf32>, tensor<4x3xf32>) outs(%f3 : tensor<?x3xf32>) -> tensor<?x3xf32>
+  %s2 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m2, %b2 : tensor<?x3xf32>, tensor<3xf32>) outs(%e3 : tensor<?x3xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %t = arith.addf %a, %c : f32
+    linalg.yield %t : f32
+  } -> tensor<?x3xf32>
+  %a2 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%s2 : tensor<?x3xf32>) outs(%e3 : tensor<?x3xf32>) attrs = {lin.profile = #lin.profile<relu, observed, samples = 10, counts = [5, 0, 5, 5, 10, 5], minimum = [-1.0, 0.5, -1.0], maximum = [1.0, 2.0, 1.0]>} {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<?x3xf32>
+  %w3 = arith.constant dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]> : tensor<3x2xf32>
+  %b3 = arith.constant dense<[0.5, -0.5]> : tensor<2xf32>
+  %m3 = linalg.matmul ins(%a2, %w3 : tensor<?x3xf32>, tensor<3x2xf32>) outs(%f2 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %s3 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m3, %b3 : tensor<?x2xf32>, tensor<2xf32>) outs(%e2 : tensor<?x2xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %t = arith.addf %a, %c : f32
+    linalg.yield %t : f32
+  } -> tensor<?x2xf32>
+  return %s3 : tensor<?x2xf32>
 }

@@ -128,6 +128,27 @@ bool isEmittedFeatureMajor(const LayerGraph &graph, unsigned layer,
                            llvm::ArrayRef<bool> changed,
                            ActivationLayout layout);
 
+/// The sinks applyFoldedForms re-emits: the changed ones (`changed`, as the
+/// fold algebra leaves them) and, with `feature-major`, the unchanged
+/// pre-activation of every foldable layer whose activation two or more
+/// sinks read with a weight after the fold (`readsWithWeight`: the sink is
+/// emitted and has a weighted term of the root), every sink reading it
+/// before the fold being changed (a foldable layer or an output sink),
+/// provided its form holds no more parameters (`getFormParameters`) than
+/// the IR owns for it (Sink::ownedWeights). Such a layer is re-emitted as
+/// it is but feature-major, so that its readers take it into the one matmul
+/// over their feature-major inputs. Left batch-major, it would cost a
+/// stacked matmul, and IREE adds an elementwise dispatch for a reader whose
+/// every weighted input is stacked (getNumEmittedDispatches,
+/// EmissionShape.h): one dispatch more than the original, typically when
+/// the fold adds skips from a kept first layer into every later one. Layers
+/// before it are not re-emitted.
+llvm::SmallVector<bool> getReemittedSinks(
+    const LayerGraph &graph, llvm::ArrayRef<bool> changed,
+    ActivationLayout layout,
+    llvm::function_ref<bool(unsigned sink, mlir::Value root)> readsWithWeight,
+    llvm::function_ref<int64_t(unsigned sink)> getFormParameters);
+
 /// The FeatureMajorValues (FoldEmission.h) of emitChangedSinks: the old
 /// activation and pre-activation of every layer isEmittedFeatureMajor holds
 /// for. Empty for `batch-major`.

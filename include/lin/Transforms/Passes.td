@@ -258,9 +258,14 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     generic that adds its bias, which IREE fuses into the consumer's matmul
     dispatch (a consumer that reads only such inputs has no matmul and
     takes one elementwise dispatch); a batch-major input with one such
-    reader has a matmul of its own. A chain of L linear layers whose skips
-    all come from the input thus has L matmuls. Function results stay
-    `[batch, out]`.
+    reader has a matmul of its own. A layer the fold leaves alone that two
+    or more re-emitted consumers read with weights after the fold (skips
+    from a kept first layer), and nothing else reads, is re-emitted
+    unchanged but feature-major instead, so that its consumers read it in
+    their concatenations: the same dispatches as the original. A chain of L
+    linear layers whose skips all come from the input thus has L matmuls,
+    and L dispatches unless a consumer reads only the input. Function
+    results stay `[batch, out]`.
     `weight-layout` applies to the matmuls between batch-major values only;
     feature-major ones always hold `[out, in]` constants.
     `activation-layout=batch-major` keeps every value `[batch, features]`:
@@ -284,7 +289,8 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     counts the padding, so a fold whose padding eats its savings is not
     taken. `objective=latency` makes `policy=cost` minimise a model of
     batch-1 latency instead of the weights: the weight elements plus
-    `dispatch-cost` per emitted matmul (each is one IREE dispatch), so a
+    `dispatch-cost` per IREE dispatch (one per emitted matmul, plus the
+    elementwise one of a consumer that reads only stacked rows), so a
     skip that saves fewer weights than a dispatch costs is not taken. The
     default dispatch cost was calibrated on IREE's CPU runtime by
     benchmarks/iree_latency_model.py. The report and `verbose` give each
