@@ -224,6 +224,22 @@ LayerGraph LayerGraph::build(func::FuncOp func,
           "its pre-activation is not an affine layer: " + failedSinks[input];
       continue;
     }
+    // The fold replaces the pre-activation; if anything besides the
+    // activation reads it (ELU is max(0, z) + exp(min(0, z)) - 1 in
+    // torch-mlir: only its first part is piecewise linear), the old layer
+    // stays for that reader and the fold would add weights, not save them.
+    ArrayRef<Operation *> activationOps = layer.activation.getOperations();
+    auto outsideReader = llvm::find_if(input.getUsers(), [&](Operation *user) {
+      return !llvm::is_contained(activationOps, user);
+    });
+    if (outsideReader != input.getUsers().end()) {
+      layer.whyNotFoldable =
+          "its pre-activation is also read by '" +
+          (*outsideReader)->getName().getStringRef().str() +
+          "', which is not part of the activation (an activation that is "
+          "piecewise linear only in part, such as ELU)";
+      continue;
+    }
     Value result = layer.activation.getResult();
     DenseSet<Operation *> covered;
     for (const Sink &sink : graph.sinks)

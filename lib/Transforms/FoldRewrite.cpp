@@ -35,6 +35,19 @@ FoldResult lin::getUnfoldedResult(func::FuncOp func, const LayerGraph &graph) {
   return result;
 }
 
+void FoldResult::markUnfolded() {
+  declinedGrowth = true;
+  paramsAfter = predictedParamsAfter = paramsBefore;
+  foldableParamsAfter = foldableParamsBefore;
+  for (LayerFoldResult &row : layers) {
+    row.merged = row.removed = 0;
+    row.kept = row.emittedWidth = row.neurons;
+    row.paramsAfter = row.paramsBefore;
+  }
+  matmulsAfter = matmulsBefore;
+  refit.reset();
+}
+
 namespace {
 /// The sinks emitChangedSinks emits and that stay live, in emission order,
 /// and the stacked matmuls they share (getStackedRoots).
@@ -203,15 +216,7 @@ lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
   result.predictedParamsAfter =
       result.paramsBefore - freed + emitted.getElements();
   if (result.predictedParamsAfter > result.paramsBefore) {
-    result.declinedGrowth = true;
-    result.paramsAfter = result.predictedParamsAfter = result.paramsBefore;
-    result.foldableParamsAfter = result.foldableParamsBefore;
-    for (LayerFoldResult &row : result.layers) {
-      row.merged = row.removed = 0;
-      row.kept = row.emittedWidth = row.neurons;
-      row.paramsAfter = row.paramsBefore;
-    }
-    result.matmulsAfter = result.matmulsBefore;
+    result.markUnfolded();
     return result;
   }
 
@@ -375,8 +380,13 @@ void lin::emitChangedSinks(
         !featureMajor.contains(layer.activation.getResult()))
       rewriter.replaceAllUsesWith(layer.activation.getResult(), a);
   }
+  // The other changed sinks keep their width: outputs, and pre-activations
+  // of layers that do not fold (changed because a layer they read folded),
+  // whose every reader (the activation, and whatever else reads the
+  // pre-activation) takes the new value.
   for (auto [index, sink] : llvm::enumerate(graph.sinks)) {
-    if (sink.layer || !changed[index])
+    if (!changed[index] ||
+        (sink.layer && graph.layers[*sink.layer].isFoldable()))
       continue;
     Value old = sink.form.value;
     Operation *def = old.getDefiningOp();

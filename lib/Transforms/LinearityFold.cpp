@@ -30,6 +30,7 @@
 #include "lin/Transforms/TokenBatches.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/OwningOpRef.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/Support/Debug.h"
 #include "llvm/Support/Format.h"
@@ -231,6 +232,11 @@ FailureOr<FoldResult> LinearityFoldPass::foldFunction(
   // Batch norm leaves with its vectors: when it folds, the sizes count from
   // before (-1: the conv fold's or the dense fold's count).
   int64_t paramsBefore = countWeightElements(func);
+  // The function as it was: put back if the fold, against its own
+  // predictions, would make it store more weights (lin never emits a bigger
+  // model). Cheap: constants are attributes, shared with the copy.
+  const int64_t originalParams = paramsBefore;
+  OwningOpRef<func::FuncOp> original = func.clone();
   {
     ConstantEvaluator constants(/*emitErrors=*/false, /*memoiseValues=*/false);
     IRRewriter rewriter(func.getContext());
@@ -254,17 +260,23 @@ FailureOr<FoldResult> LinearityFoldPass::foldFunction(
     return result;
   if (paramsBefore >= 0)
     result->paramsBefore = paramsBefore;
-  if (convResult->layers.empty())
-    return result;
-  if (paramsBefore < 0)
-    result->paramsBefore = convResult->paramsBefore;
-  // One report: the conv layers first (they come first in CNNs).
-  result->layers.insert(result->layers.begin(), convResult->layers.begin(),
-                        convResult->layers.end());
-  if (result->paramsAfter > result->paramsBefore)
-    func.emitWarning() << "linearity-fold: the folded function stores "
+  if (!convResult->layers.empty()) {
+    if (paramsBefore < 0)
+      result->paramsBefore = convResult->paramsBefore;
+    // One report: the conv layers first (they come first in CNNs).
+    result->layers.insert(result->layers.begin(), convResult->layers.begin(),
+                          convResult->layers.end());
+  }
+  if (result->paramsAfter > originalParams) {
+    func.emitWarning() << "linearity-fold: the folded function would store "
                        << result->paramsAfter << " weights, more than the "
-                       << result->paramsBefore << " before";
+                       << originalParams
+                       << " before; left as it was (a cost model is wrong: "
+                          "please report it)";
+    func.getBody().takeBody(original->getBody());
+    result->paramsBefore = originalParams;
+    result->markUnfolded();
+  }
   return result;
 }
 

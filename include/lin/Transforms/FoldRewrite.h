@@ -87,6 +87,10 @@ struct FoldResult {
   std::optional<RefitResult> refit;
   /// Set when the plan was chosen within an accuracy budget.
   std::optional<BudgetOutcome> budget;
+
+  /// Makes this the result of a function left as it was (declinedGrowth):
+  /// every size and count after equal to before, no layer folded.
+  void markUnfolded();
 };
 
 /// The result of leaving `func` (whose layer graph is `graph`) as it is:
