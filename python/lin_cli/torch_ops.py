@@ -129,6 +129,14 @@ def _to_int(v):
     return int(v) if not _is_tensor(v) else torch.trunc(v).long()
 
 
+def _round_half_away(x):
+    """``math.round``: halves away from zero (``torch.round``: to even)."""
+    import torch
+
+    truncated = torch.trunc(x)
+    return torch.where(torch.abs(x - truncated) == 0.5, truncated + torch.sign(x), torch.round(x))
+
+
 @functools.lru_cache(maxsize=None)
 def _unary_math() -> Dict[str, Callable]:
     import torch
@@ -145,8 +153,7 @@ def _unary_math() -> Dict[str, Callable]:
         "math.cosh": torch.cosh, "math.asinh": torch.asinh, "math.acosh": torch.acosh,
         "math.atanh": torch.atanh, "math.isnan": torch.isnan, "math.isinf": torch.isinf,
         "math.isfinite": torch.isfinite,
-        # math.round rounds halves away from zero (torch.round: to even).
-        "math.round": lambda x: torch.sign(x) * torch.floor(torch.abs(x) + 0.5),
+        "math.round": _round_half_away,
     }
     return {name: _on_tensors(fn) for name, fn in table.items()}
 
