@@ -25,7 +25,8 @@ transformer encoder layers (test/Cli/to-torch-zoo-*.py):
   ``maximumf`` / ``minimumf``: amax / amin, ``maxnumf`` / ``minnumf``: the
   same ignoring NaN, ``andi`` / ``ori``: all / any), then combined with the
   initial value. Results nobody reads (the index beside a max) are not
-  translated;
+  translated. ``linalg.map`` and ``linalg.reduce`` are translated as the
+  generics they stand for; ``linalg.softmax`` is ``Tensor.softmax``;
 * ``linalg.matmul`` / ``batch_matmul`` with any indexing maps (lin's
   ``[out, in]`` weights read through a transposed map, feature-major
   ``W x^T``): ``torch.einsum``;
@@ -47,8 +48,8 @@ transformer encoder layers (test/Cli/to-torch-zoo-*.py):
   (``F.pad``).
 
 Anything else (an argmax, whose reduction also yields the index; a strided
-slice; an NHWC or 3-D convolution; ``linalg.softmax``, which torch-mlir does
-not emit) raises :class:`UnsupportedOp` naming the op and its location. NaN
+slice; an NHWC or 3-D convolution) raises :class:`UnsupportedOp` naming the
+op and its location. NaN
 and infinity behave as in the IR: unordered comparisons, ``maximumf`` /
 ``maxnumf`` and the reductions have their exact torch counterparts.
 """
@@ -402,16 +403,42 @@ class _Translator:
         return positions, constants
 
     def _op_linalg_generic(self, op) -> None:
-        """Parallel loops: the body on whole tensors (operands viewed in the
-        loop order). Reduction loops: a body ``combiner(out, f(ins))`` is
-        ``f`` on whole tensors reduced over those loops (``addf``: sum,
-        ``maximumf``: amax, ...) and combined with the initial value."""
         ir = self.ir
         iterators = [str(t) for t in ir.ArrayAttr(op.attributes["iterator_types"])]
-        loops = len(iterators)
         reduced = [d for d, t in enumerate(iterators) if "reduction" in t]
         n_in, n_out = list(ir.DenseI32ArrayAttr(op.operation.attributes["operandSegmentSizes"]))
         maps = [self._map_positions(op, m) for m in self._maps(op)]
+        self._structured(op, len(iterators), reduced, maps, n_in, n_out)
+
+    def _op_linalg_map(self, op) -> None:
+        """``linalg.map``: a parallel generic with identity maps."""
+        rank = self.ir.ShapedType(op.results[0].type).rank
+        identity = (list(range(rank)), [None] * rank)
+        self._structured(op, rank, [], [identity] * len(op.operands), len(op.operands) - 1, 1)
+
+    def _op_linalg_reduce(self, op) -> None:
+        """``linalg.reduce``: a generic reducing ``dimensions`` of its inputs."""
+        reduced = sorted(self.ir.DenseI64ArrayAttr(op.attributes["dimensions"]))
+        n = len(op.operands) // 2
+        rank = self.ir.ShapedType(op.operands[0].type).rank
+        kept = [d for d in range(rank) if d not in reduced]
+        maps = [(list(range(rank)), [None] * rank)] * n + [(kept, [None] * len(kept))] * n
+        self._structured(op, rank, reduced, maps, n, n)
+
+    def _op_linalg_softmax(self, op) -> None:
+        dim = self.ir.IntegerAttr(op.attributes["dimension"]).value
+        self._step(op, lambda x, _out: _materialize(x).softmax(dim), op.operands)
+
+    def _structured(self, op, loops: int, reduced: Sequence[int], maps: Sequence, n_in: int,
+                    n_out: int) -> None:
+        """A structured op with one region (``generic``, ``map``,
+        ``reduce``), its operands read through ``maps`` (per operand, the
+        loop position or constant index of each dimension). Parallel loops:
+        the body on whole tensors (operands viewed in the loop order).
+        Reduction loops: a body ``combiner(out, f(ins))`` is ``f`` on whole
+        tensors reduced over those loops (``addf``: sum, ``maximumf``:
+        amax, ...) and combined with the initial value."""
+        ir = self.ir
         size_sources = self._loop_size_sources(op, maps, loops)
         outputs = [self._output_layout(op, maps[n_in + k], loops, reduced,
                                        ir.ShapedType(op.results[k].type).shape)

@@ -4,7 +4,8 @@
 # each combiner (sum, product, max / min propagating NaN, maxnumf / minnumf
 # ignoring it, and / or over i1), into an identity and a non-identity initial
 # value, over the last loop, over two loops (keepdim, as an average pool)
-# and with the combiner's operands in either order. The data has NaN in
+# and with the combiner's operands in either order; linalg.map,
+# linalg.reduce and linalg.softmax (hand-written IR). The data has NaN in
 # some rows, a row of NaN only, infinities, signed zeros and halves (for
 # math.round, which rounds them away from zero, and roundeven).
 #
@@ -137,6 +138,38 @@ def boolean_reduction(combiner: str, init: str) -> str:
 """
 
 
+NAMED = {
+    "linalg.map": """  %e = tensor.empty(%n) : tensor<?x8xf32>
+  %r = linalg.map ins(%x, %x : tensor<?x8xf32>, tensor<?x8xf32>) outs(%e : tensor<?x8xf32>)
+      (%a: f32, %b: f32, %o: f32) {
+    %m = arith.mulf %a, %b : f32
+    %y = math.tanh %m : f32
+    linalg.yield %y : f32
+  }
+  return %r : tensor<?x8xf32>
+}
+""",
+    "linalg.reduce": """  %init = arith.constant 0xFF800000 : f32
+  %e = tensor.empty(%n) : tensor<?xf32>
+  %f = linalg.fill ins(%init : f32) outs(%e : tensor<?xf32>) -> tensor<?xf32>
+  %r = linalg.reduce ins(%x : tensor<?x8xf32>) outs(%f : tensor<?xf32>) dimensions = [1]
+      (%a: f32, %o: f32) {
+    %y = arith.maxnumf %a, %o : f32
+    linalg.yield %y : f32
+  }
+  return %r : tensor<?xf32>
+}
+""",
+    "linalg.softmax": """  %e = tensor.empty(%n) : tensor<?x8xf32>
+  %r = linalg.softmax dimension(1) ins(%x : tensor<?x8xf32>) outs(%e : tensor<?x8xf32>)
+      -> tensor<?x8xf32>
+  return %r : tensor<?x8xf32>
+}
+""",
+}
+RESULTS = {"linalg.map": "?x8", "linalg.reduce": "?", "linalg.softmax": "?x8"}
+
+
 def data() -> np.ndarray:
     rng = np.random.default_rng(0)
     x = rng.normal(size=(12, 8)).astype(np.float32) * 3
@@ -164,6 +197,7 @@ def main():
             cases.append((name, reduction(combiner, init, before, out_first, two_loops)))
     cases += [("reduce andi init true", boolean_reduction("andi", "true")),
               ("reduce ori init false", boolean_reduction("ori", "false"))]
+    cases += [(op, HEADER.format(result=RESULTS[op]) + body) for op, body in NAMED.items()]
     failures = []
     for name, text in cases:
         path = os.path.join(tmp, "op.mlir")
@@ -185,4 +219,4 @@ def main():
 
 if __name__ == "__main__":
     main()
-# CHECK: ok: 49 ops agree with lin-run
+# CHECK: ok: 52 ops agree with lin-run
