@@ -5,9 +5,9 @@
 # file, an unknown model or output suffix, data that is not .npy,
 # calibration or validation data whose shape the model does not take (MLIR
 # and PyTorch models), a threshold outside [0, 1], --budget without --val,
-# lin-opt not found, and a model the PyTorch writer cannot translate (a
-# softmax head, whose reductions it does not handle): that one fails while
-# writing.
+# lin-opt not found, and a model the PyTorch writer cannot translate (an
+# argmax head: a reduction that also yields the index), which fails while
+# writing with the op's line in the folded IR.
 #
 # REQUIRES: torch-mlir
 # RUN: %python %s
@@ -26,6 +26,14 @@ from lin_testing.cli import TINY_NET_SOURCE, run_lin
 PRECIOUS = "an earlier result\n"
 
 
+class ArgMax(torch.nn.Module):
+    """A classifier's predicted class: torch-mlir's argmax is a reduction
+    with two results, the maximum and its index."""
+
+    def forward(self, x):
+        return x.argmax(1)
+
+
 def expect_error(d, args, status, message, env=None, pythonpath=()):
     out = d / "out.pt2"
     out.write_text(PRECIOUS)
@@ -41,6 +49,7 @@ def expect_error(d, args, status, message, env=None, pythonpath=()):
     leftovers = [p.name for p in d.iterdir() if p.name.startswith(".out.")]
     assert not leftovers, leftovers
     print(f"exit {status}: {last}")
+    return last
 
 
 def main():
@@ -55,8 +64,8 @@ def main():
     model = TinyNet().eval()
     torch.save(model, d / "model.pt")
     (d / "model.mlir").write_text(export_torch(model, torch.zeros(2, 6)))
-    softmax = torch.nn.Sequential(model, torch.nn.Softmax(dim=1)).eval()
-    (d / "softmax.mlir").write_text(export_torch(softmax, torch.zeros(2, 6)))
+    argmax = torch.nn.Sequential(model, ArgMax()).eval()
+    (d / "argmax.mlir").write_text(export_torch(argmax, torch.zeros(2, 6)))
     rng = np.random.default_rng(0)
     np.save(d / "calib.npy", rng.normal(size=(32, 6)).astype(np.float32))
     np.save(d / "wide.npy", rng.normal(size=(32, 7)).astype(np.float32))
@@ -84,8 +93,10 @@ def main():
                  "--budget needs --val")
     no_tools = {**os.environ, "LIN_BUILD_DIR": str(d / "no-build"), "PATH": "/usr/bin:/bin"}
     expect_error(d, ["compress", "model.mlir", *calib], 1, "lin-opt not found", env=no_tools)
-    expect_error(d, ["compress", "softmax.mlir", *calib], 1,
-                 "cannot translate linalg.generic to PyTorch (reduction iterators); write .mlir")
+    last = expect_error(d, ["compress", "argmax.mlir", *calib], 1,
+                        "cannot translate linalg.generic to PyTorch (a reduction body that is "
+                        "not combiner(output, f(inputs))")
+    assert re.match(r"lin: error: folded IR:\d+:\d+: cannot translate", last), last
     print("ok")
 
 
