@@ -178,8 +178,15 @@ def _compress(args) -> int:
                               val=Path(args.val) if args.val else None,
                               val_labels=Path(args.val_labels) if args.val_labels else None)
         folded = work / "folded.mlir"
-        report = progress.run("fold", fold_model, profiled, calib, folded, work / "report.json",
-                              options)
+        if (args.workers or args.scheduler) and args.refit and args.budget is None:
+            from .scaleout import refit_on_cluster
+
+            report = progress.run(f"fold and refit ({where})", refit_on_cluster, profiled,
+                                  calib[0], folded, work / "report.json", options,
+                                  workers=args.workers, scheduler=args.scheduler)
+        else:
+            report = progress.run("fold", fold_model, profiled, calib, folded,
+                                  work / "report.json", options)
         progress.run("verify with mlir-opt", _verify, folded)
         quality = (progress.run(f"evaluate on {Path(args.val).name}", _quality, args, model,
                                 folded, work) if args.val else None)
@@ -280,10 +287,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="validation inputs: for --budget, and accuracy before/after")
     c.add_argument("--val-labels", metavar="Y.npy", help="integer labels of --val")
     c.add_argument("--workers", type=_positive_int, metavar="N",
-                   help="profile N shards of --calib in parallel on a local Dask cluster of N "
-                        "processes (bit-identical to one run)")
+                   help="profile (and, with --refit, compute the refit's statistics of) N "
+                        "shards of --calib in parallel on a local Dask cluster of N workers "
+                        "(bit-identical to one run; the refit's shards are whole blocks of "
+                        "8192 samples; with --budget the candidates' refits stay on the client)")
     c.add_argument("--scheduler", metavar="ADDRESS",
-                   help="profile the shards on the Dask cluster at ADDRESS (tcp://host:8786): "
+                   help="the same on the Dask cluster at ADDRESS (tcp://host:8786): "
                         "one shard per worker, or --workers shards")
     c.add_argument("--target-cpu", default="host",
                    help="--iree-llvmcpu-target-cpu for a .vmfb (default: host)")

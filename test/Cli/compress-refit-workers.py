@@ -1,0 +1,89 @@
+# The sharded refit (`lin compress --refit --workers N`) writes the same
+# model, byte for byte, as the single-process `lin compress --refit`, on an
+# MLP 8 -> 24 -> 24 -> 24 -> 4 whose biases spread its neurons from mostly
+# dead to mostly active, so that at threshold 0.9 three consumers are
+# refitted (fc 2, 4 and the output; fc 0 is exact): on a
+# local cluster of 2 and of 3 workers (shards of whole 8192-sample blocks of
+# 20,000 samples: [0, 16384) + [16384, 20000), and one block each), with
+# several refitted consumers and the held-out slice of refit-ridge=auto
+# inside the last block; its report equals the single run's too. The rounds
+# are one per refit candidate (and one that finds nothing left).
+#
+# REQUIRES: torch-mlir
+# RUN: %python %s
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from lin_frontend import export_torch
+from lin_testing.cli import run_lin
+from lin_cli.calibrate import profile_model
+from lin_cli.fold import FoldOptions, fold_model
+from lin_cli.scaleout import RefitTiming, refit_block_samples, refit_on_cluster
+
+SAMPLES = 20000
+
+
+def compress(d, out, *extra):
+    result = run_lin(["compress", "model.mlir", "--calib", "big.npy", "--threshold", "0.9",
+                      "--refit", "-q", "-o", out, *extra], cwd=d)
+    assert result.returncode == 0, result.stderr
+    return (d / out).read_bytes()
+
+
+def main():
+    assert refit_block_samples() == 8192
+    assert refit_block_samples(8192, 3) == 8193
+
+    d = Path(tempfile.mkdtemp())
+    torch.manual_seed(0)
+    layers = [torch.nn.Linear(8, 24), torch.nn.ReLU(), torch.nn.Linear(24, 24), torch.nn.ReLU(),
+              torch.nn.Linear(24, 24), torch.nn.ReLU(), torch.nn.Linear(24, 4)]
+    with torch.no_grad():
+        for linear in layers[0:5:2]:
+            linear.bias += torch.linspace(-1.5, 1.5, 24)
+    model = torch.nn.Sequential(*layers).eval()
+    (d / "model.mlir").write_text(export_torch(model, torch.zeros(2, 8)))
+    np.save(d / "big.npy",
+            np.random.default_rng(2).normal(size=(SAMPLES, 8)).astype(np.float32))
+
+    # The library calls: the rounds and the report.
+    profile_model(d / "model.mlir", [d / "big.npy"], d / "profiled.mlirbc", quiet=True)
+    options = FoldOptions(threshold=0.9, refit=True)
+    single = fold_model(d / "profiled.mlirbc", [d / "big.npy"], d / "single.mlir",
+                        d / "single.json", options)
+    consumers = single["functions"][0]["refit"]["consumers"]
+    refitted = sum(c["refitted"] for c in consumers)
+    assert refitted == 3, consumers
+    for workers in (2, 3):
+        timing = RefitTiming()
+        sharded = refit_on_cluster(d / "profiled.mlirbc", d / "big.npy", d / f"r{workers}.mlir",
+                                   d / f"r{workers}.json", options, workers=workers,
+                                   timing=timing)
+        assert timing.shards == ([(0, 8192), (8192, SAMPLES)] if workers == 2 else
+                                 [(0, 8192), (8192, 16384), (16384, SAMPLES)]), timing.shards
+        assert sharded == single, (sharded, single)
+        assert (d / f"r{workers}.json").read_bytes() == (d / "single.json").read_bytes()
+        assert (d / f"r{workers}.mlir").read_bytes() == (d / "single.mlir").read_bytes()
+        # One round per refit candidate (the consumers that reached a
+        # fit), the last one also says no consumer is left.
+        candidates = sum(c["refitted"] or c["why_not"] in (
+            "the refit did not reduce the calibration error",
+            "the algebraic fold is exact on the calibration data") for c in consumers)
+        assert len(timing.rounds) in (candidates, candidates + 1), (timing.rounds, consumers)
+        assert sum(r.consumers for r in timing.rounds) == len(consumers)
+        print(f"{workers} workers: {len(timing.rounds)} rounds, "
+              f"{refitted} of {len(consumers)} consumers refitted, identical")
+
+    # The command: the same model bytes with and without workers.
+    expected = compress(d, "single-cli.mlir")
+    assert compress(d, "two-cli.mlir", "--workers", "2") == expected
+    assert compress(d, "three-cli.mlir", "--workers", "3") == expected
+    print("ok: lin compress --refit --workers 2 / 3 write the single run's bytes")
+
+
+if __name__ == "__main__":
+    main()
