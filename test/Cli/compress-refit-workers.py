@@ -2,12 +2,12 @@
 # model, byte for byte, as the single-process `lin compress --refit`, on an
 # MLP 8 -> 24 -> 24 -> 24 -> 4 whose biases spread its neurons from mostly
 # dead to mostly active, so that at threshold 0.9 three consumers are
-# refitted (fc 2, 4 and the output; fc 0 is exact): on a
-# local cluster of 2 and of 3 workers (shards of whole 8192-sample blocks of
-# 20,000 samples: [0, 16384) + [16384, 20000), and one block each), with
-# several refitted consumers and the held-out slice of refit-ridge=auto
-# inside the last block; its report equals the single run's too. The rounds
-# are one per refit candidate (and one that finds nothing left).
+# refitted (fc 2, 4 and the output; fc 0 is exact): on a local cluster of
+# 2 and of 3 workers (shards of whole 8192-sample blocks of 20,000 samples:
+# [0, 8192) + [8192, 20000), and one block each), the held-out slice of
+# refit-ridge=auto starting inside a block (at sample 16,000); its report
+# equals the single run's too. The rounds are one per refit candidate (and
+# one that finds nothing left).
 #
 # REQUIRES: torch-mlir
 # RUN: %python %s
