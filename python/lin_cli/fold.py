@@ -23,6 +23,7 @@ class FoldOptions:
     remove_threshold: Optional[float] = None
     target_size: Optional[float] = None
     refit: bool = False
+    refit_block: Optional[int] = None
     budget: Optional[float] = None
     val: Optional[Path] = None
     val_labels: Optional[Path] = None
@@ -46,6 +47,8 @@ class FoldOptions:
             options.append("data=" + ",".join(str(p) for p in calib))
         if self.refit:
             options.append("refit=lstsq")
+            if self.refit_block is not None:
+                options.append(f"refit-block={self.refit_block}")
         if self.budget is not None:
             options += [f"budget={self.budget}", f"budget-data={self.val}"]
             if self.val_labels is not None:

@@ -246,19 +246,21 @@ class RefitTiming:
 def refit_on_cluster(profiled: Path, calib: Path, out: Path, report: Path,
                      options: FoldOptions, *, workers: Optional[int] = None,
                      scheduler: Optional[str] = None, batch: int = BATCH,
-                     block: int = REFIT_BLOCK,
                      timing: Optional[RefitTiming] = None) -> dict:
     """Folds the profiled model with the refit's statistics computed in
     shards of whole blocks on a Dask cluster (``workers`` / ``scheduler``
     as for :func:`profile_on_cluster`); writes the compressed model (MLIR
     text, canonicalized) to ``out`` and the report to ``report`` and returns
     the report: the same bytes as :func:`~lin_cli.fold.fold_model` with
-    ``options.refit`` on all the data."""
+    ``options.refit`` on all the data. The shards are whole blocks of
+    ``options.refit_block`` samples (linearity-fold's default, 8192, when
+    None)."""
     assert options.refit and options.budget is None, "a sharded refit without a budget"
     data = np.load(calib, mmap_mode="r")
     total = len(data)
     model_bytes = Path(profiled).read_bytes()
     timing = timing if timing is not None else RefitTiming()
+    block = options.refit_block or REFIT_BLOCK
     common = " ".join([*options.plan_options(), "refit=lstsq", f"batch={batch}",
                        f"refit-block={block}", "quiet=1"])
 

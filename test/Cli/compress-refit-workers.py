@@ -78,11 +78,18 @@ def main():
         print(f"{workers} workers: {len(timing.rounds)} rounds, "
               f"{refitted} of {len(consumers)} consumers refitted, identical")
 
-    # The command: the same model bytes with and without workers.
+    # The command: the same model bytes with and without workers (2
+    # workers: the library calls above).
     expected = compress(d, "single-cli.mlir")
-    assert compress(d, "two-cli.mlir", "--workers", "2") == expected
     assert compress(d, "three-cli.mlir", "--workers", "3") == expected
-    print("ok: lin compress --refit --workers 2 / 3 write the single run's bytes")
+    # Smaller blocks: 5 of 4096 samples, 3 shards; the model depends on the
+    # block size (summation order), not on the workers.
+    expected = compress(d, "single-4096.mlir", "--refit-block", "4096")
+    assert compress(d, "three-4096.mlir", "--workers", "3", "--refit-block", "4096") == expected
+    result = run_lin(["compress", "model.mlir", "--calib", "big.npy", "--refit-block", "4096",
+                      "-o", "x.mlir"], cwd=d)
+    assert result.returncode == 2 and "--refit-block needs --refit" in result.stderr, result
+    print("ok: lin compress --refit --workers N writes the single run's bytes")
 
 
 if __name__ == "__main__":
