@@ -7,6 +7,7 @@
 #include "lin/Transforms/RefitStatistics.h"
 #include "lin/Support/AtomicOutput.h"
 #include "lin/Support/Npy.h"
+#include "lin/Transforms/FoldReport.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -176,6 +177,14 @@ public:
     fail(key, "a number or null");
     return 0.0;
   }
+  /// 16 hex digits (JSON integers are int64).
+  uint64_t fingerprint(llvm::StringRef key) {
+    uint64_t value = 0;
+    std::optional<llvm::StringRef> text = object.getString(key);
+    if (!text || text->size() != 16 || text->getAsInteger(16, value))
+      fail(key, "16 hex digits");
+    return value;
+  }
   const llvm::json::Array *array(llvm::StringRef key) {
     if (const llvm::json::Array *value = object.getArray(key))
       return value;
@@ -218,14 +227,6 @@ static llvm::Expected<llvm::json::Value> readManifest(llvm::StringRef path,
     return makeError(
         llvm::formatv("'{0}' has a version other than {1}", path, kVersion));
   return json;
-}
-
-static llvm::Expected<uint64_t> parseFingerprint(llvm::StringRef text,
-                                                 llvm::StringRef path) {
-  uint64_t fingerprint = 0;
-  if (text.size() != 16 || text.getAsInteger(16, fingerprint))
-    return makeError("'" + path + "': the fingerprint must be 16 hex digits");
-  return fingerprint;
 }
 
 /// Reads the blocks of `consumer` from its .npy file.
@@ -275,7 +276,7 @@ lin::readRefitStatistics(llvm::StringRef directory) {
   const llvm::json::Object &object = *json->getAsObject();
   FieldReader fields(object, manifestPath);
   RefitStatistics statistics;
-  std::string fingerprint = fields.string("fingerprint");
+  statistics.fingerprint = fields.fingerprint("fingerprint");
   statistics.numDecided = fields.integer("decided");
   statistics.finished = fields.boolean("finished");
   statistics.totalSamples = fields.integer("total_samples");
@@ -285,10 +286,6 @@ lin::readRefitStatistics(llvm::StringRef directory) {
   const llvm::json::Array *consumers = fields.array("consumers");
   if (llvm::Error error = fields.takeError())
     return error;
-  llvm::Expected<uint64_t> parsed = parseFingerprint(fingerprint, manifestPath);
-  if (!parsed)
-    return parsed.takeError();
-  statistics.fingerprint = *parsed;
   if (statistics.numDecided < 0 || statistics.totalSamples < 1 ||
       statistics.blockSamples < 1 || statistics.firstBlock < 0 ||
       statistics.numBlocks < 1)
@@ -392,13 +389,6 @@ lin::joinRefitStatistics(std::vector<RefitStatistics> shards,
   return joined;
 }
 
-/// JSON has no NaN: an error that was not computed is null.
-static llvm::json::Value getNumberJSON(double value) {
-  if (std::isnan(value))
-    return nullptr;
-  return value;
-}
-
 static llvm::json::Array getValuesJSON(const Tensor &tensor) {
   llvm::json::Array values;
   for (float value : tensor.values())
@@ -410,15 +400,9 @@ llvm::Error lin::writeRefitDecisions(llvm::StringRef path,
                                      const RefitDecisions &decisions) {
   llvm::json::Array entries;
   for (const RefitDecision &decision : decisions.decisions) {
-    const ConsumerRefit &row = decision.row;
-    llvm::json::Object entry{{"sink", int64_t(row.sink)},
-                             {"name", row.name},
-                             {"refitted", row.refitted},
-                             {"why_not", row.whyNot},
-                             {"features", row.features},
-                             {"ridge", row.ridge},
-                             {"error_before", getNumberJSON(row.errorBefore)},
-                             {"error_after", getNumberJSON(row.errorAfter)}};
+    // The report's row, and what replaying it needs.
+    llvm::json::Object entry = getConsumerRefitJSON(decision.row);
+    entry["sink"] = int64_t(decision.row.sink);
     if (decision.solution) {
       entry["targets"] = decision.solution->weights.getDimSize(1);
       entry["weights"] = getValuesJSON(decision.solution->weights);
@@ -469,16 +453,12 @@ llvm::Expected<RefitDecisions> lin::readRefitDecisions(llvm::StringRef path) {
     return json.takeError();
   FieldReader fields(*json->getAsObject(), path);
   RefitDecisions decisions;
-  std::string fingerprint = fields.string("fingerprint");
+  decisions.fingerprint = fields.fingerprint("fingerprint");
   decisions.samples = fields.integer("samples");
   decisions.complete = fields.boolean("complete");
   const llvm::json::Array *entries = fields.array("decisions");
   if (llvm::Error error = fields.takeError())
     return error;
-  llvm::Expected<uint64_t> parsed = parseFingerprint(fingerprint, path);
-  if (!parsed)
-    return parsed.takeError();
-  decisions.fingerprint = *parsed;
 
   for (const llvm::json::Value &value : *entries) {
     const llvm::json::Object *entry = value.getAsObject();
