@@ -2,8 +2,9 @@
 # model, byte for byte, as the single-process `lin compress --refit`, on an
 # MLP 8 -> 24 -> 24 -> 24 -> 4 whose biases spread its neurons from mostly
 # dead to mostly active, so that at threshold 0.9 three consumers are
-# refitted (fc 2, 4 and the output; fc 0 is exact): on a local cluster of
-# 2 and of 3 workers (shards of whole 8192-sample blocks of 20,000 samples:
+# refitted (fc 2, 4 and the output; fc 0 is exact): on 2 workers of a
+# running cluster reached by its scheduler's address and 3 of a local one
+# (shards of whole 8192-sample blocks of 20,000 samples:
 # [0, 8192) + [8192, 20000), and one block each), the held-out slice of
 # refit-ridge=auto starting inside a block (at sample 16,000); its report
 # equals the single run's too. The rounds are one per refit candidate (and
@@ -34,6 +35,26 @@ def compress(d, out, *extra):
     return (d / out).read_bytes()
 
 
+def check_sharded(d, workers, timing, sharded, single, consumers):
+    """The sharded refit's shards, rounds, report and model against the
+    single run's."""
+    assert timing.shards == ([(0, 8192), (8192, SAMPLES)] if workers == 2 else
+                             [(0, 8192), (8192, 16384), (16384, SAMPLES)]), timing.shards
+    assert sharded == single, (sharded, single)
+    assert (d / f"r{workers}.json").read_bytes() == (d / "single.json").read_bytes()
+    assert (d / f"r{workers}.mlir").read_bytes() == (d / "single.mlir").read_bytes()
+    # One round per refit candidate (the consumers that reached a
+    # fit), the last one also says no consumer is left.
+    candidates = sum(c["refitted"] or c["why_not"] in (
+        "the refit did not reduce the calibration error",
+        "the algebraic fold is exact on the calibration data") for c in consumers)
+    assert len(timing.rounds) in (candidates, candidates + 1), (timing.rounds, consumers)
+    assert sum(r.consumers for r in timing.rounds) == len(consumers)
+    refitted = sum(c["refitted"] for c in consumers)
+    print(f"{workers} workers: {len(timing.rounds)} rounds, "
+          f"{refitted} of {len(consumers)} consumers refitted, identical")
+
+
 def main():
     assert refit_block_samples() == 8192
     assert refit_block_samples(8192, 3) == 8193
@@ -58,25 +79,20 @@ def main():
     consumers = single["functions"][0]["refit"]["consumers"]
     refitted = sum(c["refitted"] for c in consumers)
     assert refitted == 3, consumers
-    for workers in (2, 3):
-        timing = RefitTiming()
-        sharded = refit_on_cluster(d / "profiled.mlirbc", d / "big.npy", d / f"r{workers}.mlir",
-                                   d / f"r{workers}.json", options, workers=workers,
-                                   timing=timing)
-        assert timing.shards == ([(0, 8192), (8192, SAMPLES)] if workers == 2 else
-                                 [(0, 8192), (8192, 16384), (16384, SAMPLES)]), timing.shards
-        assert sharded == single, (sharded, single)
-        assert (d / f"r{workers}.json").read_bytes() == (d / "single.json").read_bytes()
-        assert (d / f"r{workers}.mlir").read_bytes() == (d / "single.mlir").read_bytes()
-        # One round per refit candidate (the consumers that reached a
-        # fit), the last one also says no consumer is left.
-        candidates = sum(c["refitted"] or c["why_not"] in (
-            "the refit did not reduce the calibration error",
-            "the algebraic fold is exact on the calibration data") for c in consumers)
-        assert len(timing.rounds) in (candidates, candidates + 1), (timing.rounds, consumers)
-        assert sum(r.consumers for r in timing.rounds) == len(consumers)
-        print(f"{workers} workers: {len(timing.rounds)} rounds, "
-              f"{refitted} of {len(consumers)} consumers refitted, identical")
+    # 2 workers of a running cluster reached by its scheduler's address
+    # (tasks and results over TCP), 3 of a local one.
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp",
+                      dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        for workers in (2, 3):
+            timing = RefitTiming()
+            sharded = refit_on_cluster(d / "profiled.mlirbc", d / "big.npy",
+                                       d / f"r{workers}.mlir", d / f"r{workers}.json", options,
+                                       workers=workers, timing=timing,
+                                       scheduler=address if workers == 2 else None)
+            check_sharded(d, workers, timing, sharded, single, consumers)
 
     # The command: the same model bytes with and without workers (2
     # workers: the library calls above).
