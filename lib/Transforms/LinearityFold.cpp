@@ -185,6 +185,10 @@ LogicalResult LinearityFoldPass::checkCalibrationOptions() {
       .isNonNegative("refit-sample-offset", refitSampleOffset)
       .isPositive("refit-total-samples", refitTotalSamples, -1,
                   "the shard's samples")
+      .require(!(worker || client) || reportFile.empty(),
+               "a worker or client run of a sharded refit writes no report "
+               "(it folds nothing); the final run (refit-decisions without "
+               "data) does")
       .require(!sharded || !budgeted,
                "a sharded refit does not run with a budget (the budget's "
                "candidates are refitted in one run)");

@@ -67,7 +67,9 @@
 // RUN: not lin-opt %s --linearity-fold="refit=lstsq data=%t/x.npy refit-sample-offset=4" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=OFFSET-ALONE
 // RUN: not lin-opt %s --linearity-fold="refit=lstsq data=%t/x.npy refit-block=0 refit-statistics-out=%t/x refit-sample-offset=-4 refit-total-samples=0" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=RANGES
 // RUN: not lin-opt %s --linearity-fold="refit=lstsq refit-decisions=%t/d3.json budget=1 budget-data=%t/x.npy" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=BUDGET
+// RUN: not lin-opt %s --linearity-fold="refit=lstsq data=%t/a.npy refit-statistics-out=%t/x report=%t/r.json" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=REPORT-WORKER
 // RUN: cmp %t/out.mlir %t/out.orig
+// RUN: not test -e %t/r.json
 // NO-REFIT: linearity-fold-refit-shards.mlir:0:0: error: linearity-fold: refit-decisions, refit-statistics-out, refit-statistics-in and refit-decisions-out take part in a sharded refit: they need refit=lstsq
 // MIXED: error: linearity-fold: refit-statistics-out (a worker run) and refit-statistics-in or refit-decisions-out (the client run) belong to different runs; give one set
 // CLIENT-OUT: error: linearity-fold: the client run of a sharded refit needs both refit-statistics-in=<dir>[,...] and refit-decisions-out=<file>
@@ -77,6 +79,7 @@
 // RANGES-DAG: error: linearity-fold: refit-block must be positive, got 0
 // RANGES-DAG: error: linearity-fold: refit-sample-offset must be a finite number >= 0, got -4
 // RANGES-DAG: error: linearity-fold: refit-total-samples must be positive or -1 (the shard's samples), got 0
+// REPORT-WORKER: error: linearity-fold: a worker or client run of a sharded refit writes no report (it folds nothing); the final run (refit-decisions without data) does
 // BUDGET: error: linearity-fold: a sharded refit does not run with a budget (the budget's candidates are refitted in one run)
 
 // File and consistency errors: located at the function.
