@@ -332,7 +332,8 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     statistics say no consumer is left, `D2` is complete, and a run with
     `refit-decisions=D2` and no data emits the compressed model and the
     report, identical to the single run's. Worker and client runs fold
-    nothing useful: their output IR is not the compressed model. Files of
+    nothing useful: their output IR is not the compressed model, and they
+    take no `report`. Files of
     another model or other refit options, shards that do not cover the
     blocks exactly once, and decisions that do not match the consumers are
     located errors. The sharded refit does not combine with a budget.
