@@ -182,11 +182,14 @@ def _compress(args) -> int:
                               val_labels=Path(args.val_labels) if args.val_labels else None)
         folded = work / "folded.mlir"
         if (args.workers or args.scheduler) and args.refit and args.budget is None:
-            from .scaleout import refit_on_cluster
+            from .scaleout import BATCH, refit_on_cluster
 
+            # A static batch size is the one lin-opt runs, and blocks are
+            # whole batches of it.
+            batch = model_shape[0] if model_shape and model_shape[0] else BATCH
             report = progress.run(f"fold and refit ({where})", refit_on_cluster, profiled,
                                   calib[0], folded, work / "report.json", options,
-                                  workers=args.workers, scheduler=args.scheduler)
+                                  workers=args.workers, scheduler=args.scheduler, batch=batch)
         else:
             report = progress.run("fold", fold_model, profiled, calib, folded,
                                   work / "report.json", options)

@@ -8,7 +8,9 @@
 # [0, 8192) + [8192, 20000), and one block each), the held-out slice of
 # refit-ridge=auto starting inside a block (at sample 16,000); its report
 # equals the single run's too. The rounds are one per refit candidate (and
-# one that finds nothing left).
+# one that finds nothing left). The command does the same, also on the model
+# exported with a static batch size (blocks of whole batches of it), and
+# with other blocks (--refit-block).
 #
 # REQUIRES: torch-mlir
 # RUN: %python %s
@@ -28,8 +30,8 @@ from lin_cli.scaleout import RefitTiming, refit_block_samples, refit_on_cluster
 SAMPLES = 20000
 
 
-def compress(d, out, *extra):
-    result = run_lin(["compress", "model.mlir", "--calib", "big.npy", "--threshold", "0.9",
+def compress(d, out, *extra, model="model.mlir"):
+    result = run_lin(["compress", model, "--calib", "big.npy", "--threshold", "0.9",
                       "--refit", "-q", "-o", out, *extra], cwd=d)
     assert result.returncode == 0, result.stderr
     return (d / out).read_bytes()
@@ -95,9 +97,15 @@ def main():
             check_sharded(d, workers, timing, sharded, single, consumers)
 
     # The command: the same model bytes with and without workers (2
-    # workers: the library calls above).
-    expected = compress(d, "single-cli.mlir")
-    assert compress(d, "three-cli.mlir", "--workers", "3") == expected
+    # workers: the library calls above), here on the model exported with a
+    # static batch of 3: lin-opt's batches are of 3 samples, blocks of
+    # 8193 (whole batches), shards of them [0, 8193) + [8193, 16386) +
+    # [16386, 20000).
+    program = torch.export.export(model, (torch.zeros(3, 8),))
+    torch.export.save(program, str(d / "static.pt2"))
+    expected = compress(d, "single-cli.mlir", model="static.pt2")
+    assert "tensor<3x8xf32>" in (d / "single-cli.mlir").read_text()
+    assert compress(d, "three-cli.mlir", "--workers", "3", model="static.pt2") == expected
     # Smaller blocks: 5 of 4096 samples, 3 shards; the model depends on the
     # block size (summation order), not on the workers.
     expected = compress(d, "single-4096.mlir", "--refit-block", "4096")
