@@ -171,7 +171,7 @@ LogicalResult LinearityFoldPass::checkCalibrationOptions() {
                    (!refitStatisticsIn.empty() && !refitDecisionsOut.empty()),
                "the client run of a sharded refit needs both "
                "refit-statistics-in=<dir>[,...] and "
-               "refit-decisions-out=<file>")
+               "refit-decisions-out=<dir>")
       .require(!client || !hasData,
                "the client run of a sharded refit (refit-statistics-in) reads "
                "no data: the workers did; drop data=")

@@ -24,15 +24,42 @@ static constexpr llvm::StringLiteral kStatisticsFormat = "lin-refit-statistics";
 static constexpr llvm::StringLiteral kDecisionsFormat = "lin-refit-decisions";
 static constexpr int64_t kVersion = 1;
 static constexpr llvm::StringLiteral kManifest = "manifest.json";
+static constexpr llvm::StringLiteral kWeights = "weights.npy";
 
 static llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-static std::string getManifestPath(llvm::StringRef directory) {
+static std::string getPath(llvm::StringRef directory, llvm::StringRef name) {
   llvm::SmallString<128> path(directory);
-  llvm::sys::path::append(path, kManifest);
+  llvm::sys::path::append(path, name);
   return path.str().str();
+}
+
+static std::string getManifestPath(llvm::StringRef directory) {
+  return getPath(directory, kManifest);
+}
+
+/// Creates `directory` if needed and removes its manifest: until a new one
+/// is in place, the directory holds nothing complete.
+static llvm::Error prepareDirectory(llvm::StringRef directory) {
+  if (std::error_code ec = llvm::sys::fs::create_directories(directory))
+    return makeError("cannot create '" + directory + "': " + ec.message());
+  std::string manifestPath = getManifestPath(directory);
+  if (std::error_code ec = llvm::sys::fs::remove(manifestPath))
+    return makeError("cannot remove '" + manifestPath + "': " + ec.message());
+  return llvm::Error::success();
+}
+
+/// Writes `manifest` as the directory's manifest.json, atomically.
+static llvm::Error writeManifest(llvm::StringRef directory,
+                                 llvm::json::Object manifest) {
+  return writeFileAtomically(
+      getManifestPath(directory), [&](llvm::raw_ostream &os) {
+        os << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest)))
+           << "\n";
+        return llvm::Error::success();
+      });
 }
 
 static llvm::StringRef getKindName(ConsumerStatisticsKind kind) {
@@ -78,14 +105,8 @@ static int64_t getRowSize(const ConsumerStatistics &consumer) {
 
 llvm::Error lin::writeRefitStatistics(llvm::StringRef directory,
                                       const RefitStatistics &statistics) {
-  if (std::error_code ec = llvm::sys::fs::create_directories(directory))
-    return makeError("cannot create '" + directory + "': " + ec.message());
-  // An old manifest goes first: until the new one is in place, the
-  // directory holds no statistics.
-  std::string manifestPath = getManifestPath(directory);
-  if (std::error_code ec = llvm::sys::fs::remove(manifestPath))
-    return makeError("cannot remove '" + manifestPath + "': " + ec.message());
-
+  if (llvm::Error error = prepareDirectory(directory))
+    return error;
   llvm::json::Array consumers;
   for (auto [index, consumer] : llvm::enumerate(statistics.consumers)) {
     llvm::json::Object entry{
@@ -95,8 +116,7 @@ llvm::Error lin::writeRefitStatistics(llvm::StringRef directory,
         {"intercept", consumer.intercept}};
     if (consumer.kind != ConsumerStatisticsKind::Unknown) {
       std::string file = llvm::formatv("consumer{0}.npy", index).str();
-      llvm::SmallString<128> path(directory);
-      llvm::sys::path::append(path, file);
+      std::string path = getPath(directory, file);
       int64_t rowSize = getRowSize(consumer);
       int64_t numBlocks = consumer.blocks.size();
       llvm::Expected<std::unique_ptr<NpyWriter>> writer = NpyWriter::create(
@@ -133,11 +153,7 @@ llvm::Error lin::writeRefitStatistics(llvm::StringRef directory,
       {"first_block", statistics.firstBlock},
       {"blocks", statistics.numBlocks},
       {"consumers", std::move(consumers)}};
-  return writeFileAtomically(manifestPath, [&](llvm::raw_ostream &os) {
-    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest)))
-       << "\n";
-    return llvm::Error::success();
-  });
+  return writeManifest(directory, std::move(manifest));
 }
 
 namespace {
@@ -321,9 +337,8 @@ lin::readRefitStatistics(llvm::StringRef directory) {
       if (!file || file->contains('/') || file->empty())
         return makeError("'" + manifestPath + "': consumer '" + consumer.name +
                          "' needs the name of its file in the directory");
-      llvm::SmallString<128> path(directory);
-      llvm::sys::path::append(path, *file);
-      if (llvm::Error error = readBlocks(path, statistics.numBlocks, consumer))
+      if (llvm::Error error = readBlocks(getPath(directory, *file),
+                                         statistics.numBlocks, consumer))
         return error;
     }
     statistics.consumers.push_back(std::move(consumer));
@@ -389,28 +404,42 @@ lin::joinRefitStatistics(std::vector<RefitStatistics> shards,
   return joined;
 }
 
-static llvm::json::Array getValuesJSON(const Tensor &tensor) {
-  llvm::json::Array values;
-  for (float value : tensor.values())
-    values.push_back(double(value));
-  return values;
-}
-
-llvm::Error lin::writeRefitDecisions(llvm::StringRef path,
+llvm::Error lin::writeRefitDecisions(llvm::StringRef directory,
                                      const RefitDecisions &decisions) {
+  if (llvm::Error error = prepareDirectory(directory))
+    return error;
+  // The refitted weights, then bias, of every decision, one after another.
+  int64_t numWeights = 0;
+  for (const RefitDecision &decision : decisions.decisions)
+    if (decision.solution)
+      numWeights += decision.solution->weights.getNumElements() +
+                    decision.solution->bias.getNumElements();
+  llvm::Expected<std::unique_ptr<NpyWriter>> writer =
+      NpyWriter::create(getPath(directory, kWeights), NpyDType::Float32,
+                        llvm::ArrayRef<int64_t>{numWeights});
+  if (!writer)
+    return writer.takeError();
   llvm::json::Array entries;
+  int64_t offset = 0;
   for (const RefitDecision &decision : decisions.decisions) {
     // The report's row, and what replaying it needs.
     llvm::json::Object entry = getConsumerRefitJSON(decision.row);
     entry["sink"] = int64_t(decision.row.sink);
-    if (decision.solution) {
-      entry["targets"] = decision.solution->weights.getDimSize(1);
-      entry["weights"] = getValuesJSON(decision.solution->weights);
-      if (decision.solution->bias.getRank() != 0)
-        entry["bias"] = getValuesJSON(decision.solution->bias);
+    if (const std::optional<AffineSolution> &solution = decision.solution) {
+      entry["targets"] = solution->weights.getDimSize(1);
+      entry["bias"] = solution->bias.getRank() != 0;
+      entry["offset"] = offset;
+      for (const Tensor *part : {&solution->weights, &solution->bias})
+        if (part->getRank() != 0) {
+          if (llvm::Error error = (*writer)->append(part->values()))
+            return error;
+          offset += part->getNumElements();
+        }
     }
     entries.push_back(std::move(entry));
   }
+  if (llvm::Error error = (*writer)->commit())
+    return error;
   llvm::json::Object manifest{
       {"format", kDecisionsFormat},
       {"version", kVersion},
@@ -418,36 +447,41 @@ llvm::Error lin::writeRefitDecisions(llvm::StringRef path,
       {"samples", decisions.samples},
       {"complete", decisions.complete},
       {"decisions", std::move(entries)}};
-  return writeFileAtomically(path, [&](llvm::raw_ostream &os) {
-    os << llvm::json::Value(std::move(manifest)) << "\n";
-    return llvm::Error::success();
-  });
+  return writeManifest(directory, std::move(manifest));
 }
 
-/// Reads `count` float32 values of `key` into a tensor of `shape`.
-static llvm::Expected<Tensor> readValues(const llvm::json::Object &entry,
-                                         llvm::StringRef key,
-                                         llvm::ArrayRef<int64_t> shape,
-                                         llvm::StringRef where) {
-  llvm::Expected<Tensor> allocated = Tensor::tryZeros(shape);
-  if (!allocated)
-    return makeError(where + ": '" + key +
-                     "': " + llvm::toString(allocated.takeError()));
-  Tensor tensor = std::move(*allocated);
-  const llvm::json::Array *values = entry.getArray(key);
-  if (!values || int64_t(values->size()) != tensor.getNumElements())
-    return makeError(llvm::formatv("{0}: '{1}' must hold {2} numbers", where,
-                                   key, tensor.getNumElements()));
-  for (auto [out, value] : llvm::zip_equal(tensor.values(), *values)) {
-    std::optional<double> number = value.getAsNumber();
-    if (!number)
-      return makeError(where + ": '" + key + "' must hold numbers");
-    out = static_cast<float>(*number);
-  }
-  return tensor;
+/// Reads the refitted weights of `row` ([features x targets], then a bias
+/// of `targets` values when `bias`) from `offset` in the decisions' weights.
+static llvm::Expected<AffineSolution>
+readSolution(NpyReader &weights, const ConsumerRefit &row, int64_t targets,
+             bool bias, int64_t offset, llvm::StringRef where) {
+  llvm::Expected<int64_t> matrixSize =
+      Tensor::countElements(llvm::ArrayRef<int64_t>{row.features, targets});
+  if (!matrixSize)
+    return makeError(where + ": " + llvm::toString(matrixSize.takeError()));
+  int64_t count = *matrixSize + (bias ? targets : int64_t(0));
+  if (offset < 0 || offset > weights.getNumRows() - count)
+    return makeError(llvm::formatv("{0}: its {1} weights at {2} are not in "
+                                   "'{3}' ({4} values)",
+                                   where, count, offset, weights.getPath(),
+                                   weights.getNumRows()));
+  AffineSolution solution;
+  solution.weights = Tensor(llvm::ArrayRef<int64_t>{row.features, targets});
+  if (bias)
+    solution.bias = Tensor(llvm::ArrayRef<int64_t>{targets});
+  for (Tensor *part : {&solution.weights, &solution.bias})
+    if (part->getRank() != 0) {
+      if (llvm::Error error =
+              weights.readRows(offset, part->getNumElements(), part->data()))
+        return error;
+      offset += part->getNumElements();
+    }
+  return solution;
 }
 
-llvm::Expected<RefitDecisions> lin::readRefitDecisions(llvm::StringRef path) {
+llvm::Expected<RefitDecisions>
+lin::readRefitDecisions(llvm::StringRef directory) {
+  std::string path = getManifestPath(directory);
   llvm::Expected<llvm::json::Value> json = readManifest(path, kDecisionsFormat);
   if (!json)
     return json.takeError();
@@ -459,6 +493,14 @@ llvm::Expected<RefitDecisions> lin::readRefitDecisions(llvm::StringRef path) {
   const llvm::json::Array *entries = fields.array("decisions");
   if (llvm::Error error = fields.takeError())
     return error;
+  llvm::Expected<std::unique_ptr<NpyReader>> weights =
+      NpyReader::open(getPath(directory, kWeights));
+  if (!weights)
+    return weights.takeError();
+  if ((*weights)->getDType() != NpyDType::Float32 ||
+      (*weights)->getShape().size() != 1)
+    return makeError("'" + (*weights)->getPath() +
+                     "' must be a one-dimensional float32 array");
 
   for (const llvm::json::Value &value : *entries) {
     const llvm::json::Object *entry = value.getAsObject();
@@ -475,32 +517,27 @@ llvm::Expected<RefitDecisions> lin::readRefitDecisions(llvm::StringRef path) {
     row.ridge = entryFields.number("ridge");
     row.errorBefore = entryFields.number("error_before");
     row.errorAfter = entryFields.number("error_after");
+    int64_t targets = 0, offset = 0;
+    bool bias = false;
+    if (row.refitted) {
+      targets = entryFields.integer("targets");
+      offset = entryFields.integer("offset");
+      bias = entryFields.boolean("bias");
+    }
     if (llvm::Error error = entryFields.takeError())
       return error;
     if (sink < 0 || sink > std::numeric_limits<unsigned>::max() ||
-        row.features < 0)
+        row.features < 0 || targets < 0)
       return makeError("'" + path + "': decision '" + row.name +
-                       "' has a negative sink or feature count");
+                       "' has a negative sink, feature or target count");
     row.sink = static_cast<unsigned>(sink);
     if (row.refitted) {
-      std::string where = "'" + path.str() + "': decision '" + row.name + "'";
-      std::optional<int64_t> targets = entry->getInteger("targets");
-      if (!targets || *targets < 0)
-        return makeError(where + ": 'targets' must be an integer >= 0");
-      AffineSolution solution;
-      llvm::Expected<Tensor> weights =
-          readValues(*entry, "weights", {row.features, *targets}, where);
-      if (!weights)
-        return weights.takeError();
-      solution.weights = std::move(*weights);
-      if (entry->get("bias")) {
-        llvm::Expected<Tensor> bias =
-            readValues(*entry, "bias", {*targets}, where);
-        if (!bias)
-          return bias.takeError();
-        solution.bias = std::move(*bias);
-      }
-      decision.solution = std::move(solution);
+      llvm::Expected<AffineSolution> solution =
+          readSolution(**weights, row, targets, bias, offset,
+                       "'" + path + "': decision '" + row.name + "'");
+      if (!solution)
+        return solution.takeError();
+      decision.solution = std::move(*solution);
     }
     decisions.decisions.push_back(std::move(decision));
   }

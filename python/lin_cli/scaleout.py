@@ -196,12 +196,25 @@ def refit_block_samples(block: int = REFIT_BLOCK, batch: int = BATCH) -> int:
     return -(-block // batch) * batch
 
 
-def _refit_shard(model: bytes, data: "np.ndarray", decisions: Optional[bytes],
+def _read_directory(directory: Path) -> Dict[str, bytes]:
+    """The files of a statistics or decisions directory, as bytes."""
+    return {path.name: path.read_bytes() for path in directory.iterdir()}
+
+
+def _write_directory(directory: Path, files: Dict[str, bytes]) -> Path:
+    directory.mkdir(parents=True)
+    for name, content in files.items():
+        (directory / name).write_bytes(content)
+    return directory
+
+
+def _refit_shard(model: bytes, data: "np.ndarray", decisions: Optional[Dict[str, bytes]],
                  options: str) -> tuple:
     """A worker's task in a refit round: runs the worker run of
     ``--linearity-fold`` (``options`` name the shard's offset, the total,
-    the plan) on ``data`` after the ``decisions`` so far, and returns the
-    statistics directory as ``{file name: bytes}`` and the seconds it took."""
+    the plan) on ``data`` after the ``decisions`` so far (the files of the
+    client's decisions directory), and returns the statistics directory as
+    ``{file name: bytes}`` and the seconds it took."""
     from lin_cli.tools import lin_tool
 
     start = time.perf_counter()
@@ -211,8 +224,7 @@ def _refit_shard(model: bytes, data: "np.ndarray", decisions: Optional[bytes],
         np.save(work / "shard.npy", data)
         replay = ""
         if decisions is not None:
-            (work / "decisions.json").write_bytes(decisions)
-            replay = f" refit-decisions={work / 'decisions.json'}"
+            replay = f" refit-decisions={_write_directory(work / 'decisions', decisions)}"
         proc = subprocess.run(
             [lin_tool("lin-opt"), str(work / "model.mlirbc"),
              f"--linearity-fold={options} data={work / 'shard.npy'}{replay} "
@@ -222,8 +234,7 @@ def _refit_shard(model: bytes, data: "np.ndarray", decisions: Optional[bytes],
         if proc.returncode != 0:
             raise RuntimeError(f"lin-opt --linearity-fold (refit statistics) failed on a "
                                f"shard: {proc.stderr.strip()[-2000:]}")
-        files = {path.name: path.read_bytes() for path in (work / "statistics").iterdir()}
-        return files, time.perf_counter() - start
+        return _read_directory(work / "statistics"), time.perf_counter() - start
 
 
 @dataclass
@@ -276,7 +287,8 @@ def refit_on_cluster(profiled: Path, calib: Path, out: Path, report: Path,
             while not finished:
                 round_ = RefitRound()
                 start = time.perf_counter()
-                decided = (client.scatter(decisions.read_bytes(), broadcast=True)
+                # In a list: scatter would send a dict's values apart.
+                decided = (client.scatter([_read_directory(decisions)], broadcast=True)[0]
                            if decisions else None)
                 futures = [client.submit(_refit_shard, model_future, shard, decided,
                                          f"{common} refit-sample-offset={b} "
@@ -288,17 +300,12 @@ def refit_on_cluster(profiled: Path, calib: Path, out: Path, report: Path,
 
                 start = time.perf_counter()
                 number = len(timing.rounds)
-                directories = []
-                for k, (files, _) in enumerate(results):
-                    directory = work / f"round{number}" / f"shard{k}"
-                    directory.mkdir(parents=True)
-                    for name, content in files.items():
-                        (directory / name).write_bytes(content)
-                    directories.append(str(directory))
+                directories = [str(_write_directory(work / f"round{number}" / f"shard{k}", files))
+                               for k, (files, _) in enumerate(results)]
                 manifest = json.loads((Path(directories[0]) / "manifest.json").read_text())
                 finished = manifest["finished"]
                 round_.consumers = len(manifest["consumers"])
-                decided_out = work / f"decisions{number}.json"
+                decided_out = work / f"decisions{number}"
                 replay = f" refit-decisions={decisions}" if decisions else ""
                 run_lin_tool(["lin-opt", profiled,
                               f"--linearity-fold={common}{replay} "

@@ -28,26 +28,26 @@
 // S1-NEXT: "first_block": 2,
 // S1: "total_samples": 10,
 // The client merges the blocks in block order whatever the order given.
-// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 refit-statistics-in=%t/s1c,%t/s1a,%t/s1b refit-decisions-out=%t/d1.json" -o /dev/null
+// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 refit-statistics-in=%t/s1c,%t/s1a,%t/s1b refit-decisions-out=%t/d1" -o /dev/null
 
 // Round 2: relu_1 replayed; the output is the next candidate.
-// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 data=%t/a.npy refit-total-samples=10 refit-decisions=%t/d1.json refit-statistics-out=%t/s2a" -o /dev/null
-// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 data=%t/b.npy refit-sample-offset=4 refit-total-samples=10 refit-decisions=%t/d1.json refit-statistics-out=%t/s2b" -o /dev/null
-// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 data=%t/c.npy refit-sample-offset=8 refit-total-samples=10 refit-decisions=%t/d1.json refit-statistics-out=%t/s2c" -o /dev/null
-// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 refit-decisions=%t/d1.json refit-statistics-in=%t/s2a,%t/s2b,%t/s2c refit-decisions-out=%t/d2.json" -o /dev/null
+// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 data=%t/a.npy refit-total-samples=10 refit-decisions=%t/d1 refit-statistics-out=%t/s2a" -o /dev/null
+// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 data=%t/b.npy refit-sample-offset=4 refit-total-samples=10 refit-decisions=%t/d1 refit-statistics-out=%t/s2b" -o /dev/null
+// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 data=%t/c.npy refit-sample-offset=8 refit-total-samples=10 refit-decisions=%t/d1 refit-statistics-out=%t/s2c" -o /dev/null
+// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 refit-decisions=%t/d1 refit-statistics-in=%t/s2a,%t/s2b,%t/s2c refit-decisions-out=%t/d2" -o /dev/null
 
 // Round 3: nothing is left; the decisions become complete.
-// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 data=%t/a.npy refit-total-samples=10 refit-decisions=%t/d2.json refit-statistics-out=%t/s3a" -o /dev/null
-// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 data=%t/b.npy refit-sample-offset=4 refit-total-samples=10 refit-decisions=%t/d2.json refit-statistics-out=%t/s3b" -o /dev/null
-// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 data=%t/c.npy refit-sample-offset=8 refit-total-samples=10 refit-decisions=%t/d2.json refit-statistics-out=%t/s3c" -o /dev/null
+// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 data=%t/a.npy refit-total-samples=10 refit-decisions=%t/d2 refit-statistics-out=%t/s3a" -o /dev/null
+// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 data=%t/b.npy refit-sample-offset=4 refit-total-samples=10 refit-decisions=%t/d2 refit-statistics-out=%t/s3b" -o /dev/null
+// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 data=%t/c.npy refit-sample-offset=8 refit-total-samples=10 refit-decisions=%t/d2 refit-statistics-out=%t/s3c" -o /dev/null
 // RUN: FileCheck %s --check-prefix=S3 < %t/s3a/manifest.json
 // S3: "consumers": [],
 // S3-NEXT: "decided": 2,
 // S3: "finished": true,
-// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 refit-decisions=%t/d2.json refit-statistics-in=%t/s3a,%t/s3b,%t/s3c refit-decisions-out=%t/d3.json" -o /dev/null
+// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 refit-decisions=%t/d2 refit-statistics-in=%t/s3a,%t/s3b,%t/s3c refit-decisions-out=%t/d3" -o /dev/null
 
 // The final run: no data, complete decisions.
-// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 refit-decisions=%t/d3.json report=%t/sharded.json" -o %t/sharded.mlir
+// RUN: lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 refit-decisions=%t/d3 report=%t/sharded.json" -o %t/sharded.mlir
 // RUN: cmp %t/single.mlir %t/sharded.mlir
 // RUN: cmp %t/single.json %t/sharded.json
 // RUN: FileCheck %s --check-prefix=REPORT < %t/sharded.json
@@ -59,20 +59,20 @@
 
 // Option misuse: located at the module, nothing written.
 // RUN: echo "previous output" > %t/out.mlir && cp %t/out.mlir %t/out.orig
-// RUN: not lin-opt %s --linearity-fold="refit-decisions=%t/d3.json" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=NO-REFIT
-// RUN: not lin-opt %s --linearity-fold="refit=lstsq data=%t/a.npy refit-statistics-out=%t/x refit-statistics-in=%t/s1a refit-decisions-out=%t/d.json" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=MIXED
+// RUN: not lin-opt %s --linearity-fold="refit-decisions=%t/d3" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=NO-REFIT
+// RUN: not lin-opt %s --linearity-fold="refit=lstsq data=%t/a.npy refit-statistics-out=%t/x refit-statistics-in=%t/s1a refit-decisions-out=%t/d" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=MIXED
 // RUN: not lin-opt %s --linearity-fold="refit=lstsq refit-statistics-in=%t/s1a" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=CLIENT-OUT
-// RUN: not lin-opt %s --linearity-fold="refit=lstsq data=%t/a.npy refit-statistics-in=%t/s1a refit-decisions-out=%t/d.json" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=CLIENT-DATA
-// RUN: not lin-opt %s --linearity-fold="refit=lstsq data=%t/a.npy refit-decisions=%t/d1.json" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=REPLAY-NOWHERE
+// RUN: not lin-opt %s --linearity-fold="refit=lstsq data=%t/a.npy refit-statistics-in=%t/s1a refit-decisions-out=%t/d" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=CLIENT-DATA
+// RUN: not lin-opt %s --linearity-fold="refit=lstsq data=%t/a.npy refit-decisions=%t/d1" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=REPLAY-NOWHERE
 // RUN: not lin-opt %s --linearity-fold="refit=lstsq data=%t/x.npy refit-sample-offset=4" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=OFFSET-ALONE
 // RUN: not lin-opt %s --linearity-fold="refit=lstsq data=%t/x.npy refit-block=0 refit-statistics-out=%t/x refit-sample-offset=-4 refit-total-samples=0" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=RANGES
-// RUN: not lin-opt %s --linearity-fold="refit=lstsq refit-decisions=%t/d3.json budget=1 budget-data=%t/x.npy" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=BUDGET
+// RUN: not lin-opt %s --linearity-fold="refit=lstsq refit-decisions=%t/d3 budget=1 budget-data=%t/x.npy" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=BUDGET
 // RUN: not lin-opt %s --linearity-fold="refit=lstsq data=%t/a.npy refit-statistics-out=%t/x report=%t/r.json" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=REPORT-WORKER
 // RUN: cmp %t/out.mlir %t/out.orig
 // RUN: not test -e %t/r.json
 // NO-REFIT: linearity-fold-refit-shards.mlir:0:0: error: linearity-fold: refit-decisions, refit-statistics-out, refit-statistics-in and refit-decisions-out take part in a sharded refit: they need refit=lstsq
 // MIXED: error: linearity-fold: refit-statistics-out (a worker run) and refit-statistics-in or refit-decisions-out (the client run) belong to different runs; give one set
-// CLIENT-OUT: error: linearity-fold: the client run of a sharded refit needs both refit-statistics-in=<dir>[,...] and refit-decisions-out=<file>
+// CLIENT-OUT: error: linearity-fold: the client run of a sharded refit needs both refit-statistics-in=<dir>[,...] and refit-decisions-out=<dir>
 // CLIENT-DATA: error: linearity-fold: the client run of a sharded refit (refit-statistics-in) reads no data: the workers did; drop data=
 // REPLAY-NOWHERE: error: linearity-fold: refit-decisions with data= is a worker run: it needs refit-statistics-out=<dir>; without data= the decisions are applied
 // OFFSET-ALONE: error: linearity-fold: refit-sample-offset and refit-total-samples describe a worker's shard: they need refit-statistics-out=<dir>
@@ -83,27 +83,27 @@
 // BUDGET: error: linearity-fold: a sharded refit does not run with a budget (the budget's candidates are refitted in one run)
 
 // File and consistency errors: located at the function.
-// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 refit-decisions=%t/missing.json" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=MISSING-DECISIONS
-// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 refit-statistics-in=%t/missing refit-decisions-out=%t/d.json" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=MISSING-STATISTICS
-// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 refit-decisions=%t/d2.json" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=INCOMPLETE
-// RUN: not lin-opt %s --linearity-fold="threshold=0.8 refit=lstsq batch=2 refit-block=4 refit-decisions=%t/d3.json" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=OTHER-MODEL
-// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq refit-ridge=0 batch=2 refit-block=4 refit-statistics-in=%t/s1a,%t/s1b,%t/s1c refit-decisions-out=%t/d.json" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=OTHER-OPTIONS
-// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 refit-statistics-in=%t/s1a,%t/s1c refit-decisions-out=%t/d.json" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=GAP
-// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 refit-statistics-in=%t/s1a,%t/s1b,%t/s1b,%t/s1c refit-decisions-out=%t/d.json" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=TWICE
-// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 refit-statistics-in=%t/s1a,%t/s1b refit-decisions-out=%t/d.json" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=SHORT
-// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 refit-statistics-in=%t/s1a,%t/s2b,%t/s1c refit-decisions-out=%t/d.json" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=ROUNDS
-// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 refit-decisions=%t/d1.json refit-statistics-in=%t/s1a,%t/s1b,%t/s1c refit-decisions-out=%t/d.json" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=STALE
-// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 refit-decisions=%t/d3.json refit-statistics-in=%t/s3a,%t/s3b,%t/s3c refit-decisions-out=%t/d.json" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=COMPLETE
+// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 refit-decisions=%t/missing" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=MISSING-DECISIONS
+// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 refit-statistics-in=%t/missing refit-decisions-out=%t/d" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=MISSING-STATISTICS
+// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 refit-decisions=%t/d2" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=INCOMPLETE
+// RUN: not lin-opt %s --linearity-fold="threshold=0.8 refit=lstsq batch=2 refit-block=4 refit-decisions=%t/d3" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=OTHER-MODEL
+// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq refit-ridge=0 batch=2 refit-block=4 refit-statistics-in=%t/s1a,%t/s1b,%t/s1c refit-decisions-out=%t/d" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=OTHER-OPTIONS
+// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 refit-statistics-in=%t/s1a,%t/s1c refit-decisions-out=%t/d" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=GAP
+// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 refit-statistics-in=%t/s1a,%t/s1b,%t/s1b,%t/s1c refit-decisions-out=%t/d" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=TWICE
+// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 refit-statistics-in=%t/s1a,%t/s1b refit-decisions-out=%t/d" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=SHORT
+// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 refit-statistics-in=%t/s1a,%t/s2b,%t/s1c refit-decisions-out=%t/d" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=ROUNDS
+// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 refit-decisions=%t/d1 refit-statistics-in=%t/s1a,%t/s1b,%t/s1c refit-decisions-out=%t/d" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=STALE
+// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 refit-decisions=%t/d3 refit-statistics-in=%t/s3a,%t/s3b,%t/s3c refit-decisions-out=%t/d" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=COMPLETE
 // RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 data=%t/b.npy refit-sample-offset=3 refit-total-samples=10 refit-statistics-out=%t/x" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=OFFSET
 // RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 data=%t/b.npy refit-sample-offset=8 refit-total-samples=10 refit-statistics-out=%t/x" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=BEYOND
-// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 data=%t/a.npy refit-total-samples=10 refit-decisions=%t/d1.json refit-block=2 refit-statistics-out=%t/x" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=WORKER-OTHER
+// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 quiet=1 data=%t/a.npy refit-total-samples=10 refit-decisions=%t/d1 refit-block=2 refit-statistics-out=%t/x" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=WORKER-OTHER
 // RUN: not test -e %t/x/manifest.json
 // A corrupted statistics file: the manifest's shape no longer matches it.
 // RUN: cp -r %t/s1b %t/bad && sed -i 's/"features": 2/"features": 3/' %t/bad/manifest.json
-// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 refit-statistics-in=%t/s1a,%t/bad,%t/s1c refit-decisions-out=%t/d.json" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=CORRUPT
+// RUN: not lin-opt %s --linearity-fold="threshold=0.6 refit=lstsq batch=2 refit-block=4 refit-statistics-in=%t/s1a,%t/bad,%t/s1c refit-decisions-out=%t/d" -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=CORRUPT
 // RUN: cmp %t/out.mlir %t/out.orig
-// RUN: not test -e %t/d.json
-// MISSING-DECISIONS: linearity-fold-refit-shards.mlir:[[# @LINE + 18]]:1: error: linearity-fold: cannot read refit-decisions: {{.*}}missing.json{{.*}}
+// RUN: not test -e %t/d/manifest.json
+// MISSING-DECISIONS: linearity-fold-refit-shards.mlir:[[# @LINE + 18]]:1: error: linearity-fold: cannot read refit-decisions: {{.*}}missing{{/|\\}}manifest.json{{.*}}
 // MISSING-STATISTICS: error: linearity-fold: cannot read refit-statistics-in: {{.*}}missing{{/|\\}}manifest.json
 // INCOMPLETE: error: linearity-fold: refit-decisions are not complete: run another round (a worker run per shard, then the client run) before applying them
 // OTHER-MODEL: error: linearity-fold: refit-decisions were made for another model or other refit options

@@ -233,9 +233,9 @@ TEST_F(RefitStatisticsTest, DecisionsRoundTripExactly) {
     v = next *= 3.3f;
   refitted.solution = solution;
   decisions.decisions = {unknown, refitted};
-  ASSERT_FALSE(writeRefitDecisions(path("d.json"), decisions));
+  ASSERT_FALSE(writeRefitDecisions(path("d"), decisions));
 
-  llvm::Expected<RefitDecisions> read = readRefitDecisions(path("d.json"));
+  llvm::Expected<RefitDecisions> read = readRefitDecisions(path("d"));
   ASSERT_TRUE(bool(read)) << llvm::toString(read.takeError());
   EXPECT_EQ(read->fingerprint, decisions.fingerprint);
   EXPECT_EQ(read->samples, 1000);
@@ -270,31 +270,45 @@ TEST_F(RefitStatisticsTest, BadFilesAreErrorsNamingThem) {
   ASSERT_FALSE(llvm::sys::fs::create_directory(path("empty")));
   EXPECT_NE(errorOf(readRefitStatistics(path("empty"))).find("manifest.json"),
             std::string::npos);
-  // Not JSON, another format, a missing field, a weight count that does
-  // not match.
-  std::ofstream(path("text.json")) << "not json";
-  EXPECT_NE(errorOf(readRefitDecisions(path("text.json"))).find("is not JSON"),
-            std::string::npos);
-  std::ofstream(path("other.json")) << R"({"format": "lin-refit-statistics"})";
-  EXPECT_NE(errorOf(readRefitDecisions(path("other.json")))
+  // Decisions: not JSON, another format, a missing field, weights that are
+  // not in weights.npy.
+  RefitDecisions decisions;
+  RefitDecision refitted;
+  refitted.row.name = "relu_0";
+  refitted.row.refitted = true;
+  refitted.row.features = 2;
+  refitted.solution =
+      AffineSolution{Tensor(llvm::ArrayRef<int64_t>{2, 1}), Tensor()};
+  decisions.decisions = {refitted};
+  ASSERT_FALSE(writeRefitDecisions(path("d"), decisions));
+  auto rewrite = [&](llvm::StringRef manifest) {
+    std::ofstream(path("d/manifest.json")) << manifest.str();
+    return errorOf(readRefitDecisions(path("d")));
+  };
+  EXPECT_NE(rewrite("not json").find("is not JSON"), std::string::npos);
+  EXPECT_NE(rewrite(R"({"format": "lin-refit-statistics"})")
                 .find("is not a lin-refit-decisions file"),
             std::string::npos);
-  std::ofstream(path("field.json"))
-      << R"({"format": "lin-refit-decisions", "version": 1,
-             "fingerprint": "0123456789abcdef", "complete": true,
-             "decisions": []})";
-  EXPECT_NE(errorOf(readRefitDecisions(path("field.json")))
+  EXPECT_NE(rewrite(R"({"format": "lin-refit-decisions", "version": 1,
+                        "fingerprint": "0123456789abcdef", "complete": true,
+                        "decisions": []})")
                 .find("'samples' must be an integer"),
             std::string::npos);
-  std::ofstream(path("weights.json"))
-      << R"({"format": "lin-refit-decisions", "version": 1,
-             "fingerprint": "0123456789abcdef", "complete": true,
-             "samples": 3, "decisions": [{"sink": 0, "name": "relu_0",
-             "refitted": true, "why_not": "", "features": 2, "ridge": 0,
-             "error_before": 1, "error_after": 0.5, "targets": 1,
-             "weights": [1]}]})";
-  EXPECT_NE(errorOf(readRefitDecisions(path("weights.json")))
-                .find("'weights' must hold 2 numbers"),
+  std::string error = rewrite(
+      R"({"format": "lin-refit-decisions", "version": 1,
+          "fingerprint": "0123456789abcdef", "complete": true, "samples": 3,
+          "decisions": [{"sink": 0, "name": "relu_0", "refitted": true,
+          "why_not": "", "features": 2, "ridge": 0, "error_before": 1,
+          "error_after": 0.5, "targets": 1, "bias": true, "offset": 0}]})");
+  EXPECT_NE(error.find("decision 'relu_0': its 3 weights at 0 are not in"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("weights.npy' (2 values)"), std::string::npos) << error;
+  ASSERT_FALSE(llvm::sys::fs::remove(path("d/weights.npy")));
+  EXPECT_NE(rewrite(R"({"format": "lin-refit-decisions", "version": 1,
+                        "fingerprint": "0123456789abcdef", "complete": true,
+                        "samples": 3, "decisions": []})")
+                .find("weights.npy"),
             std::string::npos);
 }
 

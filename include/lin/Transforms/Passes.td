@@ -379,7 +379,7 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
            "run (at least 1)">,
     Option<"refitDecisions", "refit-decisions", "std::string",
            /*default=*/"\"\"",
-           "Sharded refit: the decisions of the rounds so far (a file "
+           "Sharded refit: the decisions of the rounds so far (a directory "
            "refit-decisions-out wrote). With data, a worker replays them; "
            "without, the final run applies them (they must be complete)">,
     Option<"refitStatisticsOut", "refit-statistics-out", "std::string",
@@ -403,7 +403,7 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     Option<"refitDecisionsOut", "refit-decisions-out", "std::string",
            /*default=*/"\"\"",
            "Client run: write refit-decisions plus this round's decisions "
-           "to this file; the output IR is not the compressed model">
+           "into this directory; the output IR is not the compressed model">
   ]);
   let statistics = [
     Statistic<"numLayersFolded", "layers-folded",

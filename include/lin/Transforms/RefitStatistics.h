@@ -14,9 +14,11 @@
 //   directory without a manifest, or with an old one removed first, is never
 //   read as complete statistics);
 // - the decisions so far (RefitDecisions): the report row of every consumer
-//   decided, in program order, with its refitted weights; one JSON file
-//   (float32 weights and float64 errors printed with enough digits to read
-//   back exactly).
+//   decided, in program order, with its refitted weights; a directory too:
+//   weights.npy (float32, every refitted weight matrix and bias one after
+//   another), then manifest.json (the rows, their errors printed with
+//   enough digits to read back exactly, and where their weights are).
+//   Binary weights, since every worker reads them every round.
 //
 // Both carry a fingerprint of the folded model and the refit options, so
 // that files of another model or another configuration are rejected.
@@ -120,10 +122,11 @@ struct RefitDecisions {
   std::vector<RefitDecision> decisions;
 };
 
-llvm::Error writeRefitDecisions(llvm::StringRef path,
+/// Writes `decisions` into `directory` (created if needed).
+llvm::Error writeRefitDecisions(llvm::StringRef directory,
                                 const RefitDecisions &decisions);
 /// Reads what writeRefitDecisions wrote; errors name the file.
-llvm::Expected<RefitDecisions> readRefitDecisions(llvm::StringRef path);
+llvm::Expected<RefitDecisions> readRefitDecisions(llvm::StringRef directory);
 
 } // namespace lin
 
