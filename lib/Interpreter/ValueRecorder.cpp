@@ -118,6 +118,7 @@ FailureOr<RecordedValues> lin::recordValues(func::FuncOp function,
     return failure();
   RecordedValues recorded;
   recorded.values.assign(values.begin(), values.end());
+  recorded.batchSize = (*runner)->getBatchSize();
   auto consume = [&](ArrayRef<Tensor> outputs, int64_t) {
     recorded.batches.push_back(recorder.takeBatch());
     recorded.outputs.emplace_back(outputs.begin(), outputs.end());

@@ -98,6 +98,39 @@ void NormalEquations::merge(const NormalEquations &other) {
   numSamples += other.numSamples;
 }
 
+int64_t NormalEquations::getPackedSize() const {
+  return int64_t(gram.size() + cross.size()) + 2;
+}
+
+void NormalEquations::pack(llvm::MutableArrayRef<double> out) const {
+  assert(int64_t(out.size()) == getPackedSize() && "wrong packed size");
+  double *next = std::copy(gram.begin(), gram.end(), out.begin());
+  next = std::copy(cross.begin(), cross.end(), next);
+  next[0] = targetSquares;
+  next[1] = static_cast<double>(numSamples);
+}
+
+llvm::Error NormalEquations::unpack(llvm::ArrayRef<double> packed) {
+  if (int64_t(packed.size()) != getPackedSize())
+    return llvm::createStringError(
+        llvm::formatv("{0} packed values for normal equations of {1} "
+                      "features and {2} targets, expected {3}",
+                      packed.size(), numFeatures, numTargets, getPackedSize()));
+  double samples = packed.back();
+  // Exact in a double up to 2^53 samples.
+  if (!(samples >= 0.0 && samples < 0x1p53) || samples != std::trunc(samples))
+    return llvm::createStringError(llvm::formatv(
+        "packed normal equations with a sample count of {0}", samples));
+  const double *next = packed.data();
+  std::copy_n(next, gram.size(), gram.begin());
+  next += gram.size();
+  std::copy_n(next, cross.size(), cross.begin());
+  next += cross.size();
+  targetSquares = next[0];
+  numSamples = static_cast<int64_t>(samples);
+  return llvm::Error::success();
+}
+
 /// Solves the symmetric system `a x = b` (upper triangle of `a` valid,
 /// column-major [n x n]; b [n x nrhs] overwritten by x) through the
 /// eigendecomposition, dropping eigenvalues that are zero to working

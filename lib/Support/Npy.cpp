@@ -497,6 +497,16 @@ llvm::Error NpyReader::readRows(int64_t firstRow, int64_t numRows,
   return llvm::Error::success();
 }
 
+llvm::Error NpyReader::readRows(int64_t firstRow, int64_t numRows,
+                                double *out) {
+  if (dtype == NpyDType::Float64)
+    return readBytes(firstRow, numRows, reinterpret_cast<char *>(out));
+  if (llvm::Error err = readBytes(firstRow, numRows))
+    return err;
+  convertElements(dtype, buffer.get(), numRows * rowSize, out);
+  return llvm::Error::success();
+}
+
 llvm::Expected<Tensor> NpyReader::readAll() {
   llvm::Expected<Tensor> tensor = Tensor::tryUninitialized(shape);
   if (!tensor)
@@ -545,14 +555,28 @@ static std::string buildHeader(NpyDType dtype, llvm::ArrayRef<int64_t> shape) {
   return header + dict;
 }
 
+/// The name of a dtype NpyWriter writes, as error messages spell it.
+static StringRef getWritableTypeName(NpyDType dtype) {
+  switch (dtype) {
+  case NpyDType::Float64:
+    return "float64";
+  case NpyDType::Int64:
+    return "int64";
+  default:
+    return "float32";
+  }
+}
+
 llvm::Expected<std::unique_ptr<NpyWriter>>
 NpyWriter::create(StringRef path, NpyDType dtype,
                   llvm::ArrayRef<int64_t> shape) {
   std::unique_ptr<NpyWriter> writer(new NpyWriter());
   writer->path = path.str();
   writer->dtype = dtype;
-  if (dtype != NpyDType::Float32 && dtype != NpyDType::Int64)
-    return writer->error("only float32 and int64 arrays can be written");
+  if (dtype != NpyDType::Float32 && dtype != NpyDType::Float64 &&
+      dtype != NpyDType::Int64)
+    return writer->error(
+        "only float32, float64 and int64 arrays can be written");
   writer->expectedElements = 1;
   for (int64_t size : shape)
     writer->expectedElements *= size;
@@ -582,7 +606,8 @@ llvm::Error NpyWriter::appendBytes(llvm::ArrayRef<char> bytes, int64_t count) {
 
 llvm::Error NpyWriter::append(llvm::ArrayRef<float> values) {
   if (dtype != NpyDType::Float32)
-    return error("appending float32 elements to an int64 array");
+    return error(llvm::formatv("appending float32 elements to a {0} array",
+                               getWritableTypeName(dtype)));
   return appendBytes(
       {reinterpret_cast<const char *>(values.data()), values.size() * 4},
       values.size());
@@ -590,7 +615,17 @@ llvm::Error NpyWriter::append(llvm::ArrayRef<float> values) {
 
 llvm::Error NpyWriter::append(llvm::ArrayRef<int64_t> values) {
   if (dtype != NpyDType::Int64)
-    return error("appending int64 elements to a float32 array");
+    return error(llvm::formatv("appending int64 elements to a {0} array",
+                               getWritableTypeName(dtype)));
+  return appendBytes(
+      {reinterpret_cast<const char *>(values.data()), values.size() * 8},
+      values.size());
+}
+
+llvm::Error NpyWriter::append(llvm::ArrayRef<double> values) {
+  if (dtype != NpyDType::Float64)
+    return error(llvm::formatv("appending float64 elements to a {0} array",
+                               getWritableTypeName(dtype)));
   return appendBytes(
       {reinterpret_cast<const char *>(values.data()), values.size() * 8},
       values.size());

@@ -87,17 +87,20 @@ static llvm::json::Value getErrorJSON(double error) {
   return error;
 }
 
+llvm::json::Object lin::getConsumerRefitJSON(const ConsumerRefit &row) {
+  return llvm::json::Object{{"name", row.name},
+                            {"refitted", row.refitted},
+                            {"why_not", row.whyNot},
+                            {"features", row.features},
+                            {"ridge", row.ridge},
+                            {"error_before", getErrorJSON(row.errorBefore)},
+                            {"error_after", getErrorJSON(row.errorAfter)}};
+}
+
 static llvm::json::Object getRefitJSON(const RefitResult &refit) {
   llvm::json::Array consumers;
   for (const ConsumerRefit &row : refit.consumers)
-    consumers.push_back(
-        llvm::json::Object{{"name", row.name},
-                           {"refitted", row.refitted},
-                           {"why_not", row.whyNot},
-                           {"features", row.features},
-                           {"ridge", row.ridge},
-                           {"error_before", getErrorJSON(row.errorBefore)},
-                           {"error_after", getErrorJSON(row.errorAfter)}});
+    consumers.push_back(getConsumerRefitJSON(row));
   return llvm::json::Object{{"samples", refit.samples},
                             {"consumers", std::move(consumers)}};
 }

@@ -39,7 +39,10 @@ checkForwardedOptions(const LinearityProfileOptions &profile,
                           dispatchCost, keepProfiles, verbose, refit,
                           refitRidge, refitHoldout, budget, budgetMetric,
                           budgetDataFiles, budgetLabels, budgetEvaluations,
-                          allowUnprofiled] = fold;
+                          allowUnprofiled, refitBlock, refitDecisions,
+                          refitStatisticsOut, refitSampleOffset,
+                          refitTotalSamples, refitStatisticsIn,
+                          refitDecisionsOut] = fold;
 }
 
 void lin::buildLinearityCompressPipeline(

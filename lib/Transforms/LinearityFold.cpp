@@ -27,6 +27,7 @@
 #include "lin/Transforms/FoldRewrite.h"
 #include "lin/Transforms/FoldSearch.h"
 #include "lin/Transforms/Passes.h"
+#include "lin/Transforms/RefitStatistics.h"
 #include "lin/Transforms/TokenBatches.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -49,6 +50,18 @@ using namespace mlir;
 using namespace lin;
 
 namespace {
+
+/// The part a run plays in a refit (Passes.td: "Sharded refit").
+enum class RefitRole {
+  /// All the data in one run.
+  Single,
+  /// A shard's statistics (refit-statistics-out).
+  Worker,
+  /// Decisions from the workers' statistics (refit-statistics-in).
+  Client,
+  /// Complete decisions applied (refit-decisions without data).
+  Apply,
+};
 
 struct LinearityFoldPass : lin::impl::LinearityFoldBase<LinearityFoldPass> {
   using Base::Base;
@@ -75,6 +88,11 @@ private:
   /// Records what the refit reads from `func` on the calibration data.
   FailureOr<RecordedValues> recordCalibration(func::FuncOp func,
                                               const LayerGraph &graph);
+  /// Refits `folded` as refitRole says; nullopt for a worker or client run,
+  /// whose results are files.
+  FailureOr<std::optional<RefitResult>>
+  refitFunction(func::FuncOp func, const LayerGraph &graph, FoldedForms &folded,
+                std::optional<RecordedValues> calibration);
   BatchRunOptions getRunOptions() const {
     return getBatchRunOptions(batchSize, maxSamples, quiet);
   }
@@ -87,6 +105,7 @@ private:
   }
 
   std::optional<RefitOptions> refitOptions;
+  RefitRole refitRole = RefitRole::Single;
   BudgetMetric resolvedBudgetMetric = BudgetMetric::Accuracy;
 };
 
@@ -135,8 +154,47 @@ LogicalResult LinearityFoldPass::checkCalibrationOptions() {
   }
   bool refitting = refit == RefitMethod::LeastSquares;
   bool budgeted = budget != -1.0;
+  bool worker = !refitStatisticsOut.empty();
+  bool client = !refitStatisticsIn.empty() || !refitDecisionsOut.empty();
+  bool sharded = worker || client || !refitDecisions.empty();
+  bool hasData = !dataFiles.empty();
+  checks.isPositive("refit-block", refitBlock)
+      .hasNoEmptyFileName("refit-statistics-in", refitStatisticsIn)
+      .require(!sharded || refitting,
+               "refit-decisions, refit-statistics-out, refit-statistics-in "
+               "and refit-decisions-out take part in a sharded refit: they "
+               "need refit=lstsq")
+      .require(!worker || !client,
+               "refit-statistics-out (a worker run) and refit-statistics-in "
+               "or refit-decisions-out (the client run) belong to different "
+               "runs; give one set")
+      .require(!client ||
+                   (!refitStatisticsIn.empty() && !refitDecisionsOut.empty()),
+               "the client run of a sharded refit needs both "
+               "refit-statistics-in=<dir>[,...] and "
+               "refit-decisions-out=<dir>")
+      .require(!client || !hasData,
+               "the client run of a sharded refit (refit-statistics-in) reads "
+               "no data: the workers did; drop data=")
+      .require(!hasData || worker || refitDecisions.empty(),
+               "refit-decisions with data= is a worker run: it needs "
+               "refit-statistics-out=<dir>; without data= the decisions are "
+               "applied")
+      .require(worker || (refitSampleOffset == 0 && refitTotalSamples == -1),
+               "refit-sample-offset and refit-total-samples describe a "
+               "worker's shard: they need refit-statistics-out=<dir>")
+      .isNonNegative("refit-sample-offset", refitSampleOffset)
+      .isPositive("refit-total-samples", refitTotalSamples, -1,
+                  "the shard's samples")
+      .require(!(worker || client) || reportFile.empty(),
+               "a worker or client run of a sharded refit writes no report "
+               "(it folds nothing); the final run (refit-decisions without "
+               "data) does")
+      .require(!sharded || !budgeted,
+               "a sharded refit does not run with a budget (the budget's "
+               "candidates are refitted in one run)");
   checks
-      .require(!refitting || !dataFiles.empty(),
+      .require(!refitting || hasData || sharded,
                "refit=lstsq needs calibration data: data=<file.npy>[,...], "
                "one file per function argument")
       .require(!budgeted || !budgetDataFiles.empty(),
@@ -156,8 +214,13 @@ LogicalResult LinearityFoldPass::checkCalibrationOptions() {
     RefitOptions options;
     options.ridge = ridge;
     options.holdoutFraction = refitHoldout;
+    options.blockSamples = refitBlock;
     refitOptions = options;
   }
+  refitRole = worker    ? RefitRole::Worker
+              : client  ? RefitRole::Client
+              : sharded ? RefitRole::Apply
+                        : RefitRole::Single;
   resolvedBudgetMetric = budgetMetric;
   if (budgetMetric == BudgetMetric::Auto)
     resolvedBudgetMetric =
@@ -182,6 +245,91 @@ LinearityFoldPass::recordCalibration(func::FuncOp func,
               "are not finite (NaN or infinity); allow-non-finite=1 refits "
               "with them anyway";
   return recorded;
+}
+
+FailureOr<std::optional<RefitResult>>
+LinearityFoldPass::refitFunction(func::FuncOp func, const LayerGraph &graph,
+                                 FoldedForms &folded,
+                                 std::optional<RecordedValues> calibration) {
+  // The files a run reads are named in its errors.
+  auto readError = [&](StringRef option, llvm::Error error) {
+    func.emitError() << "linearity-fold: cannot read " << option << ": "
+                     << llvm::toString(std::move(error));
+    return failure();
+  };
+  std::optional<RefitDecisions> decisions;
+  if (!refitDecisions.empty()) {
+    llvm::Expected<RefitDecisions> read = readRefitDecisions(refitDecisions);
+    if (!read)
+      return readError("refit-decisions", read.takeError());
+    decisions = std::move(*read);
+  }
+
+  switch (refitRole) {
+  case RefitRole::Single: {
+    FailureOr<RefitResult> result =
+        refitFoldedForms(graph, folded, *calibration, *refitOptions);
+    if (failed(result))
+      return failure();
+    return std::optional<RefitResult>(std::move(*result));
+  }
+  case RefitRole::Worker: {
+    RefitStatistics statistics;
+    RefitShard shard;
+    shard.decisions = decisions ? &*decisions : nullptr;
+    shard.statisticsOut = &statistics;
+    shard.sampleOffset = refitSampleOffset;
+    shard.totalSamples = refitTotalSamples;
+    if (failed(refitFoldedForms(graph, folded, *calibration, *refitOptions,
+                                /*toGraph=*/nullptr, &shard)))
+      return failure();
+    calibration.reset();
+    if (llvm::Error error =
+            writeRefitStatistics(refitStatisticsOut, statistics)) {
+      func.emitError() << "linearity-fold: cannot write refit-statistics-out: "
+                       << llvm::toString(std::move(error));
+      return failure();
+    }
+    return std::optional<RefitResult>();
+  }
+  case RefitRole::Client: {
+    std::vector<RefitStatistics> shards;
+    for (const std::string &directory : refitStatisticsIn) {
+      llvm::Expected<RefitStatistics> read = readRefitStatistics(directory);
+      if (!read)
+        return readError("refit-statistics-in", read.takeError());
+      shards.push_back(std::move(*read));
+    }
+    llvm::Expected<RefitStatistics> joined = joinRefitStatistics(
+        std::move(shards), SmallVector<std::string>(refitStatisticsIn.begin(),
+                                                    refitStatisticsIn.end()));
+    if (!joined) {
+      func.emitError() << "linearity-fold: refit-statistics-in do not fit "
+                          "together: "
+                       << llvm::toString(joined.takeError());
+      return failure();
+    }
+    RefitDecisions updated =
+        decisions ? std::move(*decisions) : RefitDecisions();
+    if (failed(decideRefitConsumers(graph, folded, *joined, *refitOptions,
+                                    updated)))
+      return failure();
+    if (llvm::Error error = writeRefitDecisions(refitDecisionsOut, updated)) {
+      func.emitError() << "linearity-fold: cannot write refit-decisions-out: "
+                       << llvm::toString(std::move(error));
+      return failure();
+    }
+    return std::optional<RefitResult>();
+  }
+  case RefitRole::Apply: {
+    FailureOr<RefitResult> result =
+        applyRefitDecisions(graph, folded, *decisions, *refitOptions);
+    if (failed(result))
+      return failure();
+    return std::optional<RefitResult>(std::move(*result));
+  }
+  }
+  llvm_unreachable("unknown refit role");
 }
 
 /// A threshold as users write it (1, 0.95).
@@ -300,7 +448,9 @@ FailureOr<FoldResult> LinearityFoldPass::foldDenseLayers(
   // What the refit reads from the original function, recorded before
   // anything changes it.
   std::optional<RecordedValues> calibration;
-  if (calibrated && refitOptions) {
+  bool readsData =
+      refitRole == RefitRole::Single || refitRole == RefitRole::Worker;
+  if (calibrated && refitOptions && readsData) {
     FailureOr<RecordedValues> recorded = recordCalibration(func, graph);
     if (failed(recorded))
       return failure();
@@ -350,13 +500,15 @@ FailureOr<FoldResult> LinearityFoldPass::foldDenseLayers(
 
   FoldedForms folded = foldAffineForms(graph, plan);
   std::optional<RefitResult> refitted;
-  if (calibration) {
-    FailureOr<RefitResult> refitResult =
-        refitFoldedForms(graph, folded, *calibration, *refitOptions);
+  if (calibrated && refitOptions) {
+    FailureOr<std::optional<RefitResult>> refitResult =
+        refitFunction(func, graph, folded, std::move(calibration));
     if (failed(refitResult))
       return failure();
-    refitted = std::move(*refitResult);
-    calibration.reset();
+    // A worker's or the client's results are files; the function stays.
+    if (!*refitResult)
+      return getUnfoldedResult(func, graph);
+    refitted = std::move(**refitResult);
   }
   IRRewriter rewriter(func.getContext());
   FailureOr<FoldResult> result = applyFoldedForms(rewriter, func, graph, plan,

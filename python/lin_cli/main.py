@@ -151,6 +151,8 @@ def _compress(args) -> int:
         raise CliError("--budget needs --val (and --val-labels for an accuracy budget)", status=2)
     if args.val_labels and not args.val:
         raise CliError("--val-labels needs --val", status=2)
+    if args.refit_block and not args.refit:
+        raise CliError("--refit-block needs --refit", status=2)
     for path, what in ((args.val, "validation data"), (args.val_labels, "validation labels")):
         if path:
             _npy_shape(Path(path), what)
@@ -174,12 +176,23 @@ def _compress(args) -> int:
                                     work / "profiled.mlirbc", quiet=args.quiet)
         options = FoldOptions(threshold=args.threshold, merge_threshold=args.merge_threshold,
                               remove_threshold=args.remove_threshold, target_size=args.target_size,
-                              refit=args.refit, budget=args.budget,
+                              refit=args.refit, refit_block=args.refit_block,
+                              budget=args.budget,
                               val=Path(args.val) if args.val else None,
                               val_labels=Path(args.val_labels) if args.val_labels else None)
         folded = work / "folded.mlir"
-        report = progress.run("fold", fold_model, profiled, calib, folded, work / "report.json",
-                              options)
+        if (args.workers or args.scheduler) and args.refit and args.budget is None:
+            from .scaleout import BATCH, refit_on_cluster
+
+            # A static batch size is the one lin-opt runs, and blocks are
+            # whole batches of it.
+            batch = model_shape[0] if model_shape and model_shape[0] else BATCH
+            report = progress.run(f"fold and refit ({where})", refit_on_cluster, profiled,
+                                  calib[0], folded, work / "report.json", options,
+                                  workers=args.workers, scheduler=args.scheduler, batch=batch)
+        else:
+            report = progress.run("fold", fold_model, profiled, calib, folded,
+                                  work / "report.json", options)
         progress.run("verify with mlir-opt", _verify, folded)
         quality = (progress.run(f"evaluate on {Path(args.val).name}", _quality, args, model,
                                 folded, work) if args.val else None)
@@ -273,6 +286,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="lower the merge threshold until at most this share of the parameters stays")
     c.add_argument("--refit", action="store_true",
                    help="refit the folded layers' consumers by least squares on the calibration data")
+    c.add_argument("--refit-block", type=_positive_int, metavar="SAMPLES",
+                   help="the refit sums its statistics per block of this many samples, then "
+                        "the blocks in order (default: 8192): the unit --workers shards the "
+                        "refit by; each worker returns 2 (features + 1)^2 float64 per block and "
+                        "consumer, so larger blocks mean less to ship, fewer mean less "
+                        "parallelism. The model depends on it (last bits), not on --workers")
     c.add_argument("--budget", type=_non_negative, metavar="PP",
                    help="smallest model within PP points of the original's accuracy on --val "
                         "(agreement without --val-labels)")
@@ -280,10 +299,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="validation inputs: for --budget, and accuracy before/after")
     c.add_argument("--val-labels", metavar="Y.npy", help="integer labels of --val")
     c.add_argument("--workers", type=_positive_int, metavar="N",
-                   help="profile N shards of --calib in parallel on a local Dask cluster of N "
-                        "processes (bit-identical to one run)")
+                   help="profile (and, with --refit, compute the refit's statistics of) N "
+                        "shards of --calib in parallel on a local Dask cluster of N workers "
+                        "(bit-identical to one run; the refit's shards are whole "
+                        "--refit-block blocks; with --budget the candidates' refits stay on "
+                        "the client)")
     c.add_argument("--scheduler", metavar="ADDRESS",
-                   help="profile the shards on the Dask cluster at ADDRESS (tcp://host:8786): "
+                   help="the same on the Dask cluster at ADDRESS (tcp://host:8786): "
                         "one shard per worker, or --workers shards")
     c.add_argument("--target-cpu", default="host",
                    help="--iree-llvmcpu-target-cpu for a .vmfb (default: host)")

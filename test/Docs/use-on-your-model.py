@@ -62,10 +62,12 @@ def main():
                  "profiled.mlirbc", "folded_0.7.mlir"):
         assert (work / name).is_file(), f"{name} was not written"
     tables = re.findall(r"^parameters: \d+ -> \d+ \(", result.stdout, re.M)
-    # compress to .vmfb, .pt2 and .onnx, then sharded (--workers 2) and single.
-    assert len(tables) == 5, result.stdout
+    # compress to .vmfb, .pt2 and .onnx, then sharded (--workers 2) and
+    # single, the same with --refit.
+    assert len(tables) == 7, result.stdout
     for what in ("IREE test accuracy", "PyTorch test accuracy", "ONNX Runtime test accuracy",
-                 "\n2      ", "sharded = single", "merge-threshold 0.7: accuracy"):
+                 "\n2      ", "sharded = single", "sharded refit = single refit",
+                 "merge-threshold 0.7: accuracy"):
         assert what in result.stdout, f"{what!r} not printed"
     print(f"ok: {len(blocks)} blocks of {doc.name}")
 

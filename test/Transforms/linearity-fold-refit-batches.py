@@ -59,8 +59,12 @@ def main():
                 where = (label, p, q)
                 for key in ("name", "refitted", "why_not", "features", "ridge"):
                     assert p[key] == q[key], where
+                # The errors are residuals of the normal equations
+                # (q - 2 l + t, each ~ ||y||^2): other batch sums change
+                # them by rounding, about 1e-8 absolute (an exact
+                # consumer's noise is ~1e-7; exact means <= 1e-6).
                 for key in ("error_before", "error_after"):
-                    assert abs(p[key] - q[key]) <= 1e-6 * max(p[key], 1e-6), where
+                    assert abs(p[key] - q[key]) <= 1e-6 * max(p[key], 0.1), where
             refitted += sum(c["refitted"] for c in a["consumers"])
             y_whole = run_iree_batched(whole_ir, x, generalize_on_error=True)
             y_cut = run_iree_batched(cut_ir, x, generalize_on_error=True)

@@ -51,7 +51,7 @@
 // REPORT08-NEXT: "why_not": "the algebraic fold is exact on the calibration data"
 // REPORT08: "name": "relu_1",
 // REPORT08-NEXT: "refitted": false,
-// REPORT08: "error_after": 0.0023578{{[0-9]+}},
+// REPORT08: "error_after": 0.002357{{[0-9]+}},
 // REPORT08-NEXT: "error_before": 0.0198296{{[0-9]+}},
 // REPORT08-NEXT: "features": 3,
 // REPORT08-NEXT: "name": "output_0",

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstring>
 #include <iterator>
 #include <limits>
 #include <random>
@@ -553,6 +554,88 @@ TEST(LeastSquaresTest, ResidualFromStatisticsEqualsDirectResidual) {
   equations.accumulate({&x}, y);
   AffineSolution noBias{makeMatrix(1, 1, {1}), Tensor()};
   EXPECT_NEAR(equations.getResidualSumOfSquares(noBias), 4 + 1, 1e-9);
+}
+
+/// The packed statistics and the solution of two equations are equal bit
+/// for bit.
+void expectIdentical(const NormalEquations &a, const NormalEquations &b) {
+  std::vector<double> packedA(a.getPackedSize()), packedB(b.getPackedSize());
+  a.pack(packedA);
+  b.pack(packedB);
+  EXPECT_EQ(packedA, packedB);
+  EXPECT_EQ(a.getNumSamples(), b.getNumSamples());
+}
+
+TEST(LeastSquaresTest, PackRoundTripsExactly) {
+  std::mt19937 rng(11);
+  Tensor x = randomMatrix(rng, 50, 4, 3.0, 1.0);
+  Tensor y = randomMatrix(rng, 50, 2);
+  NormalEquations equations(4, 2, true);
+  equations.accumulate({&x}, y);
+  std::vector<double> packed(equations.getPackedSize());
+  EXPECT_EQ(packed.size(), 5u * 5u + 5u * 2u + 2u);
+  equations.pack(packed);
+  NormalEquations copy(4, 2, true);
+  ASSERT_FALSE(copy.unpack(packed));
+  expectIdentical(copy, equations);
+  EXPECT_EQ(copy.getTargetSumOfSquares(), equations.getTargetSumOfSquares());
+  AffineSolution a = solveOrFail(equations, 1e-3), b = solveOrFail(copy, 1e-3);
+  EXPECT_EQ(std::memcmp(a.weights.data(), b.weights.data(),
+                        a.weights.getNumElements() * sizeof(float)),
+            0);
+
+  // A wrong size or a sample count that is not a whole number >= 0.
+  NormalEquations other(3, 2, true);
+  llvm::Error size = other.unpack(packed);
+  EXPECT_NE(llvm::toString(std::move(size)).find("expected 26"),
+            std::string::npos);
+  for (double samples : {-1.0, 2.5, std::nan("")}) {
+    packed.back() = samples;
+    EXPECT_TRUE(bool(copy.unpack(packed))) << samples;
+    llvm::consumeError(copy.unpack(packed));
+  }
+}
+
+TEST(LeastSquaresTest, BlocksMergedInOrderGiveTheSameDoublesAnywhere) {
+  // The statistics of a sharded refit: per block, then the blocks in order.
+  // A client that merges shards' blocks in block order gets the doubles of
+  // one process; merging in another grouping generally does not.
+  std::mt19937 rng(5);
+  const int64_t blocks = 6, rows = 40;
+  std::vector<NormalEquations> parts;
+  for (int64_t b = 0; b < blocks; ++b) {
+    Tensor x = randomMatrix(rng, rows, 3, 1e3, 7.0);
+    Tensor y = randomMatrix(rng, rows, 1, 1e2);
+    parts.emplace_back(3, 1, true);
+    parts.back().accumulate({&x}, y);
+  }
+  NormalEquations single(3, 1, true);
+  for (const NormalEquations &part : parts)
+    single.merge(part);
+  // Shards [0, 2), [2, 5), [5, 6) return their blocks, packed and unpacked
+  // as a file would carry them, to a client merging them in order.
+  NormalEquations client(3, 1, true);
+  for (const NormalEquations &part : parts) {
+    std::vector<double> packed(part.getPackedSize());
+    part.pack(packed);
+    NormalEquations received(3, 1, true);
+    ASSERT_FALSE(received.unpack(packed));
+    client.merge(received);
+  }
+  expectIdentical(client, single);
+  // Shards summing their own blocks first: the grouping differs, and so
+  // (here) do the last bits: why shards return blocks, not sums.
+  NormalEquations grouped(3, 1, true);
+  for (auto [begin, end] : {std::pair{0, 2}, {2, 5}, {5, 6}}) {
+    NormalEquations shard(3, 1, true);
+    for (int b = begin; b < end; ++b)
+      shard.merge(parts[b]);
+    grouped.merge(shard);
+  }
+  std::vector<double> a(single.getPackedSize()), b(grouped.getPackedSize());
+  single.pack(a);
+  grouped.pack(b);
+  EXPECT_NE(a, b);
 }
 
 } // namespace

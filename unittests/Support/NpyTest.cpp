@@ -116,6 +116,34 @@ TEST_F(NpyTest, WritesInt64) {
   EXPECT_TRUE((*buffer)->getBuffer().contains("'shape': (3,)"));
 }
 
+TEST_F(NpyTest, WritesAndReadsFloat64Exactly) {
+  std::string file = path("sums.npy");
+  // Values float32 cannot hold: they must come back bit for bit.
+  const double values[4] = {0.1, -1e300, 1.0 + 0x1p-52, 123456789.123456789};
+  auto writer = NpyWriter::create(file, NpyDType::Float64, {2, 2});
+  ASSERT_TRUE(bool(writer));
+  llvm::Error mismatch = (*writer)->append(llvm::ArrayRef<float>({1.0f}));
+  EXPECT_NE(llvm::toString(std::move(mismatch))
+                .find("appending float32 elements to a float64 array"),
+            std::string::npos);
+  ASSERT_FALSE((*writer)->append(llvm::ArrayRef<double>(values)));
+  ASSERT_FALSE((*writer)->commit());
+  auto reader = NpyReader::open(file);
+  ASSERT_TRUE(bool(reader));
+  EXPECT_EQ((*reader)->getDType(), NpyDType::Float64);
+  double read[4];
+  ASSERT_FALSE((*reader)->readRows(0, 2, read));
+  for (int i = 0; i < 4; ++i)
+    EXPECT_EQ(read[i], values[i]);
+  // Other dtypes convert.
+  std::string floats = path("floats.npy");
+  ASSERT_FALSE(writeNpy(floats, Tensor(llvm::ArrayRef<int64_t>{2})));
+  auto floatReader = NpyReader::open(floats);
+  ASSERT_TRUE(bool(floatReader));
+  ASSERT_FALSE((*floatReader)->readRows(0, 2, read));
+  EXPECT_EQ(read[0], 0.0);
+}
+
 TEST_F(NpyTest, UncommittedOrIncompleteWritesLeaveNoFile) {
   std::string file = path("partial.npy");
   {

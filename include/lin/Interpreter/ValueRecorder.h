@@ -31,6 +31,9 @@ struct RecordedValues {
   /// outputs[b]: the function's results on batch b.
   std::vector<llvm::SmallVector<Tensor>> outputs;
   int64_t numSamples = 0;
+  /// Samples per batch (BatchRunner::getBatchSize): every batch but the last
+  /// holds this many.
+  int64_t batchSize = 1;
 
   /// Index of `value` in `values`, or -1.
   int64_t find(mlir::Value value) const;

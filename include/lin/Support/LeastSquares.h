@@ -60,7 +60,19 @@ public:
                   const Tensor &targets);
 
   /// Adds the statistics of other samples (the same problem's shapes).
+  /// Floating-point sums depend on their grouping: merging the same parts in
+  /// the same order gives the same doubles.
   void merge(const NormalEquations &other);
+
+  /// Values pack() writes: the Gram matrix, the cross products, sum ||y||^2
+  /// and the sample count.
+  int64_t getPackedSize() const;
+  /// The statistics as getPackedSize() float64 values (for files; unpack()
+  /// reads them back exactly).
+  void pack(llvm::MutableArrayRef<double> out) const;
+  /// Replaces the statistics by packed ones; fails when `packed` has another
+  /// size or a sample count that is not a whole number >= 0.
+  llvm::Error unpack(llvm::ArrayRef<double> packed);
 
   /// The ridge solution. `relativeRidge` scales the mean squared feature
   /// (the mean of G's feature diagonal), so that one value fits features of

@@ -78,6 +78,9 @@ public:
   /// Same, converted to int64 (labels). Floating-point values must be
   /// integral.
   llvm::Error readRows(int64_t firstRow, int64_t numRows, int64_t *out);
+  /// Same, converted to f64 (statistics lin wrote in float64 read back
+  /// exactly).
+  llvm::Error readRows(int64_t firstRow, int64_t numRows, double *out);
 
   /// Reads the whole array as an f32 tensor (an error, not an abort, when
   /// it does not fit in memory).
@@ -108,7 +111,8 @@ private:
 
 class NpyWriter {
 public:
-  /// Starts writing an array of `shape` and `dtype` (Float32 or Int64) to
+  /// Starts writing an array of `shape` and `dtype` (Float32, Float64 or
+  /// Int64) to
   /// `path`. Nothing appears at `path` until commit() (unless it is a FIFO
   /// or a device, written as the rows come).
   static llvm::Expected<std::unique_ptr<NpyWriter>>
@@ -119,6 +123,7 @@ public:
   /// Appends elements in C order (the dtype must match).
   llvm::Error append(llvm::ArrayRef<float> values);
   llvm::Error append(llvm::ArrayRef<int64_t> values);
+  llvm::Error append(llvm::ArrayRef<double> values);
 
   /// Checks that every element was written, then moves the file into place.
   llvm::Error commit();

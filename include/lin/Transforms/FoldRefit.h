@@ -22,6 +22,15 @@
 // A refit that does not reduce the calibration error of the algebraic fold
 // is discarded, so the refit is never worse on the data it is fitted on.
 //
+// Every decision is made from statistics alone (the errors before and after
+// are residuals of the normal equations), and the statistics are summed per
+// block of whole batches, then block by block in order. So the data can be
+// split into shards of whole blocks whose statistics, computed apart and
+// joined in order, give the same doubles, and the same model, as one run:
+// a sharded refit runs one round per refit candidate (RefitShard,
+// decideRefitConsumers, applyRefitDecisions; the files in
+// RefitStatistics.h).
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef LIN_TRANSFORMS_FOLDREFIT_H
@@ -47,6 +56,8 @@ struct RefitOptions {
   /// Consumers with more features than this keep the algebraic fold (the
   /// normal equations take features^2 float64 values).
   int64_t maxFeatures = 16384;
+  /// Samples per block of the statistics (rounded up to whole batches).
+  int64_t blockSamples = 8192;
 };
 
 /// The ridges tried by a held-out choice, ascending.
@@ -76,6 +87,27 @@ struct RefitResult {
   int64_t samples = 0;
 };
 
+struct RefitStatistics;
+struct RefitDecisions;
+
+/// How a run with data takes part in a sharded refit (RefitStatistics.h).
+struct RefitShard {
+  /// The decisions of earlier rounds: replayed, not remade.
+  const RefitDecisions *decisions = nullptr;
+  /// A worker run: instead of deciding, collect here the statistics of the
+  /// undecided consumers up to and including the next refit candidate.
+  RefitStatistics *statisticsOut = nullptr;
+  /// Index of the data's first sample among all samples (a multiple of the
+  /// block size), and all samples (-1: the data's).
+  int64_t sampleOffset = 0;
+  int64_t totalSamples = -1;
+};
+
+/// Identifies the folded forms of `graph` and the options that change the
+/// refit's statistics or decisions: statistics and decisions carry it.
+uint64_t getRefitFingerprint(const LayerGraph &graph, const FoldedForms &folded,
+                             const RefitOptions &options);
+
 /// The values of the original function the refit reads: every sink's value
 /// (the targets) and every root that does not depend on a foldable layer.
 llvm::SmallVector<mlir::Value> getRefitRecordedValues(const LayerGraph &graph);
@@ -83,12 +115,32 @@ llvm::SmallVector<mlir::Value> getRefitRecordedValues(const LayerGraph &graph);
 /// Refits the folded forms of `graph` in place, marking the refitted sinks
 /// changed. `recorded` holds the values getRefitRecordedValues named, for
 /// the function `graph` describes or, through `toGraph`, for a function it
-/// was cloned from. Fails only on an internal error (emitted); consumers
-/// that cannot be refitted keep the algebraic fold, with the reason.
+/// was cloned from. Fails only on an internal error or, with `shard`, on
+/// decisions or sample ranges that do not fit (emitted); consumers that
+/// cannot be refitted keep the algebraic fold, with the reason. A worker
+/// run (shard->statisticsOut) returns no rows.
 mlir::FailureOr<RefitResult>
 refitFoldedForms(const LayerGraph &graph, FoldedForms &folded,
                  const RecordedValues &recorded, const RefitOptions &options,
-                 const mlir::IRMapping *toGraph = nullptr);
+                 const mlir::IRMapping *toGraph = nullptr,
+                 const RefitShard *shard = nullptr);
+
+/// The client run of a sharded refit: decides the consumers `statistics`
+/// (all blocks, joinRefitStatistics) describes, exactly as a single run
+/// does, and appends them to `decisions`. Errors (statistics or decisions
+/// of another model, consumers that do not match) are emitted.
+mlir::LogicalResult decideRefitConsumers(const LayerGraph &graph,
+                                         const FoldedForms &folded,
+                                         const RefitStatistics &statistics,
+                                         const RefitOptions &options,
+                                         RefitDecisions &decisions);
+
+/// The final run of a sharded refit: applies complete `decisions` to the
+/// folded forms, as refitFoldedForms would have. Errors are emitted.
+mlir::FailureOr<RefitResult>
+applyRefitDecisions(const LayerGraph &graph, FoldedForms &folded,
+                    const RefitDecisions &decisions,
+                    const RefitOptions &options);
 
 } // namespace lin
 

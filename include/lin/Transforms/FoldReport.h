@@ -28,6 +28,10 @@ void printFoldTable(llvm::raw_ostream &os, llvm::ArrayRef<FoldResult> results);
 /// layer (its pre-activation's form).
 llvm::json::Value getFoldReportJSON(llvm::ArrayRef<FoldResult> results);
 
+/// A consumer's row of the report's refit section (errors not computed are
+/// null: JSON has no NaN).
+llvm::json::Object getConsumerRefitJSON(const ConsumerRefit &row);
+
 /// Writes the JSON report to `path` atomically (a temporary file renamed
 /// over the target on success).
 llvm::Error writeFoldReport(llvm::StringRef path,

@@ -314,6 +314,36 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     weights. The data feed the function `function` names (or the only public
     one); other functions fold without refit.
 
+    Every refit decision comes from the statistics alone: a consumer's
+    errors before and after are residuals of the merged normal equations
+    (of the algebraic weights and of the refitted ones, relative to the
+    original values' sum of squares), consumers that are not refitted
+    (shared weights, more than the refit's features) from the summed
+    squared residuals of their algebraic fold. The statistics are summed per
+    block of `refit-block` samples (rounded up to whole batches; the
+    held-out slice is the last `refit-holdout` share of all samples, so a
+    block may hold both), then block by block in order.
+
+    **Sharded refit** (`lin compress --refit --workers N`): since blocks are
+    summed in a fixed order, shards of whole blocks give bit-identical
+    results. A consumer's inputs depend on the refits before it, so it
+    takes one round per refit candidate, each two stateless runs:
+    a worker run per shard (`data=shard.npy refit-sample-offset=K
+    refit-total-samples=N refit-decisions=D refit-statistics-out=S`)
+    replays the decided consumers and writes the statistics of its blocks
+    for the undecided ones up to the next refit candidate; the client run
+    (`refit-decisions=D refit-statistics-in=S1,S2,... refit-decisions-out=D2`,
+    no data) merges the shards' blocks in order, decides those consumers
+    exactly as a single run does and writes `D2`. When a worker's
+    statistics say no consumer is left, `D2` is complete, and a run with
+    `refit-decisions=D2` and no data emits the compressed model and the
+    report, identical to the single run's. Worker and client runs fold
+    nothing useful: their output IR is not the compressed model, and they
+    take no `report`. Files of
+    another model or other refit options, shards that do not cover the
+    blocks exactly once, and decisions that do not match the consumers are
+    located errors. The sharded refit does not combine with a budget.
+
     **Budget** (`budget=<points> budget-data=val.npy budget-labels=val_y.npy`):
     instead of thresholds, the smallest model whose accuracy on the budget
     data is at most `budget` points below the original's (without labels,
@@ -346,7 +376,40 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     Option<"allowUnprofiled", "allow-unprofiled", "::lin::CheckedOption<bool>",
            /*default=*/"false",
            "Fold a module in which no activation is profiled (folding "
-           "nothing) instead of failing">
+           "nothing) instead of failing">,
+    Option<"refitBlock", "refit-block", "::lin::CheckedOption<int64_t>",
+           /*default=*/"8192",
+           "Samples per block of the refit's statistics, rounded up to whole "
+           "batches: the statistics are summed per block, then the blocks in "
+           "order, so shards of whole blocks give the same doubles as one "
+           "run (at least 1)">,
+    Option<"refitDecisions", "refit-decisions", "std::string",
+           /*default=*/"\"\"",
+           "Sharded refit: the decisions of the rounds so far (a directory "
+           "refit-decisions-out wrote). With data, a worker replays them; "
+           "without, the final run applies them (they must be complete)">,
+    Option<"refitStatisticsOut", "refit-statistics-out", "std::string",
+           /*default=*/"\"\"",
+           "Sharded refit, worker run (with data, a shard): write the "
+           "per-block statistics of the undecided consumers up to the next "
+           "refit candidate to this directory; the output IR is not the "
+           "compressed model">,
+    Option<"refitSampleOffset", "refit-sample-offset",
+           "::lin::CheckedOption<int64_t>", /*default=*/"0",
+           "Worker run: index of the shard's first sample among all "
+           "calibration samples (a multiple of the block size, >= 0)">,
+    Option<"refitTotalSamples", "refit-total-samples",
+           "::lin::CheckedOption<int64_t>", /*default=*/"-1",
+           "Worker run: the calibration samples of all shards (-1: the "
+           "shard's own)">,
+    ListOption<"refitStatisticsIn", "refit-statistics-in", "std::string",
+               "Sharded refit, client run (no data): the workers' statistics "
+               "directories, merged in block order to decide the consumers "
+               "they describe">,
+    Option<"refitDecisionsOut", "refit-decisions-out", "std::string",
+           /*default=*/"\"\"",
+           "Client run: write refit-decisions plus this round's decisions "
+           "into this directory; the output IR is not the compressed model">
   ]);
   let statistics = [
     Statistic<"numLayersFolded", "layers-folded",
