@@ -224,6 +224,7 @@ LogicalResult ConvChannelRewriter::plan(const ConvChainAnalysis &chains,
     if (layer.producer)
       row.paramsBefore = row.paramsAfter = countConvWeights(layer.producer);
     if (!layer.isFoldable()) {
+      row.whyNotFolded = layer.whyNot;
       result.remarks.push_back(
           {activation, "layer " + row.name + " not folded: " + layer.whyNot});
       continue;

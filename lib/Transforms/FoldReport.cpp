@@ -143,15 +143,18 @@ llvm::json::Value lin::getFoldReportJSON(ArrayRef<FoldResult> results) {
                                          return consumer.refitted &&
                                                 consumer.name == row.name;
                                        });
-      layers.push_back(llvm::json::Object{{"name", row.name},
-                                          {"neurons", row.neurons},
-                                          {"folded", row.merged},
-                                          {"removed", row.removed},
-                                          {"kept", row.kept},
-                                          {"emitted_width", row.emittedWidth},
-                                          {"params_before", row.paramsBefore},
-                                          {"params_after", row.paramsAfter},
-                                          {"refitted", refitted}});
+      llvm::json::Object layer{{"name", row.name},
+                               {"neurons", row.neurons},
+                               {"folded", row.merged},
+                               {"removed", row.removed},
+                               {"kept", row.kept},
+                               {"emitted_width", row.emittedWidth},
+                               {"params_before", row.paramsBefore},
+                               {"params_after", row.paramsAfter},
+                               {"refitted", refitted}};
+      if (!row.whyNotFolded.empty())
+        layer["not_folded"] = row.whyNotFolded;
+      layers.push_back(std::move(layer));
     }
   }
   return llvm::json::Object{{"params_before", before},

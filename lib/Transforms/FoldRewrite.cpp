@@ -40,6 +40,9 @@ void FoldResult::markUnfolded() {
   paramsAfter = predictedParamsAfter = paramsBefore;
   foldableParamsAfter = foldableParamsBefore;
   for (LayerFoldResult &row : layers) {
+    if (row.merged + row.removed != 0 && row.whyNotFolded.empty())
+      row.whyNotFolded = "the folded function would store more weights than "
+                         "the original";
     row.merged = row.removed = 0;
     row.kept = row.emittedWidth = row.neurons;
     row.paramsAfter = row.paramsBefore;

@@ -80,8 +80,11 @@ private:
                                      const FoldPlanOptions &planOptions,
                                      bool calibrated);
   /// One remark per foldable layer the plan leaves whole, with the reason.
+  /// Remarks on the foldable layers `plan` leaves whole, saying why; the
+  /// reasons go to `whyNot` (per layer).
   void remarkUnfoldedLayers(const LayerGraph &graph, const FoldPlanner &planner,
-                            const FoldPlan &plan) const;
+                            const FoldPlan &plan,
+                            MutableArrayRef<std::string> whyNot) const;
   FailureOr<FoldResult> foldDenseLayers(func::FuncOp func,
                                         const FoldPlanOptions &planOptions,
                                         bool calibrated);
@@ -343,9 +346,9 @@ static std::string neurons(size_t count) {
   return std::to_string(count) + (count == 1 ? " neuron" : " neurons");
 }
 
-void LinearityFoldPass::remarkUnfoldedLayers(const LayerGraph &graph,
-                                             const FoldPlanner &planner,
-                                             const FoldPlan &plan) const {
+void LinearityFoldPass::remarkUnfoldedLayers(
+    const LayerGraph &graph, const FoldPlanner &planner, const FoldPlan &plan,
+    MutableArrayRef<std::string> whyNot) const {
   // The plan's own classes are emptied when it falls back from growth.
   SmallVector<LayerClassification> candidates =
       planner.classify(plan.thresholds);
@@ -353,24 +356,25 @@ void LinearityFoldPass::remarkUnfoldedLayers(const LayerGraph &graph,
     if (!layer.isFoldable() || plan.getNumMerged(index) != 0 ||
         plan.getNumRemoved(index) != 0)
       continue;
-    InFlightDiagnostic remark = layer.activation.getOperation()->emitRemark()
-                                << "layer " << graph.getLayerName(index)
-                                << " not folded: ";
     size_t merge = candidates[index].merge.size();
     size_t remove = candidates[index].remove.size();
+    llvm::raw_string_ostream why(whyNot[index]);
     if (merge + remove == 0)
-      remark << "no neuron stays in one linear piece on enough samples "
-                "(merge-threshold "
-             << formatShare(plan.thresholds.merge) << ", remove-threshold "
-             << formatShare(plan.thresholds.remove) << ")";
+      why << "no neuron stays in one linear piece on enough samples "
+             "(merge-threshold "
+          << formatShare(plan.thresholds.merge) << ", remove-threshold "
+          << formatShare(plan.thresholds.remove) << ")";
     else if (plan.declinedGrowth)
-      remark << "folding its " << neurons(merge + remove)
-             << " in one linear piece would make the function larger";
+      why << "folding its " << neurons(merge + remove)
+          << " in one linear piece would make the function larger";
     else
-      remark << "merging its " << neurons(merge)
-             << " in the identity piece would not make the function "
-                "smaller (policy="
-             << stringifyFoldPolicy(policy) << ")";
+      why << "merging its " << neurons(merge)
+          << " in the identity piece would not make the function "
+             "smaller (policy="
+          << stringifyFoldPolicy(policy) << ")";
+    layer.activation.getOperation()->emitRemark()
+        << "layer " << graph.getLayerName(index)
+        << " not folded: " << whyNot[index];
   }
 }
 
@@ -439,11 +443,23 @@ FailureOr<FoldResult> LinearityFoldPass::foldDenseLayers(
     declined.op->emitRemark() << "not folded: " << declined.reason;
   if (graph.layers.empty())
     return getUnfoldedResult(func, graph);
+  // Why layers stay whole, for the remarks and the report's rows.
+  SmallVector<std::string> whyNotFolded(graph.layers.size());
   for (auto [index, layer] : llvm::enumerate(graph.layers))
-    if (!layer.isFoldable())
+    if (!layer.isFoldable()) {
+      whyNotFolded[index] = layer.whyNotFoldable;
       layer.activation.getOperation()->emitRemark()
           << "layer " << graph.getLayerName(index)
           << " not folded: " << layer.whyNotFoldable;
+    }
+  // Says why on the result's rows of the layers that stayed whole.
+  auto explainUnfolded = [&](FailureOr<FoldResult> result) {
+    if (succeeded(result) && result->layers.size() == whyNotFolded.size())
+      for (auto [row, why] : llvm::zip_equal(result->layers, whyNotFolded))
+        if (row.merged + row.removed == 0)
+          row.whyNotFolded = why;
+    return result;
+  };
 
   // What the refit reads from the original function, recorded before
   // anything changes it.
@@ -472,8 +488,8 @@ FailureOr<FoldResult> LinearityFoldPass::foldDenseLayers(
     search.maxEvaluations = budgetEvaluations;
     search.allowNonFinite = allowNonFinite;
     search.showProgress = !quiet && llvm::errs().is_displayed();
-    return foldWithinBudget(func, graph, calibration ? &*calibration : nullptr,
-                            search);
+    return explainUnfolded(foldWithinBudget(
+        func, graph, calibration ? &*calibration : nullptr, search));
   }
 
   FoldPlanner planner(graph, getCostModel());
@@ -496,7 +512,7 @@ FailureOr<FoldResult> LinearityFoldPass::foldDenseLayers(
                       << plan.paramsBefore
                       << " the function has; folding less instead";
 
-  remarkUnfoldedLayers(graph, planner, plan);
+  remarkUnfoldedLayers(graph, planner, plan, whyNotFolded);
 
   FoldedForms folded = foldAffineForms(graph, plan);
   std::optional<RefitResult> refitted;
@@ -539,7 +555,7 @@ FailureOr<FoldResult> LinearityFoldPass::foldDenseLayers(
   LLVM_DEBUG(llvm::dbgs() << "fold of @" << func.getSymName() << ": "
                           << result->paramsBefore << " -> "
                           << result->paramsAfter << " parameters\n");
-  return result;
+  return explainUnfolded(std::move(result));
 }
 
 /// Whether any op of `module` carries a lin.profile.

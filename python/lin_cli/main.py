@@ -128,14 +128,18 @@ def _quality(args, model: Path, folded: Path, work: Path) -> Optional[str]:
 
 
 def format_table(report: dict) -> str:
-    """Per layer: neurons, merged, removed, kept; then the parameter totals."""
+    """Per layer: neurons, merged, removed, kept; then the parameter totals
+    and why the layers of which nothing folded stayed whole."""
     rows = [f"{'layer':<24}{'neurons':>9}{'merged':>9}{'removed':>9}{'kept':>9}"]
-    for layer in report.get("layers", []):
+    layers = report.get("layers", [])
+    for layer in layers:
         rows.append(f"{layer['name']:<24}{layer['neurons']:>9}{layer['folded']:>9}"
                     f"{layer['removed']:>9}{layer['kept']:>9}")
     before, after = report["params_before"], report["params_after"]
     ratio = 100.0 * after / before if before else 100.0
     rows.append(f"parameters: {before} -> {after} ({ratio:.1f} %)")
+    rows += [f"{layer['name']} not folded: {layer['not_folded']}"
+             for layer in layers if layer.get("not_folded")]
     return "\n".join(rows)
 
 

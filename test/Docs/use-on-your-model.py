@@ -69,6 +69,9 @@ def main():
                  "\n2      ", "sharded = single", "sharded refit = single refit",
                  "merge-threshold 0.7: accuracy"):
         assert what in result.stdout, f"{what!r} not printed"
+    # The reasons the document shows for layers that stay whole.
+    for why in re.findall(r"^\S+ not folded: .*$", doc.read_text(), re.M):
+        assert why in result.stdout, f"{why!r} not printed"
     print(f"ok: {len(blocks)} blocks of {doc.name}")
 
 

@@ -131,3 +131,8 @@ func.func @residual_stream(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
 // ELU-NOT: warning
 // ELU-REPORT: "params_after": 844
 // ELU-REPORT-NEXT: "params_before": 1180
+// The report says why the layer stayed whole.
+// RUN: FileCheck %s --check-prefix=ELU-WHY < %t.elu.json
+// ELU-WHY: "name": "2",
+// ELU-WHY-NEXT: "neurons": 24,
+// ELU-WHY-NEXT: "not_folded": "its pre-activation is also read by 'linalg.generic', which is not part of the activation

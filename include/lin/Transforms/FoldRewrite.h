@@ -45,6 +45,8 @@ struct LayerFoldResult {
   int64_t emittedWidth = 0;
   /// Parameters of the layer's pre-activation before and after.
   int64_t paramsBefore = 0, paramsAfter = 0;
+  /// Why none of its neurons folded, when the fold says (its remark).
+  std::string whyNotFolded;
 };
 
 /// How a selection within an accuracy budget went (searchFoldWithinBudget,

@@ -359,9 +359,10 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     Deterministic. The budget data must not be the data accuracy is reported
     on.
 
-    `report=file.json` writes the per-layer counts and parameters, the
-    refit's per-consumer calibration errors before and after, and the budget
-    outcome; `verbose` prints the same tables on stderr. (The pass statistics say the same in
+    `report=file.json` writes the per-layer counts and parameters (and,
+    for a layer of which nothing folded, `not_folded`: the reason its remark
+    gives), the refit's per-consumer calibration errors before and after,
+    and the budget outcome; `verbose` prints the same tables on stderr. (The pass statistics say the same in
     short, but release builds of LLVM, such as Debian's, compile pass
     statistics out, so `-mlir-pass-statistics` shows them only with an LLVM
     built with statistics enabled.)
