@@ -11,9 +11,12 @@
 #include "lin/Dialect/Lin/IR/LinDialect.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/Support/FormatVariadic.h"
+
+#include <functional>
 
 using namespace mlir;
 using namespace lin;
@@ -95,17 +98,24 @@ LayerGraph LayerGraph::build(func::FuncOp func,
       if (!seen.insert(value).second)
         continue;
       bool leaves = value.use_empty() || preActivationOf.count(value);
+      // The walk stops where the decomposition would: at an activation (a
+      // root of its own) and at any op that is not affine in this value (a
+      // GELU, a LayerNorm), whose input is then a sink. A sink's other
+      // readers read it as it is rewritten: walking on through them would
+      // make sinks that compute it again (a residual sum that a LayerNorm
+      // reads for its mean and its centring would be rewritten twice, with
+      // its weights).
+      SmallVector<Value> next;
       for (OpOperand &use : value.getUses()) {
-        // The walk stops where the decomposition would: at an activation
-        // (a root of its own) and at any op that is not affine in this value
-        // (a GELU, a LayerNorm), whose input is then a sink.
         Operation *user = use.getOwner();
         if (!activationOps.contains(user) && !user->hasAttr(profileName) &&
             isLookedThrough(use, constants))
-          worklist.push_back(user->getResult(0));
+          next.push_back(user->getResult(0));
         else
           leaves = true;
       }
+      if (!leaves)
+        llvm::append_range(worklist, next);
       if (leaves && value != layer.activation.getResult())
         sinkValues.insert(value);
     }
@@ -115,12 +125,56 @@ LayerGraph LayerGraph::build(func::FuncOp func,
   DenseSet<Value> activationResults;
   for (Operation *op : recognised)
     activationResults.insert(op->getResult(0));
-  auto isActivation = [&](Value v) { return activationResults.contains(v); };
+  // What feeds a value through tensor operands (sizes do not count): the
+  // model's input, an activation's result (memoised).
+  struct Feeds {
+    bool input = false, activation = false;
+  };
+  DenseMap<Value, Feeds> feedsOf;
+  std::function<Feeds(Value)> getFeeds = [&](Value value) -> Feeds {
+    if (activationResults.contains(value))
+      return {true, true};
+    if (isa<BlockArgument>(value))
+      return {true, false};
+    if (auto it = feedsOf.find(value); it != feedsOf.end())
+      return it->second;
+    Feeds feeds;
+    for (Value operand : value.getDefiningOp()->getOperands())
+      if (isa<RankedTensorType>(operand.getType())) {
+        Feeds fed = getFeeds(operand);
+        feeds.input |= fed.input;
+        feeds.activation |= fed.activation;
+      }
+    return feedsOf[value] = feeds;
+  };
+  // Roots of the forms: the activations, and values computed from the input
+  // that several ops read and no activation feeds (a per-feature scale and
+  // shift after a norm, read by a layer and by a residual connection).
+  // Looked through, such a value's computation would be copied into every
+  // reader's form, a per-feature scale as a dense diagonal matrix, and
+  // stored again by each rewritten reader. (One fed by an activation stays
+  // looked through: as a root, the op computing it would read the
+  // activation outside the sinks, and the layer could not fold. Constants,
+  // such as a zero-filled init that several matmuls share, are weights and
+  // biases, not roots.)
+  auto isRoot = [&](Value value) {
+    if (activationResults.contains(value))
+      return true;
+    if (sinkValues.contains(value) || !isa<RankedTensorType>(value.getType()))
+      return false;
+    unsigned readers = 0;
+    for (Operation *user : value.getUsers())
+      readers += !isa<tensor::DimOp>(user);
+    if (readers < 2)
+      return false;
+    Feeds feeds = getFeeds(value);
+    return feeds.input && !feeds.activation;
+  };
   DenseMap<Value, std::string> failedSinks;
   for (Value value : sinkValues) {
     std::string why;
     FailureOr<AffineForm> form =
-        decomposeAffine(value, constants, &why, isActivation);
+        decomposeAffine(value, constants, &why, isRoot);
     if (failed(form)) {
       failedSinks[value] = why;
       continue;
