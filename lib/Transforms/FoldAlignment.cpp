@@ -27,9 +27,13 @@ SmallVector<bool> lin::getResidualLayers(const LayerGraph &graph) {
 }
 
 int64_t lin::getAlignedRows(int64_t rows, int64_t inputs, int64_t alignment) {
-  if (alignment <= 1 || rows * inputs < kMinPaddedWeightElements)
+  if (alignment <= 1)
     return rows;
-  return llvm::alignTo(rows, alignment);
+  if (rows * inputs >= kMinPaddedWeightElements)
+    return llvm::alignTo(rows, alignment);
+  if (rows > kMaxUnpaddedRows)
+    return llvm::alignTo(rows, kSmallAlignment);
+  return rows;
 }
 
 int64_t lin::getFoldAlignedWidth(int64_t kept, int64_t original, int64_t inputs,
