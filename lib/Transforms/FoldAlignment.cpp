@@ -27,13 +27,9 @@ SmallVector<bool> lin::getResidualLayers(const LayerGraph &graph) {
 }
 
 int64_t lin::getAlignedRows(int64_t rows, int64_t inputs, int64_t alignment) {
-  if (alignment <= 1)
+  if (alignment <= 1 || rows * inputs < kMinPaddedWeightElements)
     return rows;
-  if (rows * inputs >= kMinPaddedWeightElements)
-    return llvm::alignTo(rows, alignment);
-  if (rows > kMaxUnpaddedRows)
-    return llvm::alignTo(rows, kSmallAlignment);
-  return rows;
+  return llvm::alignTo(rows, alignment);
 }
 
 int64_t lin::getFoldAlignedWidth(int64_t kept, int64_t original, int64_t inputs,

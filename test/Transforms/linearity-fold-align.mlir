@@ -1,8 +1,7 @@
 // align: the layers the fold narrows are emitted zero-padded to a multiple
 // of `align` neurons (default 16), never wider than the model had them and
 // only where the folded weights are large enough for it to pay
-// (kMinPaddedWeightElements, 8192); smaller layers of more than 16 neurons
-// (kMaxUnpaddedRows) are padded to an even width; the sizes reported are those of the
+// (kMinPaddedWeightElements, 8192); the sizes reported are those of the
 // padded IR, and the planner chooses on them. Numbers are checked against
 // IREE in linearity-fold-align-random.py.
 //
@@ -25,24 +24,23 @@
 // RUN: not lin-opt %t.wide.mlir --linearity-fold="align=-16 dispatch-cost=-1" 2>&1 | FileCheck %s --check-prefix=NEGATIVE
 
 // The first layer's 28 kept neurons (512 inputs) are emitted as 32; the
-// second layer's 19 (28 inputs: 532 weights), too small to pad to 16, are
-// emitted as 20 (an odd width of more than 16 is padded to an even one).
-// The output keeps its 4.
+// second layer's 19 (28 inputs: 532 weights) stay 19, too small to pad. The
+// output keeps its 4.
 // PADDED-LABEL: func.func @main(%arg0: tensor<?x512xf32>) -> tensor<?x4xf32>
 // PADDED-DAG: linalg.matmul ins(%arg0, %{{.*}} : tensor<?x512xf32>, tensor<512x32xf32>)
-// PADDED-DAG: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<?x32xf32>, tensor<32x20xf32>)
-// PADDED-DAG: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<?x20xf32>, tensor<20x4xf32>)
+// PADDED-DAG: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<?x32xf32>, tensor<32x19xf32>)
+// PADDED-DAG: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<?x19xf32>, tensor<19x4xf32>)
 // PADDED-DAG: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<?x32xf32>, tensor<32x4xf32>)
 // PADDED: return %{{.*}} : tensor<?x4xf32>
 
 // TABLE: layer neurons folded removed kept emitted params params-after
 // TABLE-NEXT: relu_0 48 0 20 28 32 24624 16416
-// TABLE-NEXT: relu_1 40 8 13 19 20 1960 660
-// TABLE-NEXT: total parameters: 26748 -> 17288
+// TABLE-NEXT: relu_1 40 8 13 19 19 1960 627
+// TABLE-NEXT: total parameters: 26748 -> 17251
 // TABLE: matmuls: 3 -> 4
 
 // JSON: "matmuls_after": 4
-// JSON: "params_after": 17288
+// JSON: "params_after": 17251
 // JSON: "emitted_width": 32
 // JSON-NEXT: "folded": 0
 // JSON-NEXT: "kept": 28

@@ -29,28 +29,17 @@ namespace lin {
 llvm::SmallVector<bool> getResidualLayers(const LayerGraph &graph);
 
 /// Folded layers whose weight matrix (kept neurons x inputs) has fewer
-/// elements than this are not padded to `align`. Measured with IREE on the host
-/// CPU (a 64-input layer of 28-250 neurons against its padded twin, batch 1 and
+/// elements than this are not padded. Measured with IREE on the host CPU
+/// (a 64-input layer of 28-250 neurons against its padded twin, batch 1 and
 /// 256): matrices under 8192 elements (32 KB) ran 0-7 % faster padded,
 /// while padding them grew the tabular benchmark models by up to 1.7x; a
 /// 784-input layer of 113 neurons ran 3x faster padded to 128.
 constexpr int64_t kMinPaddedWeightElements = 8192;
-/// Smaller ones wider than kMaxUnpaddedRows are padded to a multiple of
-/// kSmallAlignment instead (with `align` above 1): an even width. IREE ran
-/// a matmul of an odd number of output rows from 31 up 1.1-1.6x slower than
-/// one of a row more (31, 51 and 59 rows on 64 inputs against 32, 52 and
-/// 60, 31 on 30 inputs, at batch 256; 3.4x for 113 rows on 784 inputs),
-/// while 7 and 15 rows ran as fast as 8 and 16
-/// (benchmarks/iree_stacked_rows.py), at the cost of one zero row.
-constexpr int64_t kSmallAlignment = 2;
-constexpr int64_t kMaxUnpaddedRows = 16;
 
 /// `rows` rounded up to a multiple of `alignment` when a matmul's constant
-/// of `rows` x `inputs` holds at least kMinPaddedWeightElements, else to a
-/// multiple of kSmallAlignment when `rows` > kMaxUnpaddedRows; `rows`
-/// otherwise and for an `alignment` of 1 or less. The
-/// rule behind both the fold's layer widths and the rows of a stacked
-/// matmul.
+/// of `rows` x `inputs` holds at least kMinPaddedWeightElements; `rows`
+/// otherwise (also for an `alignment` of 1 or less). The rule behind both
+/// the fold's layer widths and the rows of a stacked matmul.
 int64_t getAlignedRows(int64_t rows, int64_t inputs, int64_t alignment);
 
 /// The width the fold emits a layer with when it keeps `kept` of its

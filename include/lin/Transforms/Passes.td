@@ -102,9 +102,8 @@ defvar LinearityFoldOptions = [
            /*default=*/"16",
            "Pad the layers the fold narrows to a multiple of this many "
            "neurons with zero neurons, never beyond their original width "
-           "and only when their folded weights hold >= 8192 elements (else "
-           "an odd width of more than 16 is made even), and the rows of "
-           "stacked matmuls by the same rule (a "
+           "and only when their folded weights hold >= 8192 elements, and "
+           "the rows of stacked matmuls by the same rule (a "
            "convolution keeps removable channels instead; at least 1; 1: "
            "no padding)">,
     Option<"objective", "objective", "::lin::FoldObjective",
@@ -284,12 +283,9 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     zero neurons to a multiple of `align` (default 16; the zeros are stored
     and counted), unless that would make it wider than the original layer
     or its folded weights hold fewer than 8192 elements (smaller matrices
-    ran at most 7 % faster padded to 16): a layer of 512 inputs folded from
-    48 to 28 neurons is emitted with 32, one folded from 20 to 17 stays at
-    17, and so does one of 28 neurons on 64 inputs; but an odd width of more than
-    16 is made even (59 -> 60: IREE ran matmuls of 31-113 odd rows
-    1.1-3.4x slower than of one row more, breast cancer's lossless fold
-    0.97x -> 1.08x the original at batch 1). The rows of a stacked matmul
+    ran at most 7 % faster padded): a layer of 512 inputs folded from 48 to
+    28 neurons is emitted with 32, one folded from 20 to 17 stays at 17, and
+    so does one of 28 neurons on 64 inputs. The rows of a stacked matmul
     (the model's input read by several folded layers, feature-major) are
     padded by the same rule: fmnist_paper's refit model stacked 113 rows on
     784 inputs, which IREE ran at a quarter of the FLOP rate of 128 rows
