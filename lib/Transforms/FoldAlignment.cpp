@@ -26,12 +26,17 @@ SmallVector<bool> lin::getResidualLayers(const LayerGraph &graph) {
   return residual;
 }
 
+int64_t lin::getAlignedRows(int64_t rows, int64_t inputs, int64_t alignment) {
+  if (alignment <= 1 || rows * inputs < kMinPaddedWeightElements)
+    return rows;
+  return llvm::alignTo(rows, alignment);
+}
+
 int64_t lin::getFoldAlignedWidth(int64_t kept, int64_t original, int64_t inputs,
                                  int64_t alignment) {
-  if (kept == 0 || kept >= original || alignment <= 1 ||
-      kept * inputs < kMinPaddedWeightElements)
+  if (kept == 0 || kept >= original)
     return kept;
-  int64_t aligned = llvm::alignTo(kept, alignment);
+  int64_t aligned = getAlignedRows(kept, inputs, alignment);
   return aligned <= original ? aligned : kept;
 }
 

@@ -345,7 +345,7 @@ void lin::emitChangedSinks(
       const StackedRoot &stacked = plan.stacked[index];
       Value matrix = emitStackedMatmul(
           rewriter, loc, getStackedForms(plan, stacked, forms), stacked.root,
-          rootMap.lookup_or(stacked.root, stacked.root));
+          rootMap.lookup_or(stacked.root, stacked.root), options.alignment);
       int64_t offset = 0;
       for (unsigned s : stacked.sinks) {
         unsigned reader = plan.sinks[s];

@@ -110,7 +110,7 @@ void LinearityAlignPass::alignFunction(func::FuncOp func) {
   IRRewriter rewriter(func.getContext());
   emitChangedSinks(rewriter, func, graph, forms, changed,
                    FoldEmissionOptions{weightLayout, /*keepProfiles=*/false,
-                                       activationLayout});
+                                       activationLayout, multiple});
   if (verbose)
     func.emitRemark() << "linearity-align: padded " << widths << " to "
                       << "multiples of " << int64_t(multiple)

@@ -36,6 +36,12 @@ llvm::SmallVector<bool> getResidualLayers(const LayerGraph &graph);
 /// 784-input layer of 113 neurons ran 3x faster padded to 128.
 constexpr int64_t kMinPaddedWeightElements = 8192;
 
+/// `rows` rounded up to a multiple of `alignment` when a matmul's constant
+/// of `rows` x `inputs` holds at least kMinPaddedWeightElements; `rows`
+/// otherwise (also for an `alignment` of 1 or less). The rule behind both
+/// the fold's layer widths and the rows of a stacked matmul.
+int64_t getAlignedRows(int64_t rows, int64_t inputs, int64_t alignment);
+
 /// The width the fold emits a layer with when it keeps `kept` of its
 /// `original` neurons and reads `inputs` features (the rows of its folded
 /// weights): `kept` rounded up to a multiple of `alignment` when the fold

@@ -44,7 +44,8 @@ struct FoldEmissionOptions {
   /// FoldRewrite.h); `batch-major`: every value is [batch x features].
   ActivationLayout activationLayout = ActivationLayout::BatchMajor;
   /// Pad the layers the fold narrows to a multiple of this many neurons
-  /// (getFoldAlignedWidth, FoldAlignment.h); 1 pads nothing.
+  /// (getFoldAlignedWidth, FoldAlignment.h), and the rows of stacked
+  /// matmuls (emitStackedMatmul); 1 pads nothing.
   int64_t alignment = 1;
 };
 
@@ -114,18 +115,22 @@ emitAffineForm(mlir::OpBuilder &builder, mlir::Location loc,
                const FeatureMajorValues *featureMajor = nullptr,
                llvm::ArrayRef<StackedSlice> slices = {});
 
-/// Emits the stacked matmul (StackedRoot) of `root` over the terms of
-/// `forms` reading it, in their order: [sum of their widths x batch],
-/// feature-major, reading `input` (the batch-major value `root` stands for)
-/// through a transposed map.
 /// A constant holding `tensor`: inline when small, else a dense_resource blob
 /// sharing the tensor's storage.
 mlir::Value emitConstant(mlir::OpBuilder &builder, mlir::Location loc,
                          const Tensor &tensor);
 
+/// Emits the stacked matmul (StackedRoot) of `root` over the terms of
+/// `forms` reading it, in their order: [sum of their widths x batch],
+/// feature-major, reading `input` (the batch-major value `root` stands for)
+/// through a transposed map. The rows are zero-padded to a multiple of
+/// `alignment` when the constant is large enough (getAlignedRows,
+/// FoldAlignment.h); the readers' slices start at row 0 and never reach
+/// the padding.
 mlir::Value emitStackedMatmul(mlir::OpBuilder &builder, mlir::Location loc,
                               llvm::ArrayRef<const AffineForm *> forms,
-                              mlir::Value root, mlir::Value input);
+                              mlir::Value root, mlir::Value input,
+                              int64_t alignment);
 
 /// Emits the activation `activation` applied elementwise to `input` as one
 /// linalg.generic (of either layout: the result has `input`'s type).
