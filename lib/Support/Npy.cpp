@@ -604,31 +604,28 @@ llvm::Error NpyWriter::appendBytes(llvm::ArrayRef<char> bytes, int64_t count) {
   return file->checkWriteError();
 }
 
-llvm::Error NpyWriter::append(llvm::ArrayRef<float> values) {
-  if (dtype != NpyDType::Float32)
-    return error(llvm::formatv("appending float32 elements to a {0} array",
+template <typename T>
+llvm::Error NpyWriter::appendValues(llvm::ArrayRef<T> values,
+                                    NpyDType valueType) {
+  if (dtype != valueType)
+    return error(llvm::formatv("appending {0} elements to a {1} array",
+                               getWritableTypeName(valueType),
                                getWritableTypeName(dtype)));
-  return appendBytes(
-      {reinterpret_cast<const char *>(values.data()), values.size() * 4},
-      values.size());
+  return appendBytes({reinterpret_cast<const char *>(values.data()),
+                      values.size() * sizeof(T)},
+                     values.size());
+}
+
+llvm::Error NpyWriter::append(llvm::ArrayRef<float> values) {
+  return appendValues(values, NpyDType::Float32);
 }
 
 llvm::Error NpyWriter::append(llvm::ArrayRef<int64_t> values) {
-  if (dtype != NpyDType::Int64)
-    return error(llvm::formatv("appending int64 elements to a {0} array",
-                               getWritableTypeName(dtype)));
-  return appendBytes(
-      {reinterpret_cast<const char *>(values.data()), values.size() * 8},
-      values.size());
+  return appendValues(values, NpyDType::Int64);
 }
 
 llvm::Error NpyWriter::append(llvm::ArrayRef<double> values) {
-  if (dtype != NpyDType::Float64)
-    return error(llvm::formatv("appending float64 elements to a {0} array",
-                               getWritableTypeName(dtype)));
-  return appendBytes(
-      {reinterpret_cast<const char *>(values.data()), values.size() * 8},
-      values.size());
+  return appendValues(values, NpyDType::Float64);
 }
 
 llvm::Error NpyWriter::commit() {

@@ -132,6 +132,9 @@ private:
   NpyWriter() = default;
   llvm::Error error(const llvm::Twine &message) const;
   llvm::Error appendBytes(llvm::ArrayRef<char> bytes, int64_t count);
+  /// Appends `values` if the array's dtype is `valueType`.
+  template <typename T>
+  llvm::Error appendValues(llvm::ArrayRef<T> values, NpyDType valueType);
 
   std::string path;
   std::unique_ptr<AtomicOutputFile> file;
