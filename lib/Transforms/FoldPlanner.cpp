@@ -94,14 +94,11 @@ public:
   explicit Simulation(const LayerGraph &graph, int64_t alignment = 1,
                       ArrayRef<bool> residual = {})
       : graph(graph), alignment(alignment), residual(residual) {
-    int64_t owned = 0;
     for (const Sink &sink : graph.sinks) {
       SimSink sim;
       sim.cols = sink.form.numFeatures;
       sim.bias = sink.form.hasBias();
-      sim.owned = sink.ownedWeights;
       sim.layer = sink.layer;
-      owned += sink.ownedWeights;
       for (const AffineTerm &term : sink.form.terms)
         sim.terms.push_back({term.root,
                              term.hasWeight() ? term.weight.getDimSize(0)
@@ -109,10 +106,6 @@ public:
                              term.hasWeight(), term.identity});
       sinks.push_back(std::move(sim));
     }
-    for (const SharedWeight &shared : graph.sharedWeights)
-      owned += shared.elements;
-    // Weights no sink or group of sinks owns stay whatever the fold does.
-    unownedWeights = graph.weightElements - owned;
   }
 
   /// Folds layer `index`: its `merged` neurons into skips, `removed` away.
@@ -188,16 +181,15 @@ public:
   /// dead, with its weights.
   int64_t getWeightCost() const {
     SmallVector<bool> live = getLiveSinks();
-    int64_t total = unownedWeights;
+    // What the rewrite frees goes (the fold's own rule, FoldRewrite), what
+    // emission writes for the live changed sinks comes.
+    int64_t total =
+        graph.weightElements - graph.getFreedWeights([&](unsigned s) {
+          return sinks[s].changed || !live[s];
+        });
     for (auto [sink, isLive] : llvm::zip_equal(sinks, live))
-      if (isLive)
-        total += sink.changed ? getFormCost(sink, /*padded=*/true) : sink.owned;
-    // Shared weights stay while one of their sinks keeps its weights.
-    for (const SharedWeight &shared : graph.sharedWeights)
-      if (llvm::any_of(shared.sinks, [&](unsigned s) {
-            return live[s] && !sinks[s].changed;
-          }))
-        total += shared.elements;
+      if (isLive && sink.changed)
+        total += getFormCost(sink, /*padded=*/true);
     return total;
   }
 
@@ -263,7 +255,6 @@ private:
     int64_t cols = 0;
     bool bias = false;
     bool changed = false;
-    int64_t owned = 0;
     std::optional<unsigned> layer;
   };
 
@@ -312,7 +303,6 @@ private:
   int64_t alignment;
   ArrayRef<bool> residual;
   SmallVector<SimSink> sinks;
-  int64_t unownedWeights = 0;
 };
 
 Simulation replay(const LayerGraph &graph, int64_t alignment,
