@@ -15,8 +15,9 @@ output must be fast with the default ones) and times them interleaved
 against the stacked form (lin_toolchain.timing.latency, median of per-round
 ratios) at batch 1, 16 and 256:
 
-  stacked           lin's emission for an input root: one stacked matmul,
-                    the first reader's bias and activation an elementwise
+  stacked           lin's emission for an input root before it took the
+                    first reader's rows in place: one stacked matmul, the
+                    first reader's bias and activation an elementwise
                     dispatch over its rows
   re-emitted        (layer roots only) the kept layer re-emitted
                     feature-major, read in the readers' concatenations:
@@ -27,6 +28,12 @@ ratios) at batch 1, 16 and 256:
                     on the first reader's rows only (fused into the stacked
                     matmul's dispatch); its rows sliced for the later
                     concatenations
+  in-place          (input roots only) masked, the first reader's rows
+                    sliced from the result collapsed to one dimension and
+                    expanded again (contiguous, so IREE copies them into
+                    the concatenations as a transfer): lin's emission now
+                    (isMaskedFirstReader, emitMaskedActivation,
+                    emitLeadingRows)
   transposed-input  the root transposed once, then read like a
                     feature-major layer in every concatenation
   two-consumers     two elementwise consumers of the stacked matmul (the
@@ -60,7 +67,7 @@ sys.path.insert(0, str(HERE.parent / "python"))
 from lin_toolchain.iree import compile_iree, count_dispatches, run_in_batches  # noqa: E402
 from lin_toolchain.timing import latency  # noqa: E402
 
-FORMS = ("stacked", "re-emitted", "split", "masked", "transposed-input", "two-consumers")
+FORMS = ("stacked", "re-emitted", "split", "masked", "in-place", "transposed-input", "two-consumers")
 SHAPES = {"input": (784, "input", 0, (208, 160, 64, 64, 48, 64)),
           "layer": (64, "layer", 64, (22, 8, 21, 18))}
 FLAGS = ("--iree-dispatch-creation-fuse-multi-use", "--iree-dispatch-creation-enable-aggressive-fusion",
@@ -219,10 +226,10 @@ def build(form, n0, root_kind, n1, widths, nout=10):
         root, root_fm = v, True
     total = sum(sinks)
     stacked = None
-    if not root_fm and form in ("stacked", "masked", "two-consumers"):
+    if not root_fm and form in ("stacked", "masked", "in-place", "two-consumers"):
         S = w.const([total, root_w])
         stacked = matmul_fm(w, S, [total, root_w], root, ["?", root_w], bm_rhs=True)
-    if form == "masked":
+    if form in ("masked", "in-place"):
         # one generic over all rows: rows < w0 get bias + relu, the rest pass.
         b = w.const([total])
         body = ["%i = linalg.index 0 : index", f"%lim = arith.constant {sinks[0]} : index",
@@ -254,6 +261,16 @@ def build(form, n0, root_kind, n1, widths, nout=10):
         terms = []
         if form == "two-consumers" and i == 0:
             hs.insert(0, (h1, n))
+            offset += n
+            continue
+        if form == "in-place" and i == 0:
+            flat, length, lead, v = w.v(), w.v(), w.v(), w.v()
+            w.emit(f"{flat} = tensor.collapse_shape {stacked} [[0, 1]] : {ty([total, '?'])} into tensor<?xf32>")
+            w.emit(f"%first_rows = arith.constant {n} : index")
+            w.emit(f"{length} = arith.muli %dim, %first_rows : index")
+            w.emit(f"{lead} = tensor.extract_slice {flat}[0] [{length}] [1] : tensor<?xf32> to tensor<?xf32>")
+            w.emit(f"{v} = tensor.expand_shape {lead} [[0, 1]] output_shape [{n}, %dim] : tensor<?xf32> into {ty([n, '?'])}")
+            hs.insert(0, (v, n))
             offset += n
             continue
         if form == "masked" and i == 0:
@@ -317,7 +334,8 @@ def count_with_flags(text: str) -> int:
 
 def bench_shape(name: str, budget: float) -> dict:
     n0, root_kind, n1, widths = SHAPES[name]
-    forms = [f for f in FORMS if f != "re-emitted" or root_kind == "layer"]
+    forms = [f for f in FORMS if (f != "re-emitted" or root_kind == "layer")
+             and (f != "in-place" or root_kind == "input")]
     texts = {f: build(f, n0, root_kind, n1, widths) for f in forms}
     x = np.random.default_rng(1).standard_normal((1000, n0)).astype(np.float32)
     calls = {f: compile_iree(t, target_cpu="host") for f, t in texts.items()}

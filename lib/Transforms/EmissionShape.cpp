@@ -39,6 +39,13 @@ SmallVector<StackedRoot> lin::getStackedRoots(ArrayRef<SinkMatmulShape> sinks) {
   return stacked;
 }
 
+bool lin::isMaskedFirstReader(ArrayRef<SinkMatmulShape> sinks,
+                              const StackedRoot &stacked) {
+  const SinkMatmulShape &first = sinks[stacked.sinks.front()];
+  return first.featureMajorResult && !first.residual &&
+         first.roots.size() == 1 && first.roots.front() == stacked.root;
+}
+
 namespace {
 /// The matmuls and the matmul-less sinks of getNumEmittedDispatches.
 struct EmittedCounts {
@@ -47,14 +54,19 @@ struct EmittedCounts {
 };
 } // namespace
 
-static EmittedCounts countEmitted(ArrayRef<SinkMatmulShape> sinks) {
+static EmittedCounts countEmitted(ArrayRef<SinkMatmulShape> sinks,
+                                  bool firstReadersInPlace) {
   SmallVector<StackedRoot> stacked = getStackedRoots(sinks);
   DenseSet<Value> stackedRoots;
   for (const StackedRoot &root : stacked)
     stackedRoots.insert(root.root);
+  DenseSet<unsigned> masked;
+  for (const StackedRoot &root : stacked)
+    if (firstReadersInPlace && isMaskedFirstReader(sinks, root))
+      masked.insert(root.sinks.front());
   EmittedCounts counts;
   counts.matmuls = stacked.size();
-  for (const SinkMatmulShape &sink : sinks) {
+  for (auto [index, sink] : llvm::enumerate(sinks)) {
     bool onPath = isFeatureMajorPath(sink), readsFeatureMajor = false;
     int64_t own = 0;
     for (auto [root, featureMajor] :
@@ -66,17 +78,18 @@ static EmittedCounts countEmitted(ArrayRef<SinkMatmulShape> sinks) {
     }
     own += readsFeatureMajor;
     counts.matmuls += own;
-    if (own == 0 && !sink.roots.empty())
+    if (own == 0 && !sink.roots.empty() && !masked.contains(index))
       ++counts.sinksWithoutMatmul;
   }
   return counts;
 }
 
 int64_t lin::getNumEmittedMatmuls(ArrayRef<SinkMatmulShape> sinks) {
-  return countEmitted(sinks).matmuls;
+  return countEmitted(sinks, /*firstReadersInPlace=*/true).matmuls;
 }
 
-int64_t lin::getNumEmittedDispatches(ArrayRef<SinkMatmulShape> sinks) {
-  EmittedCounts counts = countEmitted(sinks);
+int64_t lin::getNumEmittedDispatches(ArrayRef<SinkMatmulShape> sinks,
+                                     bool firstReadersInPlace) {
+  EmittedCounts counts = countEmitted(sinks, firstReadersInPlace);
   return counts.matmuls + counts.sinksWithoutMatmul;
 }

@@ -297,7 +297,7 @@ void EmittedWeightCounter::add(const Tensor &tensor) {
 }
 
 void EmittedWeightCounter::add(const AffineForm &form,
-                               ArrayRef<Value> stackedRoots) {
+                               ArrayRef<Value> stackedRoots, bool biasInStack) {
   if (form.numFeatures == 0)
     return;
   auto isFeatureMajor = [&](Value value) {
@@ -318,7 +318,7 @@ void EmittedWeightCounter::add(const AffineForm &form,
     add(getConstant(form, matmul,
                     isOutIn(matmul, featureMajorResult, options.weightLayout)));
   }
-  if (hasNonZeroBias(form))
+  if (!biasInStack && hasNonZeroBias(form))
     add(form.bias);
 }
 
@@ -330,6 +330,13 @@ void EmittedWeightCounter::addStacked(ArrayRef<const AffineForm *> forms,
     elements += constantElements;
   else
     add(getStackedConstant(forms, root, options.alignment));
+}
+
+void EmittedWeightCounter::addStackedBias(ArrayRef<const AffineForm *> forms,
+                                          ArrayRef<bool> withBias, Value root) {
+  Tensor bias = getStackedBias(forms, withBias, root, options.alignment);
+  if (bias.getRank() != 0)
+    add(bias);
 }
 
 Value lin::emitStackedMatmul(OpBuilder &builder, Location loc,
@@ -455,7 +462,9 @@ Value lin::emitAffineForm(OpBuilder &builder, Location loc,
     inputs.insert(inputs.begin(), acc);
     maps.insert(maps.begin(), identity);
   }
-  if (hasNonZeroBias(form)) {
+  bool biasInSlice = llvm::any_of(
+      slices, [](const StackedSlice &slice) { return slice.includesBias; });
+  if (!biasInSlice && hasNonZeroBias(form)) {
     inputs.push_back(emitConstant(builder, loc, form.bias));
     maps.push_back(AffineMap::get(
         2, 0, {getAffineDimExpr(featureMajorResult ? 0 : 1, ctx)}, ctx));
@@ -476,44 +485,130 @@ Value lin::emitAffineForm(OpBuilder &builder, Location loc,
       .getResult(0);
 }
 
+/// `activation` of the scalar `z`, in the body of a linalg.generic.
+static Value emitActivationOf(OpBuilder &b, Location l,
+                              const PiecewiseLinearActivation &act, Value z) {
+  auto constant = [&](double v) -> Value {
+    return arith::ConstantOp::create(b, l, b.getF32FloatAttr(v));
+  };
+  switch (act.getKind()) {
+  case ActivationKind::ReLU:
+    return arith::MaximumFOp::create(b, l, z, constant(0.0));
+  case ActivationKind::LeakyReLU: {
+    Value positive = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UGT, z,
+                                           constant(0.0));
+    Value scaled =
+        arith::MulFOp::create(b, l, z, constant(act.getNegativeSlope()));
+    return arith::SelectOp::create(b, l, positive, z, scaled);
+  }
+  case ActivationKind::Clamp: {
+    Value low = arith::MaximumFOp::create(b, l, z, constant(act.getLower()));
+    return arith::MinimumFOp::create(b, l, low, constant(act.getUpper()));
+  }
+  }
+  llvm_unreachable("unknown activation kind");
+}
+
 Value lin::emitActivation(OpBuilder &builder, Location loc,
                           const PiecewiseLinearActivation &act, Value input) {
   auto type = cast<RankedTensorType>(input.getType());
   // The batch is the dynamic dimension, if any, in either layout.
   int64_t batchDim = ShapedType::isDynamic(type.getDimSize(1)) ? 1 : 0;
   Value empty = emitEmpty(builder, loc, type.getShape(), input, batchDim);
+  AffineMap identity =
+      AffineMap::getMultiDimIdentityMap(2, builder.getContext());
+  SmallVector<utils::IteratorType> parallel(2, utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             builder, loc, TypeRange{type}, ValueRange{input},
+             ValueRange{empty}, ArrayRef<AffineMap>{identity, identity},
+             parallel,
+             [&act](OpBuilder &b, Location l, ValueRange args) {
+               linalg::YieldOp::create(b, l,
+                                       emitActivationOf(b, l, act, args[0]));
+             })
+      .getResult(0);
+}
+
+Tensor lin::getStackedBias(ArrayRef<const AffineForm *> forms,
+                           ArrayRef<bool> withBias, Value root,
+                           int64_t alignment) {
+  Tensor bias(ArrayRef<int64_t>{getNumStackedRows(forms, root, alignment)});
+  bool any = false;
+  int64_t offset = 0;
+  for (auto [form, included] : llvm::zip_equal(forms, withBias)) {
+    if (included && hasNonZeroBias(*form)) {
+      llvm::copy(form->bias.values(), bias.data() + offset);
+      any = true;
+    }
+    offset += form->numFeatures;
+  }
+  return any ? bias : Tensor();
+}
+
+Value lin::emitMaskedActivation(OpBuilder &builder, Location loc,
+                                const PiecewiseLinearActivation &act,
+                                Value stacked, int64_t rows,
+                                const Tensor &bias) {
+  auto type = cast<RankedTensorType>(stacked.getType());
+  Value empty = emitEmpty(builder, loc, type.getShape(), stacked, 1);
   MLIRContext *ctx = builder.getContext();
   AffineMap identity = AffineMap::getMultiDimIdentityMap(2, ctx);
+  SmallVector<Value> inputs{stacked};
+  SmallVector<AffineMap> maps{identity};
+  bool hasBias = bias.getRank() != 0;
+  if (hasBias) {
+    inputs.push_back(emitConstant(builder, loc, bias));
+    maps.push_back(AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx));
+  }
+  maps.push_back(identity);
   SmallVector<utils::IteratorType> parallel(2, utils::IteratorType::parallel);
-  auto body = [&act](OpBuilder &b, Location l, ValueRange args) {
-    Value z = args[0];
-    auto constant = [&](double v) -> Value {
-      return arith::ConstantOp::create(b, l, b.getF32FloatAttr(v));
-    };
-    Value out;
-    switch (act.getKind()) {
-    case ActivationKind::ReLU:
-      out = arith::MaximumFOp::create(b, l, z, constant(0.0));
-      break;
-    case ActivationKind::LeakyReLU: {
-      Value positive = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UGT, z,
-                                             constant(0.0));
-      Value scaled =
-          arith::MulFOp::create(b, l, z, constant(act.getNegativeSlope()));
-      out = arith::SelectOp::create(b, l, positive, z, scaled);
-      break;
-    }
-    case ActivationKind::Clamp: {
-      Value low = arith::MaximumFOp::create(b, l, z, constant(act.getLower()));
-      out = arith::MinimumFOp::create(b, l, low, constant(act.getUpper()));
-      break;
-    }
-    }
-    linalg::YieldOp::create(b, l, out);
-  };
-  return linalg::GenericOp::create(builder, loc, TypeRange{type},
-                                   ValueRange{input}, ValueRange{empty},
-                                   ArrayRef<AffineMap>{identity, identity},
-                                   parallel, body)
+  return linalg::GenericOp::create(
+             builder, loc, TypeRange{type}, inputs, ValueRange{empty}, maps,
+             parallel,
+             [&](OpBuilder &b, Location l, ValueRange args) {
+               Value z = args[0];
+               if (hasBias)
+                 z = arith::AddFOp::create(b, l, z, args[1]);
+               Value row = linalg::IndexOp::create(b, l, 0);
+               Value limit = arith::ConstantIndexOp::create(b, l, rows);
+               Value isFirstReaders = arith::CmpIOp::create(
+                   b, l, arith::CmpIPredicate::ult, row, limit);
+               Value activated = emitActivationOf(b, l, act, z);
+               linalg::YieldOp::create(
+                   b, l,
+                   arith::SelectOp::create(b, l, isFirstReaders, activated, z)
+                       .getResult());
+             })
       .getResult(0);
+}
+
+Value lin::emitLeadingRows(OpBuilder &builder, Location loc, Value matrix,
+                           int64_t rows) {
+  auto type = cast<RankedTensorType>(matrix.getType());
+  int64_t batch = type.getDimSize(1);
+  bool dynamic = ShapedType::isDynamic(batch);
+  SmallVector<ReassociationIndices> all{{0, 1}};
+  Value flat =
+      tensor::CollapseShapeOp::create(builder, loc, matrix, all).getResult();
+  OpFoldResult batchSize = builder.getIndexAttr(batch);
+  OpFoldResult length = builder.getIndexAttr(dynamic ? 0 : rows * batch);
+  if (dynamic) {
+    Value size = tensor::DimOp::create(builder, loc, matrix, 1).getResult();
+    batchSize = size;
+    length = arith::MulIOp::create(
+                 builder, loc, size,
+                 arith::ConstantIndexOp::create(builder, loc, rows))
+                 .getResult();
+  }
+  Value leading =
+      tensor::ExtractSliceOp::create(
+          builder, loc, flat, ArrayRef<OpFoldResult>{builder.getIndexAttr(0)},
+          ArrayRef<OpFoldResult>{length},
+          ArrayRef<OpFoldResult>{builder.getIndexAttr(1)})
+          .getResult();
+  auto resultType = RankedTensorType::get({rows, batch}, type.getElementType());
+  return tensor::ExpandShapeOp::create(
+             builder, loc, resultType, leading, all,
+             ArrayRef<OpFoldResult>{builder.getIndexAttr(rows), batchSize})
+      .getResult();
 }

@@ -200,9 +200,10 @@ public:
   /// sinks on the feature-major path read (stacked), and one per other
   /// weighted root, the bias, activation and stacked rows fused into it;
   /// plus one for the bias and activation of a sink whose every weighted
-  /// root is stacked. Kept layers re-emitted feature-major
+  /// root is stacked, unless it takes its rows in place
+  /// (isMaskedFirstReader). Kept layers re-emitted feature-major
   /// (getReemittedSinks) count as emission writes them.
-  int64_t getDispatchCount(ActivationLayout layout) const {
+  int64_t getDispatchCount(ActivationLayout layout, bool keepProfiles) const {
     SmallVector<bool> changed = getReemittedSinks(
         graph,
         llvm::map_to_vector(sinks,
@@ -232,6 +233,7 @@ public:
       SinkMatmulShape shape;
       shape.featureMajorResult = sink.layer && featureMajorLayers[*sink.layer];
       for (const SimTerm &term : sink.terms) {
+        shape.residual |= term.identity;
         if (!term.dense)
           continue;
         shape.roots.push_back(term.root);
@@ -240,7 +242,8 @@ public:
       }
       shapes.push_back(std::move(shape));
     }
-    return getNumEmittedDispatches(shapes);
+    return getNumEmittedDispatches(shapes,
+                                   /*firstReadersInPlace=*/!keepProfiles);
   }
 
 private:
@@ -339,7 +342,7 @@ int64_t FoldPlanner::simulateDispatches(ArrayRef<LayerClassification> classes,
                                         ArrayRef<bool> mergeLayers) const {
   return replay(graph, costModel.alignment, residualLayers, classes,
                 mergeLayers)
-      .getDispatchCount(costModel.activationLayout);
+      .getDispatchCount(costModel.activationLayout, costModel.keepProfiles);
 }
 
 double FoldPlanner::getCost(ArrayRef<LayerClassification> classes,
@@ -349,7 +352,8 @@ double FoldPlanner::getCost(ArrayRef<LayerClassification> classes,
   double cost = double(sim.getWeightCost());
   if (costModel.objective == FoldObjective::Latency)
     cost += costModel.dispatchCost *
-            double(sim.getDispatchCount(costModel.activationLayout));
+            double(sim.getDispatchCount(costModel.activationLayout,
+                                        costModel.keepProfiles));
   return cost;
 }
 

@@ -78,6 +78,7 @@ static EmissionPlan planEmission(const LayerGraph &graph,
     SinkMatmulShape shape;
     shape.featureMajorResult = featureMajor.contains(form.value);
     for (const AffineTerm &term : form.terms) {
+      shape.residual |= term.identity;
       if (!term.hasWeight())
         continue;
       shape.roots.push_back(term.root);
@@ -121,6 +122,27 @@ getStackedForms(const EmissionPlan &plan, const StackedRoot &stacked,
                 ArrayRef<AffineForm> forms) {
   return llvm::map_to_vector(stacked.sinks,
                              [&](unsigned s) { return &forms[plan.sinks[s]]; });
+}
+
+/// The stacked matmuls of `plan` whose first reader takes its rows in place
+/// (isMaskedFirstReader), by index into plan.stacked, each with which of
+/// its readers' biases its masked generic adds (emitMaskedActivation): every
+/// reader's, once, in the first such matmul it reads. None with
+/// `keepProfiles`: a layer's profile needs an activation op of its own.
+static DenseMap<unsigned, SmallVector<bool>>
+getMaskedStacks(const EmissionPlan &plan, bool keepProfiles) {
+  DenseMap<unsigned, SmallVector<bool>> masked;
+  if (keepProfiles)
+    return masked;
+  DenseSet<unsigned> withBias;
+  for (auto [index, stacked] : llvm::enumerate(plan.stacked)) {
+    if (!isMaskedFirstReader(plan.shapes, stacked))
+      continue;
+    SmallVector<bool> &biases = masked[index];
+    for (unsigned s : stacked.sinks)
+      biases.push_back(withBias.insert(s).second);
+  }
+  return masked;
 }
 
 FailureOr<FoldResult> lin::applyFoldPlan(RewriterBase &rewriter,
@@ -206,16 +228,29 @@ lin::applyFoldedForms(RewriterBase &rewriter, func::FuncOp func,
   EmissionPlan emission =
       planEmission(graph, forms, reemitted, live, featureMajor);
   DenseMap<unsigned, SmallVector<Value, 1>> stackedRoots;
-  for (const StackedRoot &stacked : emission.stacked) {
-    emitted.addStacked(getStackedForms(emission, stacked, forms), stacked.root);
+  DenseMap<unsigned, SmallVector<bool>> maskedStacks =
+      getMaskedStacks(emission, options.keepProfiles);
+  DenseSet<unsigned> biasInStack;
+  for (auto [index, stacked] : llvm::enumerate(emission.stacked)) {
+    SmallVector<const AffineForm *> stackedForms =
+        getStackedForms(emission, stacked, forms);
+    emitted.addStacked(stackedForms, stacked.root);
     for (unsigned s : stacked.sinks)
       stackedRoots[emission.sinks[s]].push_back(stacked.root);
+    auto masked = maskedStacks.find(index);
+    if (masked == maskedStacks.end())
+      continue;
+    emitted.addStackedBias(stackedForms, masked->second, stacked.root);
+    for (auto [s, withBias] : llvm::zip_equal(stacked.sinks, masked->second))
+      if (withBias)
+        biasInStack.insert(emission.sinks[s]);
   }
   int64_t freed = graph.getFreedWeights(
       [&](unsigned sink) { return reemitted[sink] || !live[sink]; });
   for (unsigned index : llvm::seq<unsigned>(0, graph.sinks.size()))
     if (reemitted[index] && live[index])
-      emitted.add(forms[index], stackedRoots.lookup(index));
+      emitted.add(forms[index], stackedRoots.lookup(index),
+                  biasInStack.contains(index));
   result.predictedParamsAfter =
       result.paramsBefore - freed + emitted.getElements();
   if (result.predictedParamsAfter > result.paramsBefore) {
@@ -337,27 +372,71 @@ void lin::emitChangedSinks(
   // takes its rows.
   EmissionPlan plan = planEmission(graph, forms, changed, live, featureMajor);
   DenseMap<unsigned, SmallVector<unsigned, 1>> stackedAt; // first sink
+  DenseMap<unsigned, SmallVector<bool>> maskedStacks =
+      getMaskedStacks(plan, options.keepProfiles);
+  DenseMap<unsigned, unsigned> maskedStackAt; // first sink taking rows in place
   DenseMap<unsigned, SmallVector<StackedSlice, 1>> slicesOf;
-  for (auto [index, stacked] : llvm::enumerate(plan.stacked))
-    stackedAt[plan.sinks[stacked.sinks.front()]].push_back(index);
-  auto emitSink = [&](unsigned sink, Location loc) -> Value {
+  for (auto [index, stacked] : llvm::enumerate(plan.stacked)) {
+    unsigned first = plan.sinks[stacked.sinks.front()];
+    stackedAt[first].push_back(index);
+    if (maskedStacks.contains(index))
+      maskedStackAt[first] = index;
+  }
+  // Each reader of stacked matmul `index` takes its rows of `matrix` (and
+  // its bias with them, where the masked generic added it).
+  auto addSlices = [&](unsigned index, Value matrix) {
+    const StackedRoot &stacked = plan.stacked[index];
+    ArrayRef<bool> withBias = maskedStacks.lookup(index);
+    int64_t offset = 0;
+    for (auto [position, s] : llvm::enumerate(stacked.sinks)) {
+      unsigned reader = plan.sinks[s];
+      bool includesBias = !withBias.empty() && withBias[position];
+      slicesOf[reader].push_back({stacked.root, matrix, offset, includesBias});
+      offset += forms[reader].numFeatures;
+    }
+  };
+  // The stacked matmuls emitted before `sink`; the one of index `masked`
+  // (if any) is returned, its slices left to the caller.
+  auto emitStackedAt = [&](unsigned sink, Location loc,
+                           std::optional<unsigned> masked) -> Value {
+    Value maskedMatrix;
     for (unsigned index : stackedAt.lookup(sink)) {
       const StackedRoot &stacked = plan.stacked[index];
       Value matrix = emitStackedMatmul(
           rewriter, loc, getStackedForms(plan, stacked, forms), stacked.root,
           rootMap.lookup_or(stacked.root, stacked.root), options.alignment);
-      int64_t offset = 0;
-      for (unsigned s : stacked.sinks) {
-        unsigned reader = plan.sinks[s];
-        slicesOf[reader].push_back({stacked.root, matrix, offset});
-        offset += forms[reader].numFeatures;
-      }
+      if (masked == index)
+        maskedMatrix = matrix;
+      else
+        addSlices(index, matrix);
     }
+    return maskedMatrix;
+  };
+  auto emitSink = [&](unsigned sink, Location loc) -> Value {
+    emitStackedAt(sink, loc, std::nullopt);
     Value value =
         emitAffineForm(rewriter, loc, forms[sink], rootMap, fallbackBatch,
                        options, &featureMajor, slicesOf.lookup(sink));
     forms[sink] = AffineForm();
     return value;
+  };
+  // The activation of a layer that takes its rows of a stacked matmul in
+  // place (isMaskedFirstReader): computed on the whole matrix, which the
+  // other readers then read, and the layer's rows sliced from it.
+  auto emitMaskedLayer = [&](unsigned sink, unsigned masked,
+                             const PiecewiseLinearActivation &activation,
+                             Location loc) -> Value {
+    Value matrix = emitStackedAt(sink, loc, masked);
+    const StackedRoot &stacked = plan.stacked[masked];
+    Tensor bias = getStackedBias(getStackedForms(plan, stacked, forms),
+                                 maskedStacks.lookup(masked), stacked.root,
+                                 options.alignment);
+    int64_t width = forms[sink].numFeatures;
+    Value activated =
+        emitMaskedActivation(rewriter, loc, activation, matrix, width, bias);
+    addSlices(masked, activated);
+    forms[sink] = AffineForm();
+    return emitLeadingRows(rewriter, loc, activated, width);
   };
   OpBuilder::InsertionGuard guard(rewriter);
   for (auto [index, layer] : llvm::enumerate(graph.layers)) {
@@ -370,10 +449,15 @@ void lin::emitChangedSinks(
     Operation *activationOp = layer.activation.getOperation();
     rewriter.setInsertionPoint(activationOp);
     Location loc = activationOp->getLoc();
-    Value z = emitSink(pre, loc);
-    Value a = emitActivation(rewriter, loc, layer.activation, z);
-    if (onActivation)
-      onActivation(index, a.getDefiningOp());
+    Value a;
+    if (auto masked = maskedStackAt.find(pre); masked != maskedStackAt.end()) {
+      a = emitMaskedLayer(pre, masked->second, layer.activation, loc);
+    } else {
+      Value z = emitSink(pre, loc);
+      a = emitActivation(rewriter, loc, layer.activation, z);
+      if (onActivation)
+        onActivation(index, a.getDefiningOp());
+    }
     rootMap[layer.activation.getResult()] = a;
     // A layer of the same width (changed only because an upstream layer
     // changed) may have consumers left alone: they read the new activation

@@ -104,7 +104,9 @@ private:
                                activationLayout, align};
   }
   FoldCostModel getCostModel() const {
-    return FoldCostModel{align, activationLayout, objective, dispatchCost};
+    return FoldCostModel{align, activationLayout,
+                         static_cast<bool>(keepProfiles), objective,
+                         dispatchCost};
   }
 
   std::optional<RefitOptions> refitOptions;

@@ -31,9 +31,18 @@ STACKED = re.compile(r"(%\S+) = linalg\.matmul indexing_maps = \[[^]]*\] ins\(%\
 
 
 def stacked_shapes(folded):
-    """[rows, inputs] of every stacked matmul of `folded`."""
+    """[rows, inputs] of every stacked matmul of `folded`: its readers slice
+    it, or the generic over it in which its first reader takes its rows in
+    place (a first layer reading only the argument)."""
+    def sliced(value):
+        return f"tensor.extract_slice {value}[" in folded
+
+    def masked(value):
+        readers = re.findall(rf"(%\S+) = linalg\.generic [^\n]* ins\({value}, ", folded)
+        return any(sliced(r) and f"tensor.collapse_shape {r} " in folded for r in readers)
+
     return [(int(rows), int(inputs)) for name, rows, inputs in STACKED.findall(folded)
-            if f"tensor.extract_slice {name}[" in folded]
+            if sliced(name) or masked(name)]
 
 
 def fold(source, options, report):

@@ -10,10 +10,13 @@
 #row = affine_map<(d0, d1) -> (d1)>
 
 // CHECK-LABEL: func.func @relu_then_gelu_then_tanh
-// The ReLU keeps neuron 0 alone:
+// The ReLU keeps neuron 0 alone, row 0 of the input's stacked matmul (its
+// other rows the skips into the GELU's input), computed in place:
 // CHECK: arith.maximumf
+// CHECK-NEXT: arith.select
 // CHECK-NEXT: linalg.yield
-// CHECK-NEXT: } -> tensor<1x?xf32>
+// CHECK-NEXT: } -> tensor<3x?xf32>
+// CHECK: tensor.expand_shape {{.*}} into tensor<1x?xf32>
 // CHECK: math.erf
 // CHECK: math.tanh
 // CHECK-NOT: arith.maximumf

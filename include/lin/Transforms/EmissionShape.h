@@ -34,6 +34,8 @@ struct SinkMatmulShape {
   llvm::SmallVector<bool, 4> featureMajorRoots;
   /// Whether the sink's result is feature-major.
   bool featureMajorResult = false;
+  /// Whether the sink also adds a root without a weight (a residual part).
+  bool residual = false;
 };
 
 /// Whether `sink` is emitted on the feature-major path: its result or one
@@ -58,6 +60,19 @@ struct StackedRoot {
 llvm::SmallVector<StackedRoot>
 getStackedRoots(llvm::ArrayRef<SinkMatmulShape> sinks);
 
+/// Whether the first reader of `stacked` (among `sinks`, those given to
+/// getStackedRoots) takes its rows in place: a feature-major result (a
+/// layer's pre-activation) whose only input is `stacked`'s root, weighted,
+/// with no residual part. Emission then computes that layer's bias and
+/// activation on the stacked matmul's result itself, one generic over all
+/// its rows that leaves the other readers' rows as they are
+/// (emitMaskedActivation, FoldEmission.h), which IREE fuses into the
+/// stacked matmul's dispatch; otherwise the reader, which has no matmul of
+/// its own, costs an elementwise dispatch more than the original model
+/// (benchmarks/iree_skip_forms.py).
+bool isMaskedFirstReader(llvm::ArrayRef<SinkMatmulShape> sinks,
+                         const StackedRoot &stacked);
+
 /// How many linalg.matmul ops emission writes for `sinks` (the emitted,
 /// live sinks, in emission order, each with at least one feature): one per
 /// stacked root (getStackedRoots); per sink on the feature-major path, one
@@ -71,9 +86,13 @@ int64_t getNumEmittedMatmuls(llvm::ArrayRef<SinkMatmulShape> sinks);
 /// How many dispatches IREE makes of what emission writes for `sinks`: one
 /// per matmul (getNumEmittedMatmuls), with the elementwise ops after it
 /// fused in, plus one per sink on the feature-major path that has no matmul
-/// of its own (all its weighted roots stacked): IREE does not fuse its bias
-/// and activation into the stacked matmul, which has other readers.
-int64_t getNumEmittedDispatches(llvm::ArrayRef<SinkMatmulShape> sinks);
+/// of its own (all its weighted roots stacked) and does not take its rows in
+/// place (isMaskedFirstReader; none does unless `firstReadersInPlace`, as
+/// with kept profiles, which need an activation op of its own): IREE does
+/// not fuse its bias and activation into the stacked matmul, which has
+/// other readers.
+int64_t getNumEmittedDispatches(llvm::ArrayRef<SinkMatmulShape> sinks,
+                                bool firstReadersInPlace = true);
 
 } // namespace lin
 

@@ -61,6 +61,9 @@ struct StackedSlice {
   mlir::Value root;
   mlir::Value matrix;
   int64_t offset = 0;
+  /// The rows already hold the sink's bias (emitMaskedActivation): its own
+  /// generic adds none.
+  bool includesBias = false;
 };
 
 /// Counts the weight elements emission will store for affine forms, by the
@@ -77,11 +80,17 @@ public:
       const FeatureMajorValues *featureMajor = nullptr)
       : options(options), featureMajor(featureMajor) {}
   /// A form whose terms of the roots `stackedRoots` are read from stacked
-  /// matmuls (counted by addStacked).
+  /// matmuls (counted by addStacked), its bias too unless a masked
+  /// generic adds it (`biasInStack`, addStackedBias).
   void add(const AffineForm &form,
-           llvm::ArrayRef<mlir::Value> stackedRoots = {});
+           llvm::ArrayRef<mlir::Value> stackedRoots = {},
+           bool biasInStack = false);
   /// The constant of the stacked matmul of `root` over `forms`.
   void addStacked(llvm::ArrayRef<const AffineForm *> forms, mlir::Value root);
+  /// The bias vector of the masked generic over the stacked matmul of
+  /// `root` over `forms` (getStackedBias).
+  void addStackedBias(llvm::ArrayRef<const AffineForm *> forms,
+                      llvm::ArrayRef<bool> withBias, mlir::Value root);
   void add(const Tensor &tensor);
   int64_t getElements() const { return elements; }
 
@@ -137,6 +146,38 @@ mlir::Value emitStackedMatmul(mlir::OpBuilder &builder, mlir::Location loc,
 mlir::Value emitActivation(mlir::OpBuilder &builder, mlir::Location loc,
                            const PiecewiseLinearActivation &activation,
                            mlir::Value input);
+
+/// The bias vector of the masked generic (emitMaskedActivation) over the
+/// stacked matmul of `root` over `forms` (its readers, in its order): each
+/// reader's bias in its rows where `withBias` says (each reader's bias is
+/// added once, by the first such generic it reads), zeros elsewhere and in
+/// the padding rows; an empty tensor when all are zero (then none is
+/// emitted). Moving the readers' biases there stores no more weights than
+/// their own generics would (a changed sink's bias counts in full in the
+/// planner). Emission and the weight count use the same tensor.
+Tensor getStackedBias(llvm::ArrayRef<const AffineForm *> forms,
+                      llvm::ArrayRef<bool> withBias, mlir::Value root,
+                      int64_t alignment);
+
+/// Emits, over the feature-major result `stacked` of a stacked matmul, one
+/// linalg.generic that adds `bias` (getStackedBias; none if empty) to every
+/// row and applies `activation` to the first `rows` rows only (linalg.index,
+/// arith.select): the first reader's pre-activation and activation computed
+/// in place (isMaskedFirstReader, EmissionShape.h), the stacked matmul's
+/// sole reader, so that IREE fuses it into that dispatch. The other readers
+/// take their rows, bias included, from the result.
+mlir::Value emitMaskedActivation(mlir::OpBuilder &builder, mlir::Location loc,
+                                 const PiecewiseLinearActivation &activation,
+                                 mlir::Value stacked, int64_t rows,
+                                 const Tensor &bias);
+
+/// The first `rows` rows of the feature-major `matrix` ([R x batch]) as a
+/// [rows x batch] value, sliced from the matrix collapsed to one dimension
+/// and expanded again: a 1-D slice of contiguous rows, which IREE copies as
+/// a buffer transfer where a 2-D slice of a dynamic batch would cost a copy
+/// dispatch when a concatenation reads it.
+mlir::Value emitLeadingRows(mlir::OpBuilder &builder, mlir::Location loc,
+                            mlir::Value matrix, int64_t rows);
 
 } // namespace lin
 

@@ -52,6 +52,9 @@ struct FoldCostModel {
   /// How emission lays out activations, which decides how many matmuls a
   /// sink with skips takes (getNumEmittedDispatches, EmissionShape.h).
   ActivationLayout activationLayout = ActivationLayout::BatchMajor;
+  /// Emission keeps profiles: a layer that reads only stacked rows keeps an
+  /// activation op (and a dispatch) of its own for its profile.
+  bool keepProfiles = false;
   FoldObjective objective = FoldObjective::Params;
   double dispatchCost = 0.0;
 };

@@ -257,15 +257,23 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     indexing maps, `[sum of their widths, batch]`, emitted before the first
     of them: each consumer adds its rows (`tensor.extract_slice`) in the
     generic that adds its bias, which IREE fuses into the consumer's matmul
-    dispatch (a consumer that reads only such inputs has no matmul and
-    takes one elementwise dispatch); a batch-major input with one such
+    dispatch. The first reader, when it reads nothing else (a first layer
+    whose neurons merged into skips from the input), has no matmul of its
+    own: its bias and activation are applied in place to its rows of the
+    stacked result, by one generic over all the rows that passes the other
+    readers' rows through (IREE fuses it into the stacked matmul's
+    dispatch), and its activation is those rows, sliced from the result
+    collapsed to one dimension (`tensor.collapse_shape`,
+    `tensor.extract_slice`, `tensor.expand_shape`: contiguous, so IREE
+    copies them into a concatenation without a dispatch); such a layer has
+    no op of its own to keep a profile on. A batch-major input with one such
     reader has a matmul of its own. A layer the fold leaves alone that two
     or more re-emitted consumers read with weights after the fold (skips
     from a kept first layer), and nothing else reads, is re-emitted
     unchanged but feature-major instead, so that its consumers read it in
     their concatenations: the same dispatches as the original. A chain of L
     linear layers whose skips all come from the input thus has L matmuls,
-    and L dispatches unless a consumer reads only the input. Function
+    and L dispatches, as many as the original. Function
     results stay `[batch, out]`.
     `weight-layout` applies to the matmuls between batch-major values only;
     feature-major ones always hold `[out, in]` constants.
@@ -295,8 +303,9 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     counts the padding, so a fold whose padding eats its savings is not
     taken. `objective=latency` makes `policy=cost` minimise a model of
     batch-1 latency instead of the weights: the weight elements plus
-    `dispatch-cost` per IREE dispatch (one per emitted matmul, plus the
-    elementwise one of a consumer that reads only stacked rows), so a
+    `dispatch-cost` per IREE dispatch (one per emitted matmul, plus an
+    elementwise one for a consumer that reads only stacked rows and does
+    not take them in place), so a
     skip that saves fewer weights than a dispatch costs is not taken. The
     default dispatch cost was calibrated on IREE's CPU runtime by
     benchmarks/iree_latency_model.py. The report and `verbose` give each
