@@ -9,6 +9,7 @@
 #include "lin/Dialect/Lin/IR/ActivationProfile.h"
 #include "lin/Dialect/Lin/IR/LinDialect.h"
 #include "lin/Interpreter/ConstantEvaluator.h"
+#include "lin/Transforms/ConcatBuffer.h"
 #include "lin/Transforms/FoldAlgebra.h"
 #include "lin/Transforms/FoldAlignment.h"
 
@@ -481,6 +482,10 @@ void lin::emitChangedSinks(
     Value replacement = emitSink(index, def->getLoc());
     rewriter.replaceAllUsesWith(old, replacement);
   }
+
+  if (options.concatBuffer &&
+      options.activationLayout == ActivationLayout::FeatureMajor)
+    placeConcatenationsInOneBuffer(rewriter, func);
 
   // Remove what no longer has users (the old layers), including constant
   // computations guarded by checks (batch norm's scale), which DCE keeps

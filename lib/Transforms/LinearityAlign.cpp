@@ -110,7 +110,8 @@ void LinearityAlignPass::alignFunction(func::FuncOp func) {
   IRRewriter rewriter(func.getContext());
   emitChangedSinks(rewriter, func, graph, forms, changed,
                    FoldEmissionOptions{weightLayout, /*keepProfiles=*/false,
-                                       activationLayout, multiple});
+                                       activationLayout, multiple,
+                                       static_cast<bool>(concatBuffer)});
   if (verbose)
     func.emitRemark() << "linearity-align: padded " << widths << " to "
                       << "multiples of " << int64_t(multiple)

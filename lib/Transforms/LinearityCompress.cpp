@@ -35,8 +35,8 @@ checkForwardedOptions(const LinearityProfileOptions &profile,
   [[maybe_unused]] auto &[dataFiles_, functionName_, batchSize_, maxSamples_,
                           allowNonFinite_, quiet_, threshold, mergeThreshold,
                           removeThreshold, policy, targetSize, reportFile,
-                          weightLayout, activationLayout, align, objective,
-                          dispatchCost, keepProfiles, verbose, refit,
+                          weightLayout, activationLayout, concatBuffer, align,
+                          objective, dispatchCost, keepProfiles, verbose, refit,
                           refitRidge, refitHoldout, budget, budgetMetric,
                           budgetDataFiles, budgetLabels, budgetEvaluations,
                           allowUnprofiled, refitBlock, refitDecisions,
@@ -71,6 +71,7 @@ void lin::buildLinearityCompressPipeline(
   fold.reportFile = options.reportFile;
   fold.weightLayout = options.weightLayout;
   fold.activationLayout = options.activationLayout;
+  fold.concatBuffer = options.concatBuffer;
   fold.align = options.align;
   fold.objective = options.objective;
   fold.dispatchCost = options.dispatchCost;
@@ -106,10 +107,10 @@ struct LinearityCompressPass
                             allowNonFinite_, quiet_, threshold_,
                             mergeThreshold_, removeThreshold_, policy_,
                             targetSize_, reportFile_, weightLayout_,
-                            activationLayout_, align_, objective_,
-                            dispatchCost_, keepProfiles_, verbose_, refit_,
-                            refitRidge_, refitHoldout_, budget_, budgetMetric_,
-                            budgetDataFiles_, budgetLabels_,
+                            activationLayout_, concatBuffer_, align_,
+                            objective_, dispatchCost_, keepProfiles_, verbose_,
+                            refit_, refitRidge_, refitHoldout_, budget_,
+                            budgetMetric_, budgetDataFiles_, budgetLabels_,
                             budgetEvaluations_] = options;
     options.dataFiles.assign(dataFiles.begin(), dataFiles.end());
     options.functionName = functionName;
@@ -125,6 +126,7 @@ struct LinearityCompressPass
     options.reportFile = reportFile;
     options.weightLayout = weightLayout;
     options.activationLayout = activationLayout;
+    options.concatBuffer = concatBuffer;
     options.align = align;
     options.objective = objective;
     options.dispatchCost = dispatchCost;

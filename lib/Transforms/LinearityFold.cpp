@@ -101,7 +101,8 @@ private:
   }
   FoldEmissionOptions getEmissionOptions() const {
     return FoldEmissionOptions{weightLayout, static_cast<bool>(keepProfiles),
-                               activationLayout, align};
+                               activationLayout, align,
+                               static_cast<bool>(concatBuffer)};
   }
   FoldCostModel getCostModel() const {
     return FoldCostModel{align, activationLayout,

@@ -33,8 +33,9 @@ transformer encoder layers (test/Cli/to-torch-zoo-*.py):
 * ``linalg.fill`` / ``tensor.empty`` (the initial values they give),
   ``linalg.transpose``, ``linalg.broadcast``, the named elementwise
   ``linalg.add`` / ``sub`` / ``mul`` / ``div`` / ``max`` / ``min`` / ``copy``;
-* ``tensor.concat``, ``tensor.extract_slice`` (unit strides),
-  ``tensor.collapse_shape`` / ``expand_shape``, ``tensor.cast``,
+* ``tensor.concat``, ``tensor.extract_slice`` and ``insert_slice`` (unit
+  strides; an insertion is a concatenation of the destination's parts
+  around the source), ``tensor.collapse_shape`` / ``expand_shape``, ``tensor.cast``,
   ``tensor.dim``, ``tensor.extract``; sizes computed between ops
   (``affine.apply``, ``arith`` index ops) and torch-mlir's ``cf.assert`` on
   them (which hold for every input the exported program accepts);
@@ -720,7 +721,9 @@ class _Translator:
     _op_tensor_collapse_shape = _reshape
     _op_tensor_expand_shape = _reshape
 
-    def _op_tensor_extract_slice(self, op) -> None:
+    def _slice_box(self, op):
+        """A function of the op's dynamic index operands giving the offsets
+        and sizes of its slice (unit strides only)."""
         ir = self.ir
         dynamic = ir.ShapedType.get_dynamic_size()
         offsets = list(ir.DenseI64ArrayAttr(op.attributes["static_offsets"]))
@@ -728,12 +731,47 @@ class _Translator:
         strides = list(ir.DenseI64ArrayAttr(op.attributes["static_strides"]))
         if any(s != 1 for s in strides):
             raise self._unsupported(op, "non-unit strides")
-        result_shape = ir.RankedTensorType(op.result.type).shape
 
-        def extract(source, *dynamic_values):
+        def box(dynamic_values):
             values = iter(dynamic_values)
             offs = [next(values) if o == dynamic else o for o in offsets]
             lens = [next(values) if s == dynamic else s for s in sizes]
+            return offs, lens
+        return box
+
+    def _op_tensor_insert_slice(self, op) -> None:
+        import torch
+
+        box = self._slice_box(op)
+
+        def insert(source, dest, *dynamic_values):
+            offs, lens = box(dynamic_values)
+            t, s = _materialize(dest), _materialize(source).reshape(lens)
+            partial = [d for d, (o, n) in enumerate(zip(offs, lens)) if o != 0 or n != t.shape[d]]
+            if not partial:
+                return s
+            if len(partial) == 1:
+                # Functional (no in-place write): what torch.export and
+                # ONNX take best.
+                d = partial[0]
+                o, n = offs[d], lens[d]
+                return torch.cat([t.narrow(d, 0, o), s, t.narrow(d, o + n, t.shape[d] - o - n)], d)
+            out = t.clone()
+            view = out
+            for d, (o, n) in enumerate(zip(offs, lens)):
+                view = view.narrow(d, o, n)
+            view.copy_(s)
+            return out
+        self._step(op, insert, op.operands)
+
+    def _op_tensor_extract_slice(self, op) -> None:
+        ir = self.ir
+        dynamic = ir.ShapedType.get_dynamic_size()
+        box = self._slice_box(op)
+        result_shape = ir.RankedTensorType(op.result.type).shape
+
+        def extract(source, *dynamic_values):
+            offs, lens = box(dynamic_values)
             t = _materialize(source)
             for dim, (o, n) in enumerate(zip(offs, lens)):
                 t = t.narrow(dim, o, n)

@@ -15,6 +15,7 @@
 // RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=feature-major weight-layout=out-in" -mlir-print-local-scope | FileCheck %s --check-prefixes=CHECK,OUTIN
 // RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=feature-major" | mlir-opt -split-input-file --linalg-generalize-named-ops --one-shot-bufferize=bufferize-function-boundaries --convert-linalg-to-loops -o /dev/null
 // RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=feature-major keep-profiles=1" | FileCheck %s --check-prefix=PROFILE
+// RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=feature-major concat-buffer=0" | FileCheck %s --check-prefix=NOBUF
 // RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=feature-major" | FileCheck %s --check-prefix=MATMULS
 // RUN: lin-opt %s -split-input-file --linearity-fold="policy=all activation-layout=batch-major" | FileCheck %s --check-prefix=BATCH
 // RUN: %python %inputs/interpreter/npy_tool.py %t.x.npy --shape 4,2 --values=0.1,0.5,0.25,0.3,0.5,0.05,0.4,0.2
@@ -480,22 +481,52 @@ func.func @single_reader(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
 // activation), and its readers take it into their concatenations: no
 // stacked matmul, no rows sliced off one, one matmul per linear layer. (A
 // stacked matmul would cost IREE an elementwise dispatch for relu_1's bias
-// and activation: one dispatch more than the original.)
+// and activation: one dispatch more than the original.) The two
+// concatenations, [relu_1, relu_0] and [relu_2, relu_1, relu_0], are
+// suffixes of the last: they are slices of one flat buffer of 7 rows x
+// batch, relu_2 in rows 0-1, relu_1 in rows 2-3, relu_0 in rows 4-6, each
+// activation written into it once, right after it is computed
+// (concat-buffer; IREE would copy each member into each concatenation).
 // CHECK-LABEL: func.func @kept_first_layer(
 // CHECK-SAME: %[[X:.+]]: tensor<?x2xf32>) -> tensor<?x2xf32>
 // CHECK: %[[M0:.+]] = linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%{{.+}}, %[[X]] : tensor<3x2xf32>, tensor<?x2xf32>) outs(%{{.+}} : tensor<3x?xf32>)
 // CHECK: linalg.generic {{.*}} ins(%[[M0]], %{{.+}} : tensor<3x?xf32>, tensor<3xf32>) outs(%{{.+}} : tensor<3x?xf32>)
 // CHECK: %[[A0:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<3x?xf32>) outs(%{{.+}} : tensor<3x?xf32>)
-// CHECK-NOT: tensor.extract_slice
+// CHECK: %[[B:.+]] = tensor.dim %[[A0]], %{{.+}} : tensor<3x?xf32>
+// CHECK-NEXT: %[[SEVEN:.+]] = arith.constant 7 : index
+// CHECK-NEXT: %[[SIZE:.+]] = arith.muli %[[B]], %[[SEVEN]] : index
+// CHECK-NEXT: %[[BUF0:.+]] = tensor.empty(%[[SIZE]]) : tensor<?xf32>
+// CHECK-NEXT: %[[F0:.+]] = tensor.collapse_shape %[[A0]] {{\[\[}}0, 1]] : tensor<3x?xf32> into tensor<?xf32>
+// CHECK-NEXT: %[[THREE:.+]] = arith.constant 3 : index
+// CHECK-NEXT: %[[LEN0:.+]] = arith.muli %[[B]], %[[THREE]] : index
+// CHECK-NEXT: %[[FOUR:.+]] = arith.constant 4 : index
+// CHECK-NEXT: %[[AT0:.+]] = arith.muli %[[B]], %[[FOUR]] : index
+// CHECK-NEXT: %[[BUF1:.+]] = tensor.insert_slice %[[F0]] into %[[BUF0]][%[[AT0]]] [%[[LEN0]]] [1] : tensor<?xf32> into tensor<?xf32>
+// CHECK-NOT: tensor.extract_slice %{{.+}}[{{[0-9]+}}, 0]
 // CHECK: linalg.matmul ins(%{{.+}}, %[[A0]] : tensor<2x3xf32>, tensor<3x?xf32>) outs(%{{.+}} : tensor<2x?xf32>)
 // CHECK: %[[A1:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<2x?xf32>) outs(%{{.+}} : tensor<2x?xf32>)
-// CHECK: %[[C2:.+]] = tensor.concat dim(0) %[[A1]], %[[A0]] : (tensor<2x?xf32>, tensor<3x?xf32>) -> tensor<5x?xf32>
+// CHECK-NEXT: ^bb0
+// CHECK: %[[F1:.+]] = tensor.collapse_shape %[[A1]] {{\[\[}}0, 1]] : tensor<2x?xf32> into tensor<?xf32>
+// CHECK: %[[BUF2:.+]] = tensor.insert_slice %[[F1]] into %[[BUF1]][%{{.+}}] [%{{.+}}] [1] : tensor<?xf32> into tensor<?xf32>
+// CHECK: %[[R2:.+]] = tensor.extract_slice %[[BUF2]][%{{.+}}] [%{{.+}}] [1] : tensor<?xf32> to tensor<?xf32>
+// CHECK-NEXT: %[[C2:.+]] = tensor.expand_shape %[[R2]] {{\[\[}}0, 1]] output_shape [5, %[[B]]] : tensor<?xf32> into tensor<5x?xf32>
 // CHECK: linalg.matmul ins(%{{.+}}, %[[C2]] : tensor<2x5xf32>, tensor<5x?xf32>) outs(%{{.+}} : tensor<2x?xf32>)
 // CHECK: %[[A2:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<2x?xf32>) outs(%{{.+}} : tensor<2x?xf32>)
-// CHECK: %[[C3:.+]] = tensor.concat dim(0) %[[A2]], %[[A1]], %[[A0]] : (tensor<2x?xf32>, tensor<2x?xf32>, tensor<3x?xf32>) -> tensor<7x?xf32>
+// CHECK: %[[F2:.+]] = tensor.collapse_shape %[[A2]] {{\[\[}}0, 1]] : tensor<2x?xf32> into tensor<?xf32>
+// CHECK: %[[BUF3:.+]] = tensor.insert_slice %[[F2]] into %[[BUF2]][%{{.+}}] [%{{.+}}] [1] : tensor<?xf32> into tensor<?xf32>
+// CHECK: %[[R3:.+]] = tensor.extract_slice %[[BUF3]][%{{.+}}] [%{{.+}}] [1] : tensor<?xf32> to tensor<?xf32>
+// CHECK-NEXT: %[[C3:.+]] = tensor.expand_shape %[[R3]] {{\[\[}}0, 1]] output_shape [7, %[[B]]] : tensor<?xf32> into tensor<7x?xf32>
 // CHECK: linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d2, d0)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%[[C3]], %{{.+}} : tensor<7x?xf32>, tensor<2x7xf32>) outs(%{{.+}} : tensor<?x2xf32>)
-// CHECK-NOT: tensor.extract_slice
+// CHECK-NOT: tensor.concat
 // CHECK: return
+
+// concat-buffer=0: one tensor.concat per consumer.
+// NOBUF-LABEL: func.func @kept_first_layer(
+// NOBUF-NOT: tensor.insert_slice
+// NOBUF: %[[C2:.+]] = tensor.concat dim(0) %{{.+}}, %{{.+}} : (tensor<2x?xf32>, tensor<3x?xf32>) -> tensor<5x?xf32>
+// NOBUF: %[[C3:.+]] = tensor.concat dim(0) %{{.+}}, %{{.+}}, %{{.+}} : (tensor<2x?xf32>, tensor<2x?xf32>, tensor<3x?xf32>) -> tensor<7x?xf32>
+// NOBUF-NOT: tensor.insert_slice
+// NOBUF: return
 
 // MATMULS-LABEL: func.func @kept_first_layer(
 // MATMULS-COUNT-4: linalg.matmul

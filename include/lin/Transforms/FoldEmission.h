@@ -47,6 +47,10 @@ struct FoldEmissionOptions {
   /// (getFoldAlignedWidth, FoldAlignment.h), and the rows of stacked
   /// matmuls (emitStackedMatmul); 1 pads nothing.
   int64_t alignment = 1;
+  /// With `feature-major`, hold the feature-major values that consumers
+  /// concatenate in one buffer, each written once
+  /// (placeConcatenationsInOneBuffer, ConcatBuffer.h).
+  bool concatBuffer = false;
 };
 
 /// The values emission writes feature-major ([features x batch]), named by
