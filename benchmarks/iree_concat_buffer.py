@@ -25,7 +25,7 @@ the three interleaved (lin_toolchain.timing.latency, median of per-round
 speedups over the original) at batch 1, 16 and 256 on the model's test set.
 
 Usage: .venv/bin/python benchmarks/iree_concat_buffer.py [--model breast_cancer] [--row lossless]
-Writes results/iree_concat_buffer.json and prints a Markdown table.
+Writes results/iree_concat_buffer_MODEL_ROW.json and prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -67,8 +67,10 @@ def main() -> int:
     parser.add_argument("--model", default="breast_cancer")
     parser.add_argument("--row", default="lossless", help="a compiled row of the model's IREE table")
     parser.add_argument("--budget", type=float, default=4.0, help="seconds of timing per batch size")
-    parser.add_argument("--out", type=Path, default=HERE / "results" / "iree_concat_buffer.json")
+    parser.add_argument("--out", type=Path,
+                        help="JSON results (default: results/iree_concat_buffer_MODEL_ROW.json)")
     args = parser.parse_args()
+    args.out = args.out or HERE / "results" / f"iree_concat_buffer_{args.model}_{args.row}.json"
     cache = args.cache / args.model
     res = json.loads((args.results / f"{args.model}.json").read_text())
     row = paper_tables.iree_rows(res)[args.row]

@@ -11,8 +11,8 @@
 // into it (a buffer copy and a barrier per member at run time), so a layer
 // that every later layer reads is copied once per reader: 13 copies and 15
 // barriers per call on breast cancer's lossless fold, whose original has 6
-// barriers and no copy, which left it at 0.89x the original's speed at batch
-// 1 (benchmarks/iree_concat_buffer.py). When every concatenation is a
+// barriers and no copy, which left it at 0.93x the original's speed at batch
+// 1 (0.99x in one buffer; benchmarks/iree_concat_buffer.py). When every concatenation is a
 // suffix of the longest one (lin concatenates the newest input first, so a
 // chain with skips into every later layer is), they all fit in one buffer:
 // each member is written once, at its rows, and each concatenation is a

@@ -271,9 +271,9 @@ def LinearityFold : Pass<"linearity-fold", "::mlir::ModuleOp"> {
     qualifies), the members live in one flat buffer instead, each written
     once right after it is computed (`tensor.collapse_shape`,
     `tensor.insert_slice`), and each concatenation is a slice of it
-    (breast cancer's lossless fold: 13 buffer copies per call down to 4,
-    0.89x -> 1.0x the original's speed at batch 1,
-    benchmarks/iree_concat_buffer.py). A batch-major
+    (breast cancer's lossless fold: 13 buffer copies and 15 barriers per
+    call down to 4 and 10, 0.93x -> 0.99x the original's speed at batch 1
+    and 1.11x -> 1.20x at batch 16, benchmarks/iree_concat_buffer.py). A batch-major
     input (an argument, a layer left alone) that two or more re-emitted
     consumers read is read by one stacked matmul through transposed
     indexing maps, `[sum of their widths, batch]`, emitted before the first
