@@ -7,6 +7,7 @@
 #include "lin/Analysis/AffineForm.h"
 #include "lin/Support/ConstantTensorEvaluator.h"
 #include "lin/Support/DenseAlgebra.h"
+#include "lin/Support/PostOrder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -14,6 +15,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/Debug.h"
 
@@ -117,6 +120,19 @@ void accumulate(AffineForm &form, const AffineForm &other) {
   form.ops.insert(other.ops.begin(), other.ops.end());
 }
 
+/// Adds `other` into `form`, taking its parts when `form` is still empty (the
+/// first input of an elementwise op), so that a chain of ops does not copy
+/// the ops before it once per op.
+void accumulate(AffineForm &form, AffineForm &&other) {
+  if (!form.terms.empty() || form.hasBias() || !form.ops.empty()) {
+    accumulate(form, static_cast<const AffineForm &>(other));
+    return;
+  }
+  form.terms = std::move(other.terms);
+  form.bias = std::move(other.bias);
+  form.ops = std::move(other.ops);
+}
+
 /// Adds a bias. A zero bias is dropped unless `explicitBias` says the IR
 /// has a bias operand (a zero bias vector still counts as parameters; a zero
 /// fill of a matmul accumulator does not).
@@ -158,13 +174,40 @@ public:
              function_ref<bool(Value)> isRoot)
       : constants(constants), whyNot(whyNot), isRoot(isRoot) {}
 
+  /// The form of `value`. The inputs its rules read are decomposed first,
+  /// inputs before readers, without recursion (PostOrder.h): a chain of
+  /// affine ops may be as long as the model. Each cached form is handed to
+  /// its last reader rather than copied, so that a chain of N ops costs
+  /// O(N), not N forms of up to N ops each.
   FailureOr<AffineForm> decompose(Value value) {
+    visitPostOrder(
+        value,
+        [&](Value value) {
+          return !cache.count(value) && inProgress.insert(value).second;
+        },
+        [&](Value value) {
+          SmallVector<Value> inputs = getDecomposedInputs(value);
+          for (Value input : inputs)
+            ++pendingReaders[input];
+          return inputs;
+        },
+        [&](Value value, ArrayRef<Value>) {
+          FailureOr<AffineForm> form = decomposeUncached(value);
+          cache.try_emplace(value, std::move(form));
+          inProgress.erase(value);
+        });
     auto cached = cache.find(value);
-    if (cached != cache.end())
+    if (cached == cache.end())
+      return fail("the value depends on itself (a cycle through a graph "
+                  "region)");
+    unsigned &readers = pendingReaders[value];
+    if (readers > 1) {
+      --readers;
       return cached->second;
-    FailureOr<AffineForm> form = decomposeUncached(value);
-    if (succeeded(form))
-      cache[value] = *form;
+    }
+    readers = 0;
+    FailureOr<AffineForm> form = std::move(cached->second);
+    cache.erase(cached);
     return form;
   }
 
@@ -174,6 +217,37 @@ private:
     if (whyNot && whyNot->empty())
       *whyNot = reason.str();
     return failure();
+  }
+
+  /// The values whose forms decomposeUncached(value) reads, in the order it
+  /// reads them; the same checks, without recording reasons (it records
+  /// them when it runs the checks again).
+  SmallVector<Value> getDecomposedInputs(Value value) {
+    std::optional<int64_t> features = getFeatureCount(value);
+    Operation *op = value.getDefiningOp();
+    if (!features || !op || (isRoot && isRoot(value)))
+      return {};
+    std::string *reasons = std::exchange(whyNot, nullptr);
+    llvm::scope_exit restoreReasons([&] { whyNot = reasons; });
+    if (getRowUniformConstant(
+            value, AffineMap::getMultiDimIdentityMap(2, value.getContext())))
+      return {};
+    if (auto matmul = dyn_cast<linalg::MatmulOp>(op)) {
+      bool rhsTransposed = false;
+      if (failed(checkMatmul(matmul, rhsTransposed)) ||
+          failed(constants.evaluateTensor(matmul.getInputs()[1])))
+        return {};
+      return {matmul.getInputs()[0], matmul.getOutputs()[0]};
+    }
+    SmallVector<Value> inputs;
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+      FailureOr<LinearBody> body = analyseLinearBody(linalgOp, *features);
+      if (succeeded(body))
+        for (auto [index, input] : llvm::enumerate(body->variableInputs))
+          if (!body->yielded.coefficients[index].empty())
+            inputs.push_back(input);
+    }
+    return inputs;
   }
 
   FailureOr<AffineForm> decomposeUncached(Value value) {
@@ -323,7 +397,7 @@ private:
     }
     if (input->hasBias())
       form.bias = multiplyVector(input->bias, w);
-    form.ops = input->ops;
+    form.ops = std::move(input->ops);
     form.ops.insert(matmul);
 
     FailureOr<AffineForm> init = decompose(matmul.getOutputs()[0]);
@@ -491,9 +565,8 @@ private:
         reason = whyNot ? *whyNot : "";
         return failure();
       }
-      AffineForm scaled = *inputForm;
-      scaleColumns(scaled, body->yielded.coefficients[index]);
-      accumulate(form, scaled);
+      scaleColumns(*inputForm, body->yielded.coefficients[index]);
+      accumulate(form, std::move(*inputForm));
     }
     addBias(form, body->yielded.offset, body->hasConstantInput);
     form.ops.insert(op);
@@ -527,7 +600,12 @@ public:
   }
 
 private:
-  DenseMap<Value, AffineForm> cache;
+  /// Forms decomposed and not yet handed to their last reader.
+  DenseMap<Value, FailureOr<AffineForm>> cache;
+  /// How many readers entered so far have yet to take each cached form.
+  DenseMap<Value, unsigned> pendingReaders;
+  /// Values whose inputs are being decomposed.
+  DenseSet<Value> inProgress;
   ConstantTensorEvaluator &constants;
   std::string *whyNot;
   function_ref<bool(Value)> isRoot;

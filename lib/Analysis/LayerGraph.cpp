@@ -9,14 +9,13 @@
 #include "lin/Analysis/LayerNames.h"
 #include "lin/Analysis/WeightCount.h"
 #include "lin/Dialect/Lin/IR/LinDialect.h"
+#include "lin/Support/PostOrder.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/Support/FormatVariadic.h"
-
-#include <functional>
 
 using namespace mlir;
 using namespace lin;
@@ -131,21 +130,39 @@ LayerGraph LayerGraph::build(func::FuncOp func,
     bool input = false, activation = false;
   };
   DenseMap<Value, Feeds> feedsOf;
-  std::function<Feeds(Value)> getFeeds = [&](Value value) -> Feeds {
+  auto getKnownFeeds = [&](Value value) -> Feeds {
     if (activationResults.contains(value))
       return {true, true};
     if (isa<BlockArgument>(value))
       return {true, false};
-    if (auto it = feedsOf.find(value); it != feedsOf.end())
-      return it->second;
-    Feeds feeds;
-    for (Value operand : value.getDefiningOp()->getOperands())
-      if (isa<RankedTensorType>(operand.getType())) {
-        Feeds fed = getFeeds(operand);
-        feeds.input |= fed.input;
-        feeds.activation |= fed.activation;
-      }
-    return feedsOf[value] = feeds;
+    return feedsOf.lookup(value);
+  };
+  // Without recursion: the chain of ops may be as long as the model.
+  auto getFeeds = [&](Value value) {
+    visitPostOrder(
+        value,
+        [&](Value value) {
+          return !activationResults.contains(value) &&
+                 !isa<BlockArgument>(value) &&
+                 feedsOf.try_emplace(value).second;
+        },
+        [](Value value) {
+          SmallVector<Value> operands;
+          for (Value operand : value.getDefiningOp()->getOperands())
+            if (isa<RankedTensorType>(operand.getType()))
+              operands.push_back(operand);
+          return operands;
+        },
+        [&](Value value, ArrayRef<Value> operands) {
+          Feeds feeds;
+          for (Value operand : operands) {
+            Feeds fed = getKnownFeeds(operand);
+            feeds.input |= fed.input;
+            feeds.activation |= fed.activation;
+          }
+          feedsOf[value] = feeds;
+        });
+    return getKnownFeeds(value);
   };
   // Roots of the forms: the activations, and values computed from the input
   // that several ops read and no activation feeds (a per-feature scale and

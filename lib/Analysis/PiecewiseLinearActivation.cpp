@@ -340,24 +340,34 @@ struct Composite {
 };
 } // namespace
 
-static FailureOr<Composite> evaluateComposite(Operation *op,
-                                              std::string *whyNot);
+/// How many elementwise ops deep an activation may be. Frontends split one
+/// activation over a few ops (leaky ReLU in four generics, two deep); a
+/// longer chain of elementwise ops (100,000 in a row are valid IR) is read
+/// as several, so that matching each op costs a bounded amount of work and
+/// stack instead of a walk down the whole chain.
+static constexpr unsigned kMaxActivationDepth = 8;
+
+static FailureOr<Composite>
+evaluateComposite(Operation *op, std::string *whyNot, unsigned depth);
 
 /// The function of an elementwise op's variable input: the input itself, or,
-/// when it is computed by another elementwise piecewise-linear op, that op's
-/// composite (frontends split one activation over several linalg ops, e.g.
-/// leaky ReLU as max(0, z) + k * min(0, z) in four generics).
-static Composite evaluateInput(Value input) {
-  if (Operation *producer = input.getDefiningOp()) {
-    FailureOr<Composite> inner = evaluateComposite(producer, nullptr);
+/// when it is computed by another elementwise piecewise-linear op within
+/// kMaxActivationDepth, that op's composite (frontends split one activation
+/// over several linalg ops, e.g. leaky ReLU as max(0, z) + k * min(0, z) in
+/// four generics).
+static Composite evaluateInput(Value input, unsigned depth) {
+  if (Operation *producer = input.getDefiningOp();
+      producer && depth <= kMaxActivationDepth) {
+    FailureOr<Composite> inner = evaluateComposite(producer, nullptr, depth);
     if (succeeded(inner))
       return *inner;
   }
   return Composite{PiecewiseLinearFunction::identity(), input, {}};
 }
-
-static FailureOr<Composite> evaluateComposite(Operation *op,
-                                              std::string *whyNot) {
+/// The composite that `op` ends; `op` is at `depth` in the chain of ops the
+/// match reads (1: the op matched).
+static FailureOr<Composite>
+evaluateComposite(Operation *op, std::string *whyNot, unsigned depth) {
   auto fail = [&](const Twine &reason) -> FailureOr<Composite> {
     if (whyNot)
       *whyNot = reason.str();
@@ -389,7 +399,7 @@ static FailureOr<Composite> evaluateComposite(Operation *op,
     if (linalgOp.getMatchingIndexingMap(operand) != initMap ||
         operand->get().getType() != resultType)
       return fail("the input is not elementwise with the result");
-    Composite input = evaluateInput(operand->get());
+    Composite input = evaluateInput(operand->get(), depth + 1);
     if (composite.root && input.root != composite.root)
       return fail("more than one non-constant input");
     composite.root = input.root;
@@ -416,7 +426,7 @@ PiecewiseLinearActivation::match(Operation *op, std::string *whyNot) {
   };
   if (whyNot)
     whyNot->clear();
-  FailureOr<Composite> composite = evaluateComposite(op, whyNot);
+  FailureOr<Composite> composite = evaluateComposite(op, whyNot, /*depth=*/1);
   if (failed(composite))
     return failure();
 

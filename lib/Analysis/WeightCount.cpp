@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lin/Analysis/WeightCount.h"
+#include "lin/Support/PostOrder.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
@@ -32,29 +33,37 @@ int64_t WeightInventory::getTotalElements() const {
 
 /// Whether `op` computes from constants alone (every operand, and every
 /// value its regions capture, is): it is then part of computing a weight,
-/// not a user of it. Memoised in `known`.
+/// not a user of it. Memoised in `known`; evaluated without recursion, as a
+/// chain of ops may be as long as the model (PostOrder.h).
 static bool computesConstant(Operation *op,
                              llvm::DenseMap<Operation *, bool> &known) {
-  auto it = known.find(op);
-  if (it != known.end())
-    return it->second;
-  // Mark first: a cycle through a graph region must not recurse forever.
-  known[op] = false;
-  bool result = true;
-  auto isConstantValue = [&](Value value) {
-    Operation *producer = value.getDefiningOp();
-    return producer && computesConstant(producer, known);
+  // The ops whose results `op` reads; nullptr for a block argument.
+  auto getProducers = [](Operation *op) {
+    SmallVector<Operation *> producers;
+    if (op->hasTrait<OpTrait::ConstantLike>())
+      return producers;
+    llvm::SetVector<Value> captured;
+    getUsedValuesDefinedAbove(op->getRegions(), captured);
+    for (Value value : op->getOperands())
+      producers.push_back(value.getDefiningOp());
+    for (Value value : captured)
+      producers.push_back(value.getDefiningOp());
+    return producers;
   };
-  if (!op->hasTrait<OpTrait::ConstantLike>()) {
-    result = llvm::all_of(op->getOperands(), isConstantValue);
-    if (result && op->getNumRegions() != 0) {
-      llvm::SetVector<Value> captured;
-      getUsedValuesDefinedAbove(op->getRegions(), captured);
-      result = llvm::all_of(captured, isConstantValue);
-    }
-  }
-  known[op] = result;
-  return result;
+  visitPostOrder(
+      op,
+      [&](Operation *op) {
+        // Provisionally false: a cycle through a graph region is not
+        // constant.
+        return op && known.try_emplace(op, false).second;
+      },
+      getProducers,
+      [&](Operation *op, ArrayRef<Operation *> producers) {
+        known[op] = llvm::all_of(producers, [&](Operation *producer) {
+          return producer && known.lookup(producer);
+        });
+      });
+  return known.lookup(op);
 }
 
 WeightInventory WeightInventory::build(Operation *root) {

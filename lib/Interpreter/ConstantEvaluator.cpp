@@ -6,6 +6,7 @@
 
 #include "lin/Interpreter/ConstantEvaluator.h"
 #include "Kernel.h"
+#include "lin/Support/PostOrder.h"
 
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/IR/Operation.h"
@@ -59,22 +60,25 @@ LogicalResult ConstantEvaluator::fail(Operation *op, const Twine &reason) {
 }
 
 bool ConstantEvaluator::isConstantComputable(Value value) {
-  auto known = computable.find(value);
-  if (known != computable.end())
-    return known->second;
-  Operation *op = value.getDefiningOp();
-  bool result = op && isFreeOfEffectsButChecks(op);
-  // Mark first: IR without cycles never comes back here, and a cycle through
-  // a graph region must not recurse forever.
-  computable[value] = result;
-  if (result)
-    for (Value input : getInputsOf(op))
-      if (!isConstantComputable(input)) {
-        result = false;
-        break;
-      }
-  computable[value] = result;
-  return result;
+  // Without recursion: the chain of inputs may be as long as the model.
+  visitPostOrder(
+      value,
+      [&](Value value) {
+        if (computable.count(value))
+          return false;
+        Operation *op = value.getDefiningOp();
+        bool result = op && isFreeOfEffectsButChecks(op);
+        // Provisional until the inputs are known: IR without cycles never
+        // reads it, and a cycle through a graph region must end.
+        computable[value] = result;
+        return result;
+      },
+      [](Value value) { return getInputsOf(value.getDefiningOp()); },
+      [&](Value value, ArrayRef<Value> inputs) {
+        computable[value] = llvm::all_of(
+            inputs, [&](Value input) { return computable.lookup(input); });
+      });
+  return computable.lookup(value);
 }
 
 FailureOr<RuntimeValue> ConstantEvaluator::evaluate(Value value,

@@ -56,6 +56,41 @@ protected:
     return PiecewiseLinearActivation::match(generic, why);
   }
 
+  /// Parses a function computing max(x, 0) and then `scales` elementwise
+  /// multiplications by one, each op a linalg.generic of its own; returns
+  /// the generics in order (the ReLU first).
+  SmallVector<linalg::GenericOp> parseReluThenScales(int scales) {
+    auto generic = [](StringRef result, StringRef input, StringRef body) {
+      return ("  " + result +
+              " = linalg.generic {indexing_maps = [#id, #id], "
+              "iterator_types = [\"parallel\", \"parallel\"]} ins(" +
+              input +
+              " : tensor<4x3xf32>) outs(%e : tensor<4x3xf32>) {\n"
+              "  ^bb0(%in: f32, %out: f32):\n" +
+              body + "    linalg.yield %r : f32\n  } -> tensor<4x3xf32>\n")
+          .str();
+    };
+    std::string source = "#id = affine_map<(d0, d1) -> (d0, d1)>\n"
+                         "func.func @f(%x: tensor<4x3xf32>) -> "
+                         "tensor<4x3xf32> {\n"
+                         "  %e = tensor.empty() : tensor<4x3xf32>\n";
+    source += generic("%v0", "%x",
+                      "    %c = arith.constant 0.0 : f32\n"
+                      "    %r = arith.maximumf %in, %c : f32\n");
+    for (int i = 1; i <= scales; ++i)
+      source += generic("%v" + std::to_string(i), "%v" + std::to_string(i - 1),
+                        "    %c = arith.constant 1.0 : f32\n"
+                        "    %r = arith.mulf %in, %c : f32\n");
+    source +=
+        "  return %v" + std::to_string(scales) + " : tensor<4x3xf32>\n}\n";
+    module = parseSourceString<ModuleOp>(source, &context);
+    EXPECT_TRUE(module);
+    SmallVector<linalg::GenericOp> generics;
+    if (module)
+      module->walk([&](linalg::GenericOp op) { generics.push_back(op); });
+    return generics;
+  }
+
   MLIRContext context;
   OwningOpRef<ModuleOp> module;
 };
@@ -172,3 +207,43 @@ TEST_F(PiecewiseLinearActivationTest, UnsupportedFamilyExplainsWhy) {
 }
 
 } // namespace
+
+/// An activation split over elementwise ops is read up to eight ops deep:
+/// max(x, 0) then seven multiplications by one is one ReLU of eight ops.
+TEST_F(PiecewiseLinearActivationTest, ActivationOfEightOps) {
+  SmallVector<linalg::GenericOp> generics = parseReluThenScales(7);
+  ASSERT_EQ(generics.size(), 8u);
+  auto act = PiecewiseLinearActivation::match(generics.back());
+  ASSERT_TRUE(succeeded(act));
+  EXPECT_EQ(act->getKind(), ActivationKind::ReLU);
+  EXPECT_EQ(act->getOperations().size(), 8u);
+  EXPECT_EQ(act->getInput(), generics.front()->getOperand(0));
+}
+
+/// Past eight ops the match stops: the last eight ops compute the identity
+/// of the value before them, which is no activation; the ReLU is found with
+/// the seven ops after it, and the last op is not part of it.
+TEST_F(PiecewiseLinearActivationTest, LongerChainsAreReadInPieces) {
+  SmallVector<linalg::GenericOp> generics = parseReluThenScales(8);
+  ASSERT_EQ(generics.size(), 9u);
+  std::string why;
+  EXPECT_TRUE(failed(PiecewiseLinearActivation::match(generics.back(), &why)));
+  EXPECT_TRUE(why.empty());
+  SmallVector<PiecewiseLinearActivation> found =
+      findPiecewiseLinearActivations(*module);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].getOperation(), generics[7].getOperation());
+  EXPECT_EQ(found[0].getOperations().size(), 8u);
+  EXPECT_EQ(found[0].getInput(), generics.front()->getOperand(0));
+}
+
+/// Matching every op of a chain of 30,000 elementwise ops takes bounded
+/// work per op (it used to walk down the whole chain, recursively).
+TEST_F(PiecewiseLinearActivationTest, DeepChainMatchesQuickly) {
+  SmallVector<linalg::GenericOp> generics = parseReluThenScales(30'000);
+  ASSERT_EQ(generics.size(), 30'001u);
+  SmallVector<PiecewiseLinearActivation> found =
+      findPiecewiseLinearActivations(*module);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].getOperation(), generics[7].getOperation());
+}

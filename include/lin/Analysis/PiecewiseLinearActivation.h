@@ -7,7 +7,9 @@
 // Recognises elementwise piecewise-linear activations in linalg IR, whatever
 // encoding a frontend chose (maximumf against zero, cmpf + select, a multiply
 // for the leaky slope, minimumf of maximumf for clamps, linalg.max against a
-// zero tensor, one activation split over several elementwise ops). The scalar
+// zero tensor, one activation split over several elementwise ops, read at
+// most 8 ops deep so that a long elementwise chain costs bounded work per
+// op; see docs/design.md, "Depth: bounded by memory only"). The scalar
 // bodies are evaluated symbolically into a piecewise-linear function of the
 // pre-activation, so every equivalent encoding yields the same description.
 //
