@@ -387,7 +387,10 @@ void lin::emitChangedSinks(
   // its bias with them, where the masked generic added it).
   auto addSlices = [&](unsigned index, Value matrix) {
     const StackedRoot &stacked = plan.stacked[index];
-    ArrayRef<bool> withBias = maskedStacks.lookup(index);
+    auto masked = maskedStacks.find(index);
+    ArrayRef<bool> withBias;
+    if (masked != maskedStacks.end())
+      withBias = masked->second;
     int64_t offset = 0;
     for (auto [position, s] : llvm::enumerate(stacked.sinks)) {
       unsigned reader = plan.sinks[s];
