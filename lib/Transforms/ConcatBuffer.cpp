@@ -86,10 +86,13 @@ bool lin::placeConcatenationsInOneBuffer(RewriterBase &rewriter,
     int64_t rows = cast<RankedTensorType>(member.getType()).getDimSize(0);
     Value flat =
         tensor::CollapseShapeOp::create(rewriter, loc, member, flatten);
+    // Offset, then length, in this order (the order in which a call's
+    // arguments are evaluated is not fixed, and the IR's would vary with it).
+    Value offset = elementsOf(firstRow.lookup(member));
+    Value length = elementsOf(rows);
     auto insert = tensor::InsertSliceOp::create(
-        rewriter, loc, flat, buffer,
-        ArrayRef<OpFoldResult>{elementsOf(firstRow.lookup(member))},
-        ArrayRef<OpFoldResult>{elementsOf(rows)},
+        rewriter, loc, flat, buffer, ArrayRef<OpFoldResult>{offset},
+        ArrayRef<OpFoldResult>{length},
         ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1)});
     buffer = insert.getResult();
     versions.push_back({insert, buffer});
@@ -104,11 +107,11 @@ bool lin::placeConcatenationsInOneBuffer(RewriterBase &rewriter,
         latest = version;
     rewriter.setInsertionPoint(concat);
     int64_t rows = cast<RankedTensorType>(concat.getType()).getDimSize(0);
+    Value offset = elementsOf(firstRow.lookup(concat.getInputs().front()));
+    Value length = elementsOf(rows);
     Value slice = tensor::ExtractSliceOp::create(
-        rewriter, loc, latest,
-        ArrayRef<OpFoldResult>{
-            elementsOf(firstRow.lookup(concat.getInputs().front()))},
-        ArrayRef<OpFoldResult>{elementsOf(rows)},
+        rewriter, loc, latest, ArrayRef<OpFoldResult>{offset},
+        ArrayRef<OpFoldResult>{length},
         ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1)});
     rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
         concat, concat.getType(), slice, flatten,

@@ -497,10 +497,10 @@ func.func @single_reader(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
 // CHECK-NEXT: %[[SIZE:.+]] = arith.muli %[[B]], %[[SEVEN]] : index
 // CHECK-NEXT: %[[BUF0:.+]] = tensor.empty(%[[SIZE]]) : tensor<?xf32>
 // CHECK-NEXT: %[[F0:.+]] = tensor.collapse_shape %[[A0]] {{\[\[}}0, 1]] : tensor<3x?xf32> into tensor<?xf32>
-// CHECK-NEXT: %[[THREE:.+]] = arith.constant 3 : index
-// CHECK-NEXT: %[[LEN0:.+]] = arith.muli %[[B]], %[[THREE]] : index
 // CHECK-NEXT: %[[FOUR:.+]] = arith.constant 4 : index
 // CHECK-NEXT: %[[AT0:.+]] = arith.muli %[[B]], %[[FOUR]] : index
+// CHECK-NEXT: %[[THREE:.+]] = arith.constant 3 : index
+// CHECK-NEXT: %[[LEN0:.+]] = arith.muli %[[B]], %[[THREE]] : index
 // CHECK-NEXT: %[[BUF1:.+]] = tensor.insert_slice %[[F0]] into %[[BUF0]][%[[AT0]]] [%[[LEN0]]] [1] : tensor<?xf32> into tensor<?xf32>
 // CHECK-NOT: tensor.extract_slice %{{.+}}[{{[0-9]+}}, 0]
 // CHECK: linalg.matmul ins(%{{.+}}, %[[A0]] : tensor<2x3xf32>, tensor<3x?xf32>) outs(%{{.+}} : tensor<2x?xf32>)
