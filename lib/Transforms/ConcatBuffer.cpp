@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lin/Transforms/ConcatBuffer.h"
+#include "lin/Transforms/FoldEmission.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -109,13 +110,8 @@ bool lin::placeConcatenationsInOneBuffer(RewriterBase &rewriter,
     int64_t rows = cast<RankedTensorType>(concat.getType()).getDimSize(0);
     Value offset = elementsOf(firstRow.lookup(concat.getInputs().front()));
     Value length = elementsOf(rows);
-    Value slice = tensor::ExtractSliceOp::create(
-        rewriter, loc, latest, ArrayRef<OpFoldResult>{offset},
-        ArrayRef<OpFoldResult>{length},
-        ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1)});
-    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
-        concat, concat.getType(), slice, flatten,
-        ArrayRef<OpFoldResult>{rewriter.getIndexAttr(rows), batch});
+    rewriter.replaceOp(concat, emitFlatRows(rewriter, loc, latest, offset,
+                                            length, rows, batch));
   }
   return true;
 }

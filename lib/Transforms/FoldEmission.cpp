@@ -600,15 +600,28 @@ Value lin::emitLeadingRows(OpBuilder &builder, Location loc, Value matrix,
                  arith::ConstantIndexOp::create(builder, loc, rows))
                  .getResult();
   }
-  Value leading =
-      tensor::ExtractSliceOp::create(
-          builder, loc, flat, ArrayRef<OpFoldResult>{builder.getIndexAttr(0)},
-          ArrayRef<OpFoldResult>{length},
-          ArrayRef<OpFoldResult>{builder.getIndexAttr(1)})
-          .getResult();
-  auto resultType = RankedTensorType::get({rows, batch}, type.getElementType());
+  return emitFlatRows(builder, loc, flat, builder.getIndexAttr(0), length, rows,
+                      batchSize);
+}
+
+Value lin::emitFlatRows(OpBuilder &builder, Location loc, Value flat,
+                        OpFoldResult offset, OpFoldResult length, int64_t rows,
+                        OpFoldResult batch) {
+  Value slice = tensor::ExtractSliceOp::create(
+                    builder, loc, flat, ArrayRef<OpFoldResult>{offset},
+                    ArrayRef<OpFoldResult>{length},
+                    ArrayRef<OpFoldResult>{builder.getIndexAttr(1)})
+                    .getResult();
+  // A batch given as a value is dynamic in the result's type.
+  int64_t batchSize = ShapedType::kDynamic;
+  if (auto attr = dyn_cast<Attribute>(batch))
+    batchSize = cast<IntegerAttr>(attr).getInt();
+  auto type = RankedTensorType::get(
+      {rows, batchSize},
+      cast<RankedTensorType>(flat.getType()).getElementType());
+  SmallVector<ReassociationIndices> all{{0, 1}};
   return tensor::ExpandShapeOp::create(
-             builder, loc, resultType, leading, all,
-             ArrayRef<OpFoldResult>{builder.getIndexAttr(rows), batchSize})
+             builder, loc, type, slice, all,
+             ArrayRef<OpFoldResult>{builder.getIndexAttr(rows), batch})
       .getResult();
 }

@@ -79,7 +79,6 @@ private:
   FailureOr<FoldResult> foldFunction(func::FuncOp func,
                                      const FoldPlanOptions &planOptions,
                                      bool calibrated);
-  /// One remark per foldable layer the plan leaves whole, with the reason.
   /// Remarks on the foldable layers `plan` leaves whole, saying why; the
   /// reasons go to `whyNot` (per layer).
   void remarkUnfoldedLayers(const LayerGraph &graph, const FoldPlanner &planner,

@@ -183,6 +183,16 @@ mlir::Value emitMaskedActivation(mlir::OpBuilder &builder, mlir::Location loc,
 mlir::Value emitLeadingRows(mlir::OpBuilder &builder, mlir::Location loc,
                             mlir::Value matrix, int64_t rows);
 
+/// Rows of a feature-major value held flat (a [R x batch] value collapsed to
+/// one dimension): the `length` elements from `offset` (a 1-D
+/// tensor.extract_slice, contiguous to IREE), expanded back to
+/// [rows x batch]. The one way emitLeadingRows and the concatenation buffer
+/// (ConcatBuffer.h) read rows of a flat value.
+mlir::Value emitFlatRows(mlir::OpBuilder &builder, mlir::Location loc,
+                         mlir::Value flat, mlir::OpFoldResult offset,
+                         mlir::OpFoldResult length, int64_t rows,
+                         mlir::OpFoldResult batch);
+
 } // namespace lin
 
 #endif // LIN_TRANSFORMS_FOLDEMISSION_H
